@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build, the example and the tests need, when missing.
+# Idempotent and quiet when everything is there; runs apt-get update once before installing.
+set -euo pipefail
+packages=(
+  cmake ninja-build g++ pkg-config make
+  nlohmann-json3-dev libyaml-cpp-dev libzip-dev zlib1g-dev libcli11-dev libfmt-dev libpcre2-dev
+  libgtest-dev googletest
+  ansible-core python3-ansible-runner python3-pytest openssh-client
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}" >&2
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,42 @@
+#pragma once
+// RAII for file descriptors, and whole-buffer I/O that handles short writes and EINTR.
+#include <string_view>
+#include <utility>
+
+namespace ansible_runner::util {
+
+class UniqueFd {
+public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : m_fd(fd) {}
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  UniqueFd(UniqueFd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    if (this != &other) {
+      reset(std::exchange(other.m_fd, -1));
+    }
+    return *this;
+  }
+  ~UniqueFd() { reset(); }
+
+  int get() const { return m_fd; }
+  explicit operator bool() const { return m_fd >= 0; }
+  int release() { return std::exchange(m_fd, -1); }
+  void reset(int fd = -1);
+
+private:
+  int m_fd = -1;
+};
+
+// Writes all of `data`; returns false (errno set) on error. Retries on EINTR and EAGAIN
+// (polling until writable), so it also works on non-blocking fds.
+bool write_all(int fd, std::string_view data);
+
+// read() that retries on EINTR. Returns bytes read, 0 at EOF, -1 on error.
+long read_some(int fd, char* buf, unsigned long size);
+
+void set_cloexec(int fd);
+void set_nonblocking(int fd, bool on = true);
+
+} // namespace ansible_runner::util

@@ -1,0 +1,166 @@
+#include "util/fs.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ansible_runner/errors.hpp>
+
+#include "util/fd.hpp"
+
+namespace ansible_runner::util {
+namespace fs = std::filesystem;
+
+namespace {
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+  throw Error(what + " " + path + ": " + std::strerror(errno));
+}
+} // namespace
+
+void make_dirs(const std::string& path, mode_t mode) {
+  if (path.empty()) {
+    return;
+  }
+  struct stat st{};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) {
+      errno = ENOTDIR;
+      fail("cannot create directory", path);
+    }
+    return;
+  }
+  auto parent = dirname(path);
+  if (parent != path) {
+    make_dirs(parent, mode);
+  }
+  if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) {
+    fail("cannot create directory", path);
+  }
+}
+
+void write_file(const std::string& path, std::string_view content, mode_t mode) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  if (!fd) {
+    fail("cannot write", path);
+  }
+  if (!write_all(fd.get(), content)) {
+    fail("cannot write", path);
+  }
+}
+
+void write_file_atomic(const std::string& path, std::string_view content, mode_t mode) {
+  std::string tmp = path + ".tmp";
+  write_file(tmp, content, mode);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int saved = errno;
+    ::unlink(tmp.c_str());
+    errno = saved;
+    fail("cannot rename into", path);
+  }
+}
+
+std::optional<std::string> read_file_if_exists(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT) {
+      return std::nullopt;
+    }
+    fail("cannot read", path);
+  }
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    long n = read_some(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      fail("cannot read", path);
+    }
+    if (n == 0) {
+      break;
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+std::string read_file(const std::string& path) {
+  auto content = read_file_if_exists(path);
+  if (!content) {
+    errno = ENOENT;
+    fail("cannot read", path);
+  }
+  return *content;
+}
+
+bool exists(const std::string& path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+bool is_directory(const std::string& path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::string make_temp_dir(const std::string& prefix) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string templ = path_join(tmp && *tmp ? tmp : "/tmp", prefix + "XXXXXXXX");
+  if (::mkdtemp(templ.data()) == nullptr) {
+    fail("cannot create temp dir", templ);
+  }
+  return templ;
+}
+
+void remove_tree(const std::string& path, bool ignore_errors) {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  if (ec && !ignore_errors) {
+    throw Error("cannot remove " + path + ": " + ec.message());
+  }
+}
+
+std::string path_join(const std::string& a, const std::string& b) {
+  if (b.starts_with('/') || a.empty()) {
+    return b;
+  }
+  if (a.ends_with('/')) {
+    return a + b;
+  }
+  return a + "/" + b;
+}
+
+std::string absolute_path(const std::string& path) {
+  return fs::absolute(fs::path(path)).lexically_normal().string();
+}
+
+std::string expand_user(const std::string& path) {
+  if (!path.starts_with('~')) {
+    return path;
+  }
+  if (path.size() > 1 && path[1] != '/') {
+    return path; // ~user: not supported, kept as is
+  }
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : "") + path.substr(1);
+}
+
+std::string dirname(const std::string& path) {
+  auto pos = path.find_last_of('/');
+  if (pos == std::string::npos) {
+    return ".";
+  }
+  if (pos == 0) {
+    return "/";
+  }
+  return path.substr(0, pos);
+}
+
+std::string basename(const std::string& path) {
+  auto pos = path.find_last_of('/');
+  return pos == std::string::npos ? path : path.substr(pos + 1);
+}
+
+} // namespace ansible_runner::util

@@ -1,0 +1,40 @@
+#pragma once
+// Filesystem helpers with the reference's modes. All throw ansible_runner::Error with the path
+// and the OS reason on failure.
+#include <optional>
+#include <string>
+#include <sys/types.h>
+
+namespace ansible_runner::util {
+
+// mkdir -p; new directories get `mode` (existing ones are left as they are).
+void make_dirs(const std::string& path, mode_t mode = 0700);
+
+// Writes `content` to a temp file beside `path`, then renames it over `path`: a reader never
+// sees half a file.
+void write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0600);
+
+// Creates or truncates `path` with `mode` and writes `content`.
+void write_file(const std::string& path, std::string_view content, mode_t mode = 0600);
+
+std::string read_file(const std::string& path);
+// nullopt when the file does not exist; throws for other errors.
+std::optional<std::string> read_file_if_exists(const std::string& path);
+
+bool exists(const std::string& path);    // follows symlinks
+bool is_directory(const std::string& path);
+
+// mkdtemp under $TMPDIR (or /tmp) with the given name prefix.
+std::string make_temp_dir(const std::string& prefix);
+
+// rm -rf; errors are ignored when `ignore_errors`.
+void remove_tree(const std::string& path, bool ignore_errors = false);
+
+// Path helpers on strings (no filesystem access).
+std::string path_join(const std::string& a, const std::string& b); // b absolute: b
+std::string absolute_path(const std::string& path);                // against the cwd, normalised
+std::string expand_user(const std::string& path);                  // leading ~
+std::string dirname(const std::string& path);
+std::string basename(const std::string& path);
+
+} // namespace ansible_runner::util

@@ -1,0 +1,19 @@
+#pragma once
+// JSON text exactly as Python's json.dumps() writes it with default settings: separators
+// ", " and ": ", non-ASCII escaped as \uXXXX (surrogate pairs above the BMP), floats in
+// repr() form. The reference's wire lines and job event files use this form.
+#include <string>
+
+#include <ansible_runner/json.hpp>
+
+namespace ansible_runner::util {
+
+// Appends the Python-style text of `value` to `out`.
+void python_dumps(const Json& value, std::string& out);
+std::string python_dumps(const Json& value);
+
+// Python's json.dumps(..., ensure_ascii=False) form: non-ASCII kept as UTF-8 (used by the
+// `command` artifact).
+void python_dumps_utf8(const Json& value, std::string& out);
+
+} // namespace ansible_runner::util
