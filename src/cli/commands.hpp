@@ -1,0 +1,26 @@
+#pragma once
+// Each subcommand registers itself on the CLI11 app and returns the action to run when it was
+// selected. main.cpp only wires them together and maps errors to exit codes.
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace ansible_runner::cli {
+
+// Options of the top level that subcommands without their own copy inherit (cli.md 1:
+// `ansible-runner -q process <pdd>` is the only CLI way to silence process).
+struct GlobalOptions {
+  bool quiet = false;
+  bool debug = false;
+  std::string logfile;
+};
+
+using Action = std::function<int()>;
+
+Action add_run_commands(CLI::App& app, GlobalOptions& global);  // run, start, stop, is-alive
+Action add_transmit_command(CLI::App& app, GlobalOptions& global);
+Action add_worker_command(CLI::App& app, GlobalOptions& global); // worker, worker cleanup
+Action add_process_command(CLI::App& app, GlobalOptions& global);
+
+} // namespace ansible_runner::cli
