@@ -1,0 +1,293 @@
+#include "api/job_runner.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ansible_runner/errors.hpp>
+
+#include "artifacts/artifact_writer.hpp"
+#include "events/event_builder.hpp"
+#include "events/output_filter.hpp"
+#include "events/utf8_decoder.hpp"
+#include "exec/prompt_responder.hpp"
+#include "exec/pty_child.hpp"
+#include "util/fd.hpp"
+#include "util/fs.hpp"
+#include "util/python_json.hpp"
+
+namespace ansible_runner::api {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr auto k_tick = std::chrono::milliseconds(100);
+// After the child exits, output still in the pty is drained until EIO; a grandchild that keeps
+// the pty open must not hold the job, so give up after this much silence.
+constexpr auto k_drain_quiet = std::chrono::seconds(2);
+
+std::vector<std::string> env_entries(const Json& env) {
+  std::vector<std::string> out;
+  out.reserve(env.size());
+  for (const auto& [key, value] : env.items()) {
+    out.push_back(key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
+  }
+  return out;
+}
+
+std::chrono::nanoseconds seconds(double s) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
+}
+
+} // namespace
+
+// Everything the loop touches while output flows.
+struct JobRunner::Pump {
+  JobRunner& runner;
+  artifacts::ArtifactWriter& writer;
+  events::Utf8Decoder decoder;
+  events::OutputFilter filter;
+  exec::PromptResponder responder;
+  std::string console;
+  std::string text;
+  Clock::time_point last_event = Clock::now();
+  bool echo;
+
+  Pump(JobRunner& r, artifacts::ArtifactWriter& w)
+      : runner(r), writer(w), filter([this](events::FilterEvent& found) { on_event(found); }),
+        responder(r.m_config.passwords),
+        echo(!r.m_config.suppress_ansible_output) {}
+
+  void on_event(events::FilterEvent& found) {
+    last_event = Clock::now();
+    std::optional<std::string> raw = std::move(found.raw_display);
+    Json event = events::build_event(found, runner.m_config.ident, writer.job_events_dir());
+    bool keep = true;
+    if (runner.m_handlers.on_event) {
+      keep = runner.m_handlers.on_event(event);
+    }
+    if (keep) {
+      writer.write_event(event);
+    }
+    std::string display;
+    if (raw) {
+      display = std::move(*raw);
+    } else {
+      display = runner.m_config.json_mode ? util::python_dumps(event) : event.value("stdout", std::string());
+      if (display.empty() || display == "{}") {
+        return;
+      }
+      display += '\n';
+    }
+    writer.append_stdout(display);
+    if (echo) {
+      console += display;
+    }
+  }
+
+  // Decoded text from the pty; returns what to send back (a password) if a prompt matched.
+  std::optional<std::string> feed(std::string_view bytes) {
+    text.clear();
+    decoder.decode(bytes, text);
+    auto answer = responder.feed(text);
+    filter.feed(text);
+    flush();
+    return answer;
+  }
+
+  void finish() {
+    text.clear();
+    decoder.finish(text);
+    if (!text.empty()) {
+      filter.feed(text);
+    }
+    filter.finish();
+    flush();
+  }
+
+  void flush() {
+    writer.flush();
+    if (!console.empty()) {
+      util::write_all(runner.m_console_fd, console);
+      console.clear();
+    }
+  }
+};
+
+JobRunner::JobRunner(config::JobConfig config, const Handlers& handlers, int console_fd)
+    : m_config(std::move(config)), m_handlers(handlers), m_console_fd(console_fd) {}
+
+void JobRunner::emit_status(const std::string& status) {
+  if (!m_handlers.on_status) {
+    return;
+  }
+  Json data = Json::object();
+  data["status"] = status;
+  data["runner_ident"] = m_config.ident;
+  if (status == "starting") {
+    data["command"] = m_config.command;
+    data["env"] = m_config.env;
+    data["cwd"] = m_config.cwd;
+  }
+  m_handlers.on_status(data);
+}
+
+RunResult JobRunner::run() {
+  RunResult result;
+  result.ident = m_config.ident;
+  result.artifact_dir = m_config.artifact_dir;
+  result.command = m_config.command;
+  result.cwd = m_config.cwd;
+  result.env = m_config.env;
+
+  result.status = "starting";
+  emit_status("starting");
+  artifacts::ArtifactWriter writer(m_config);
+  writer.prepare();
+  Pump pump(*this, writer);
+
+  result.status = "running";
+  emit_status("running");
+
+  std::optional<exec::PtyChild> child;
+  try {
+    exec::SpawnSpec spec{m_config.command, env_entries(m_config.env), m_config.cwd, 24, 80};
+    child.emplace(exec::PtyChild::spawn(spec));
+  } catch (const exec::SpawnError& e) {
+    pump.feed(std::string(e.what()) + "\n");
+  }
+
+  std::optional<exec::ExitStatus> exit_status;
+  if (child) {
+    util::set_nonblocking(child->master_fd());
+    const auto started = Clock::now();
+    bool killed = false;
+    bool ssh_key_pending = m_config.ssh_key.has_value() && !m_config.ssh_key_fifo.empty();
+    std::optional<Clock::time_point> exited_at;
+    Clock::time_point last_output = Clock::now();
+    char buf[65536];
+
+    for (;;) {
+      pollfd pfd{child->master_fd(), POLLIN, 0};
+      int ready = ::poll(&pfd, 1, static_cast<int>(k_tick.count()));
+      bool eof = false;
+      if (ready > 0) {
+        // Read what is there now (bounded, so timers still run under a flood).
+        for (int round = 0; round < 64; ++round) {
+          long n = util::read_some(child->master_fd(), buf, sizeof buf);
+          if (n > 0) {
+            last_output = Clock::now();
+            if (auto answer = pump.feed(std::string_view(buf, static_cast<size_t>(n)))) {
+              util::write_all(child->master_fd(), *answer);
+              pump.last_event = Clock::now();
+            }
+            continue;
+          }
+          if (n == 0 || errno == EIO) {
+            eof = true; // every holder of the pty's slave side is gone
+          }
+          break;
+        }
+      }
+      if (ssh_key_pending) {
+        // The wrapper's ssh-add opens the FIFO for reading; hand the key over then.
+        util::UniqueFd fifo(::open(m_config.ssh_key_fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+        if (fifo) {
+          util::set_nonblocking(fifo.get(), false);
+          util::write_all(fifo.get(), *m_config.ssh_key);
+          ssh_key_pending = false;
+        }
+      }
+      if (!exit_status) {
+        exit_status = child->try_wait();
+        if (exit_status) {
+          exited_at = Clock::now();
+        }
+      }
+      if (exit_status && (eof || Clock::now() - last_output > k_drain_quiet)) {
+        break;
+      }
+      if (eof && !exit_status) {
+        exit_status = child->wait();
+        break;
+      }
+      if (killed) {
+        continue;
+      }
+      const auto now = Clock::now();
+      if (m_handlers.should_cancel) {
+        try {
+          result.canceled = m_handlers.should_cancel();
+        } catch (const std::exception& e) {
+          child->kill_group(SIGKILL); // unlike the reference, never leave the job running
+          throw CallbackError(std::string("Exception in Cancel Callback: ") + e.what());
+        }
+      }
+      if (!result.canceled && m_config.job_timeout && *m_config.job_timeout > 0 &&
+          now - started > seconds(*m_config.job_timeout)) {
+        result.timed_out = true;
+      }
+      if (!result.canceled && m_config.idle_timeout && *m_config.idle_timeout > 0 &&
+          now - pump.last_event > seconds(*m_config.idle_timeout)) {
+        result.timed_out = true;
+      }
+      if ((result.canceled || result.timed_out) && !exit_status) {
+        child->kill_group(SIGKILL);
+        killed = true;
+      }
+    }
+  }
+  pump.finish();
+  if (!m_config.ssh_key_fifo.empty()) {
+    ::unlink(m_config.ssh_key_fifo.c_str());
+  }
+
+  if (result.canceled || result.timed_out) {
+    result.rc = 254;
+  } else if (!child) {
+    result.rc = 127;
+  } else if (exit_status && exit_status->exit_code) {
+    result.rc = *exit_status->exit_code;
+  } // killed by a foreign signal: rc stays empty ("None"), as the reference's
+
+  if (result.canceled) {
+    result.status = "canceled";
+  } else if (result.rc == 0 && !result.timed_out) {
+    result.status = "successful";
+  } else if (result.timed_out) {
+    result.status = "timeout";
+  } else {
+    result.status = "failed";
+  }
+  emit_status(result.status);
+  writer.write_result(result.status, result.rc);
+  finalize(result);
+  return result;
+}
+
+void JobRunner::finalize(RunResult& result) {
+  for (const auto& path : m_config.cleanup_paths) {
+    util::remove_tree(path, true);
+  }
+  if (m_handlers.on_artifacts) {
+    try {
+      m_handlers.on_artifacts(m_config.artifact_dir);
+    } catch (const std::exception& e) {
+      throw CallbackError(std::string("Exception in Artifact Callback: ") + e.what());
+    }
+  }
+  if (m_handlers.on_finished) {
+    try {
+      m_handlers.on_finished(result);
+    } catch (const std::exception& e) {
+      throw CallbackError(std::string("Exception in Finished Callback: ") + e.what());
+    }
+  }
+}
+
+} // namespace ansible_runner::api

@@ -1,0 +1,115 @@
+#include "artifacts/artifact_writer.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+#include <ansible_runner/errors.hpp>
+
+#include "util/fs.hpp"
+#include "util/python_json.hpp"
+
+namespace ansible_runner::artifacts {
+
+ArtifactWriter::ArtifactWriter(const config::JobConfig& config)
+    : m_config(config), m_job_events_dir(util::path_join(config.artifact_dir, "job_events")) {}
+
+void ArtifactWriter::prepare() {
+  util::make_dirs(m_config.artifact_dir, 0700);
+  util::make_dirs(m_job_events_dir, 0700);
+
+  Json command = Json::object();
+  command["command"] = m_config.command;
+  command["cwd"] = m_config.cwd;
+  command["env"] = m_config.env;
+  std::string text;
+  util::python_dumps_utf8(command, text);
+  util::write_file(util::path_join(m_config.artifact_dir, "command"), text, 0600);
+
+  rotate_artifact_dirs(util::dirname(m_config.artifact_dir), m_config.rotate_artifacts);
+
+  if (!m_config.suppress_output_file) {
+    std::string stdout_path = util::path_join(m_config.artifact_dir, "stdout");
+    m_stdout.reset(::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!m_stdout) {
+      throw Error("cannot write " + stdout_path + ": " + std::strerror(errno));
+    }
+    // stderr stays empty under a pty; the reference creates it with the umask's mode.
+    util::write_file(util::path_join(m_config.artifact_dir, "stderr"), "", 0666);
+  }
+}
+
+void ArtifactWriter::append_stdout(std::string_view text) {
+  if (m_stdout) {
+    m_stdout_buffer.append(text);
+    if (m_stdout_buffer.size() > (1u << 16)) {
+      flush();
+    }
+  }
+}
+
+void ArtifactWriter::flush() {
+  if (m_stdout && !m_stdout_buffer.empty()) {
+    if (!util::write_all(m_stdout.get(), m_stdout_buffer)) {
+      throw Error("cannot write " + util::path_join(m_config.artifact_dir, "stdout") + ": " + std::strerror(errno));
+    }
+    m_stdout_buffer.clear();
+  }
+}
+
+void ArtifactWriter::write_event(const Json& event) {
+  m_scratch.clear();
+  util::python_dumps(event, m_scratch);
+  std::string name = std::to_string(event.value("counter", 0L)) + "-" + event.value("uuid", std::string()) + ".json";
+  util::write_file_atomic(util::path_join(m_job_events_dir, name), m_scratch, 0600);
+}
+
+void ArtifactWriter::write_result(const std::string& status, std::optional<int> rc) {
+  flush();
+  util::write_file(util::path_join(m_config.artifact_dir, "status"), status, 0600);
+  util::write_file(util::path_join(m_config.artifact_dir, "rc"), rc ? std::to_string(*rc) : "None", 0600);
+}
+
+void rotate_artifact_dirs(const std::string& artifact_root, int keep) {
+  if (keep < 1) {
+    return;
+  }
+  DIR* dir = ::opendir(artifact_root.c_str());
+  if (!dir) {
+    return;
+  }
+  struct Entry {
+    std::string path;
+    timespec mtime;
+  };
+  std::vector<Entry> entries;
+  while (dirent* d = ::readdir(dir)) {
+    std::string name = d->d_name;
+    if (name == "." || name == "..") {
+      continue;
+    }
+    std::string path = util::path_join(artifact_root, name);
+    struct stat st{};
+    if (::stat(path.c_str(), &st) == 0) {
+      entries.push_back({path, st.st_mtim});
+    }
+  }
+  ::closedir(dir);
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return a.mtime.tv_sec != b.mtime.tv_sec ? a.mtime.tv_sec < b.mtime.tv_sec : a.mtime.tv_nsec < b.mtime.tv_nsec;
+  });
+  if (entries.size() <= static_cast<size_t>(keep)) {
+    return;
+  }
+  size_t remove = entries.size() - static_cast<size_t>(keep);
+  for (size_t i = 0; i < remove; ++i) {
+    util::remove_tree(entries[i].path, true);
+  }
+}
+
+} // namespace ansible_runner::artifacts

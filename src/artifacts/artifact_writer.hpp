@@ -1,0 +1,46 @@
+#pragma once
+// Writes <artifact root>/<ident>/ as the reference's runner does (artifacts-and-events.md 1):
+// command, stdout, stderr, job_events/<counter>-<uuid>.json, status, rc, with its modes.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <ansible_runner/json.hpp>
+
+#include "config/job_config.hpp"
+#include "util/fd.hpp"
+
+namespace ansible_runner::artifacts {
+
+class ArtifactWriter {
+public:
+  explicit ArtifactWriter(const config::JobConfig& config);
+
+  // Creates the artifact dir (0700) and job_events/, writes `command` (0600), rotates old
+  // artifact dirs, and opens stdout (0600) and stderr unless suppress_output_file.
+  void prepare();
+
+  // Appends to the stdout artifact (buffered until flush()).
+  void append_stdout(std::string_view text);
+  void flush();
+
+  // job_events/<counter>-<uuid>.json in json.dumps form, via .tmp + rename, 0600.
+  void write_event(const Json& event);
+
+  // The final status and rc files (0600, no newline). An empty rc is written as "None".
+  void write_result(const std::string& status, std::optional<int> rc);
+
+  const std::string& job_events_dir() const { return m_job_events_dir; }
+
+private:
+  const config::JobConfig& m_config;
+  std::string m_job_events_dir;
+  util::UniqueFd m_stdout;
+  std::string m_stdout_buffer;
+  std::string m_scratch;
+};
+
+// Keeps only the newest `keep` entries of the artifact root by mtime (0: keep all).
+void rotate_artifact_dirs(const std::string& artifact_root, int keep);
+
+} // namespace ansible_runner::artifacts

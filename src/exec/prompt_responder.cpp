@@ -1,0 +1,83 @@
+#include "exec/prompt_responder.hpp"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+namespace ansible_runner::exec {
+
+struct PromptResponder::Pattern {
+  pcre2_code* code = nullptr;
+  pcre2_match_data* match = nullptr;
+  std::optional<std::string> answer;
+  ~Pattern() {
+    if (match) {
+      pcre2_match_data_free(match);
+    }
+    if (code) {
+      pcre2_code_free(code);
+    }
+  }
+};
+
+namespace {
+// pexpect's searchwindowsize for password prompts.
+constexpr size_t k_window = 100;
+} // namespace
+
+PromptResponder::PromptResponder(const std::vector<config::PasswordPrompt>& prompts) {
+  for (const auto& prompt : prompts) {
+    auto pattern = std::make_unique<Pattern>();
+    int error = 0;
+    PCRE2_SIZE offset = 0;
+    pattern->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(prompt.pattern.data()), prompt.pattern.size(),
+                                  PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &error, &offset, nullptr);
+    if (!pattern->code) {
+      m_patterns.clear();
+      return;
+    }
+    pattern->match = pcre2_match_data_create_from_pattern(pattern->code, nullptr);
+    pattern->answer = prompt.answer;
+    m_patterns.push_back(std::move(pattern));
+  }
+}
+
+PromptResponder::~PromptResponder() = default;
+
+std::optional<std::string> PromptResponder::feed(std::string_view text) {
+  if (m_patterns.empty()) {
+    return std::nullopt;
+  }
+  m_window.append(text);
+  if (m_window.size() > k_window) {
+    size_t cut = m_window.size() - k_window;
+    // Keep whole UTF-8 characters.
+    while (cut < m_window.size() && (static_cast<unsigned char>(m_window[cut]) & 0xC0) == 0x80) {
+      ++cut;
+    }
+    m_window.erase(0, cut);
+  }
+  // Like pexpect: the match that starts first wins; ties go to the earlier pattern.
+  const Pattern* best = nullptr;
+  PCRE2_SIZE best_start = 0;
+  PCRE2_SIZE best_end = 0;
+  for (const auto& pattern : m_patterns) {
+    int rc = pcre2_match(pattern->code, reinterpret_cast<PCRE2_SPTR>(m_window.data()), m_window.size(), 0, 0,
+                         pattern->match, nullptr);
+    if (rc < 0) {
+      continue;
+    }
+    PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(pattern->match);
+    if (!best || ovector[0] < best_start) {
+      best = pattern.get();
+      best_start = ovector[0];
+      best_end = ovector[1];
+    }
+  }
+  if (best) {
+    m_window.erase(0, best_end);
+    return best->answer ? *best->answer + "\n" : std::string();
+  }
+  return std::nullopt;
+}
+
+} // namespace ansible_runner::exec

@@ -1,0 +1,214 @@
+#include "exec/pty_child.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+namespace ansible_runner::exec {
+namespace {
+
+bool is_executable_file(const std::string& path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+std::string not_found_message(const std::string& name) {
+  return "The command was not found or was not executable: " + name + ".";
+}
+
+ExitStatus decode_status(int status) {
+  ExitStatus out;
+  if (WIFEXITED(status)) {
+    out.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    out.signal = WTERMSIG(status);
+  }
+  return out;
+}
+
+// Runs in the child between fork and exec: async-signal-safe calls only.
+[[noreturn]] void exec_child(const char* slave_name, int error_fd, const char* path, char* const argv[],
+                             char* const envp[], const char* cwd, const winsize& size) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    signal(sig, SIG_DFL);
+  }
+  signal(SIGHUP, SIG_IGN);
+  setsid();
+  int slave = open(slave_name, O_RDWR); // first tty opened by a session leader: controlling tty
+  if (slave < 0) {
+    int err = errno;
+    (void)!write(error_fd, &err, sizeof err);
+    _exit(127);
+  }
+  ioctl(slave, TIOCSCTTY, 0);
+  termios tio{};
+  if (tcgetattr(slave, &tio) == 0) {
+    tio.c_lflag &= static_cast<tcflag_t>(~(ECHO | ECHOE | ECHOK | ECHONL));
+    tcsetattr(slave, TCSANOW, &tio);
+  }
+  ioctl(slave, TIOCSWINSZ, &size);
+  dup2(slave, 0);
+  dup2(slave, 1);
+  dup2(slave, 2);
+  if (slave > 2) {
+    close(slave);
+  }
+  if (cwd[0] != '\0' && chdir(cwd) != 0) {
+    int err = errno;
+    (void)!write(error_fd, &err, sizeof err);
+    _exit(127);
+  }
+  execve(path, argv, envp);
+  int err = errno;
+  (void)!write(error_fd, &err, sizeof err);
+  _exit(127);
+}
+
+} // namespace
+
+std::optional<std::string> find_executable(const std::string& name, const std::vector<std::string>& env) {
+  if (name.find('/') != std::string::npos) {
+    return is_executable_file(name) ? std::optional<std::string>(name) : std::nullopt;
+  }
+  std::string path_value;
+  bool found_path = false;
+  for (const auto& entry : env) {
+    if (entry.starts_with("PATH=")) {
+      path_value = entry.substr(5);
+      found_path = true;
+    }
+  }
+  if (!found_path) {
+    const char* p = std::getenv("PATH");
+    path_value = p ? p : "/usr/local/bin:/usr/bin:/bin";
+  }
+  size_t start = 0;
+  while (start <= path_value.size()) {
+    size_t end = path_value.find(':', start);
+    if (end == std::string::npos) {
+      end = path_value.size();
+    }
+    std::string dir = path_value.substr(start, end - start);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (is_executable_file(candidate)) {
+      return candidate;
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+PtyChild PtyChild::spawn(const SpawnSpec& spec) {
+  if (spec.argv.empty()) {
+    throw SpawnError(not_found_message(""));
+  }
+  auto path = find_executable(spec.argv[0], spec.env);
+  if (!path) {
+    throw SpawnError(not_found_message(spec.argv[0]));
+  }
+
+  util::UniqueFd master(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!master || ::grantpt(master.get()) != 0 || ::unlockpt(master.get()) != 0) {
+    throw SpawnError(std::string("cannot open a pseudo-terminal: ") + std::strerror(errno));
+  }
+  char slave_name[128];
+  if (::ptsname_r(master.get(), slave_name, sizeof slave_name) != 0) {
+    throw SpawnError(std::string("cannot name the pseudo-terminal: ") + std::strerror(errno));
+  }
+  winsize size{};
+  size.ws_row = spec.rows;
+  size.ws_col = spec.cols;
+  ::ioctl(master.get(), TIOCSWINSZ, &size);
+
+  // Everything exec needs is built before fork: the child may only make async-signal-safe calls.
+  std::vector<char*> argv;
+  for (const auto& a : spec.argv) {
+    argv.push_back(const_cast<char*>(a.c_str()));
+  }
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (const auto& e : spec.env) {
+    envp.push_back(const_cast<char*>(e.c_str()));
+  }
+  envp.push_back(nullptr);
+
+  int error_pipe[2];
+  if (::pipe2(error_pipe, O_CLOEXEC) != 0) {
+    throw SpawnError(std::string("cannot create a pipe: ") + std::strerror(errno));
+  }
+  util::UniqueFd error_read(error_pipe[0]);
+  util::UniqueFd error_write(error_pipe[1]);
+
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    throw SpawnError(std::string("cannot fork: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    exec_child(slave_name, error_write.get(), path->c_str(), argv.data(), envp.data(), spec.cwd.c_str(), size);
+  }
+  error_write.reset();
+  int child_errno = 0;
+  long n = util::read_some(error_read.get(), reinterpret_cast<char*>(&child_errno), sizeof child_errno);
+  if (n == static_cast<long>(sizeof child_errno)) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    throw SpawnError(not_found_message(spec.argv[0]));
+  }
+
+  PtyChild child;
+  child.m_master = std::move(master);
+  child.m_pid = pid;
+  return child;
+}
+
+PtyChild::~PtyChild() {
+  if (m_pid > 0 && !m_status) {
+    // Never leave a job behind: a PtyChild dropped early (an exception) takes its group along.
+    ::kill(-m_pid, SIGKILL);
+    int status = 0;
+    ::waitpid(m_pid, &status, 0);
+  }
+}
+
+std::optional<ExitStatus> PtyChild::try_wait() {
+  if (m_status) {
+    return m_status;
+  }
+  int status = 0;
+  pid_t r = ::waitpid(m_pid, &status, WNOHANG);
+  if (r == m_pid) {
+    m_status = decode_status(status);
+  }
+  return m_status;
+}
+
+ExitStatus PtyChild::wait() {
+  while (!m_status) {
+    int status = 0;
+    pid_t r = ::waitpid(m_pid, &status, 0);
+    if (r == m_pid) {
+      m_status = decode_status(status);
+    } else if (r < 0 && errno != EINTR) {
+      m_status = ExitStatus{};
+    }
+  }
+  return *m_status;
+}
+
+void PtyChild::kill_group(int sig) const {
+  if (m_pid > 0 && !m_status) {
+    ::kill(-m_pid, sig);
+  }
+}
+
+} // namespace ansible_runner::exec

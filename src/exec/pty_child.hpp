@@ -1,0 +1,68 @@
+#pragma once
+// A child process on a new pseudo-terminal, as the reference spawns Ansible (execution.md 4.1):
+// 24x80, echo off, session leader with the pty as controlling terminal (so it has its own
+// process group), SIGHUP ignored, stdin/stdout/stderr all on the pty.
+#include <optional>
+#include <string>
+#include <stdexcept>
+#include <sys/types.h>
+#include <utility>
+#include <vector>
+
+#include "util/fd.hpp"
+
+namespace ansible_runner::exec {
+
+struct SpawnSpec {
+  std::vector<std::string> argv;
+  std::vector<std::string> env; // KEY=VALUE
+  std::string cwd;
+  unsigned short rows = 24;
+  unsigned short cols = 80;
+};
+
+// How a child ended: an exit code, or the signal that killed it. Kept apart until the edge
+// maps them to an rc.
+struct ExitStatus {
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+};
+
+class PtyChild {
+public:
+  // Starts the child. Throws SpawnError when the executable cannot be found or run; the
+  // message is the reference's "The command was not found or was not executable: X.".
+  static PtyChild spawn(const SpawnSpec& spec);
+
+  PtyChild(PtyChild&& other) noexcept
+      : m_master(std::move(other.m_master)), m_pid(std::exchange(other.m_pid, -1)), m_status(other.m_status) {}
+  PtyChild& operator=(PtyChild&&) = delete;
+  ~PtyChild();
+
+  int master_fd() const { return m_master.get(); }
+  pid_t pid() const { return m_pid; }
+
+  // Non-blocking reap; the status once the child has exited.
+  std::optional<ExitStatus> try_wait();
+  // Blocking reap.
+  ExitStatus wait();
+  // Sends `sig` to the child's whole process group (it is a session leader).
+  void kill_group(int sig) const;
+  bool exited() const { return m_status.has_value(); }
+
+private:
+  PtyChild() = default;
+  util::UniqueFd m_master;
+  pid_t m_pid = -1;
+  std::optional<ExitStatus> m_status;
+};
+
+class SpawnError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// Resolves a program name through PATH from `env` (or the runner's PATH), as `which` does.
+std::optional<std::string> find_executable(const std::string& name, const std::vector<std::string>& env);
+
+} // namespace ansible_runner::exec
