@@ -1,0 +1,13 @@
+#pragma once
+// Where our awx_display callback plugin is installed (the reference uses the directory of its
+// Python package instead).
+#include <string>
+
+namespace ansible_runner::config {
+
+// The first existing of <dir of the executable>/share/ansible-runner/callback,
+// <dir of the executable>/../share/ansible-runner/callback (build tree and installed layout),
+// then the compiled-in <datadir>/ansible-runner/callback (returned even if missing).
+std::string callback_plugin_dir();
+
+} // namespace ansible_runner::config

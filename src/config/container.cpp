@@ -1,0 +1,198 @@
+#include "config/container.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ansible_runner/errors.hpp>
+
+#include "config/temp_dir.hpp"
+#include "util/base64.hpp"
+#include "util/fs.hpp"
+#include "util/pypath.hpp"
+#include "util/python_repr.hpp"
+
+namespace ansible_runner::config {
+
+namespace {
+
+// os.path.expandvars: $NAME and ${NAME} replaced when set, left as written otherwise.
+std::string expand_vars(const std::string& s) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] != '$') {
+      out += s[i++];
+      continue;
+    }
+    size_t start = i + 1;
+    bool braced = start < s.size() && s[start] == '{';
+    size_t name_start = braced ? start + 1 : start;
+    size_t end = name_start;
+    while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_')) {
+      ++end;
+    }
+    if (end == name_start || (braced && (end >= s.size() || s[end] != '}'))) {
+      out += s[i++];
+      continue;
+    }
+    std::string name = s.substr(name_start, end - name_start);
+    size_t after = braced ? end + 1 : end;
+    const char* value = std::getenv(name.c_str());
+    out += value ? std::string(value) : s.substr(i, after - i);
+    i = after;
+  }
+  return out;
+}
+
+std::string expand(const std::string& path) { return util::py_abspath(util::expand_user(expand_vars(path))); }
+
+std::string with_trailing_slash(const std::string& path) { return path.ends_with('/') ? path : path + "/"; }
+
+void ensure_safe_to_mount(std::string path) {
+  if (util::py_isfile(path)) {
+    path = util::dirname(path);
+  }
+  std::string slashed = with_trailing_slash(path);
+  if (slashed == "/" || slashed == "/home/" || slashed == "/usr/") {
+    throw ConfigurationError("When using containerized execution, cannot mount '/' or '/home' or '/usr'");
+  }
+}
+
+class MountBuilder {
+public:
+  MountBuilder(std::vector<std::string>& args, std::optional<std::string> workdir)
+      : m_args(args), m_workdir(std::move(workdir)) {}
+
+  // The reference's _update_volume_mount_paths: a missing source is skipped; a file source
+  // mounts its directory; both sides get a trailing '/'; duplicates are skipped.
+  void add(const std::string& src, const std::optional<std::string>& dst, const std::string& labels) {
+    if (src.empty() || !util::exists(src)) {
+      return;
+    }
+    std::string src_path = expand(src);
+    std::string dst_path;
+    if (!dst) {
+      dst_path = src_path;
+    } else if (m_workdir && !m_workdir->empty() && !dst->starts_with('/')) {
+      dst_path = expand(util::path_join(*m_workdir, *dst));
+    } else {
+      dst_path = expand(*dst);
+    }
+    bool is_dir = util::py_isdir(src_path);
+    std::string src_dir = with_trailing_slash(is_dir ? src_path : util::dirname(src_path));
+    std::string dst_dir = with_trailing_slash(is_dir ? dst_path : util::dirname(dst_path));
+    ensure_safe_to_mount(src_dir);
+    ensure_safe_to_mount(dst_dir);
+    std::string volume = src_dir + ":" + dst_dir;
+    if (!labels.empty()) {
+      volume += (labels.starts_with(':') ? "" : ":") + labels;
+    }
+    if (std::find(m_args.begin(), m_args.end(), volume) == m_args.end()) {
+      m_args.insert(m_args.end(), {"-v", volume});
+    }
+  }
+
+private:
+  std::vector<std::string>& m_args;
+  std::optional<std::string> m_workdir;
+};
+
+std::string auth_field(const Json& auth, const char* key) {
+  return auth.contains(key) ? util::python_str(auth[key]) : "None";
+}
+
+// auth.json / config.json and, for verify_ssl false, registries.conf (execution.md 9).
+Container write_registry_auth(const ContainerSpec& spec, Container container) {
+  const Json& auth = *spec.auth_data;
+  std::string host = auth_field(auth, "host");
+  std::string token = auth_field(auth, "username") + ":" + auth_field(auth, "password");
+  Json doc = Json::object();
+  doc["auths"][host]["auth"] = util::base64_encode(token);
+  std::string dir = make_temp_dir_in(std::nullopt, "ansible_runner_registry_" + spec.ident + "_");
+  container.registry_auth_dir = dir;
+  bool docker = spec.executable == "docker";
+  std::string auth_file = util::path_join(dir, docker ? "config.json" : "auth.json");
+  util::write_file(auth_file, doc.dump(4, ' ', true), 0600);
+  bool verify_ssl = !auth.contains("verify_ssl") || !(auth["verify_ssl"].is_boolean() && !auth["verify_ssl"].get<bool>());
+  if (!verify_ssl) {
+    std::string conf = util::path_join(dir, "registries.conf");
+    util::write_file(conf, "[[registry]]\nlocation = \"" + host + "\"\ninsecure = true", 0600);
+    container.registries_conf = conf;
+  }
+  // docker takes the directory (--config), podman the file (--authfile).
+  if (docker) {
+    auto& args = container.command;
+    args.insert(args.begin() + 1, "--config=" + dir);
+  } else {
+    container.command.push_back("--authfile=" + auth_file);
+  }
+  return container;
+}
+
+} // namespace
+
+std::string container_name_for(const std::string& ident) {
+  std::string name = "ansible_runner_";
+  for (char c : ident) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    name += ok ? c : '_';
+  }
+  return name;
+}
+
+Container wrap_for_container(const ContainerSpec& spec, const std::vector<std::string>& command) {
+  Container container;
+  auto& args = container.command;
+  args = {spec.executable, "run", "--rm", "--tty", "--interactive"};
+  MountBuilder mounts(args, spec.container_workdir);
+  if (spec.container_workdir && !spec.container_workdir->empty()) {
+    container.workdir = *spec.container_workdir;
+  } else if (spec.host_cwd && util::exists(*spec.host_cwd)) {
+    ensure_safe_to_mount(*spec.host_cwd);
+    mounts.add(*spec.host_cwd, std::nullopt, "");
+    container.workdir = *spec.host_cwd;
+  } else {
+    container.workdir = "/runner/project";
+  }
+  args.insert(args.end(), {"--workdir", container.workdir});
+
+  std::string artifacts = util::path_join(spec.private_data_dir, "artifacts");
+  if (!util::exists(artifacts)) {
+    util::make_dirs(artifacts, 0700);
+  }
+  mounts.add(spec.private_data_dir, "/runner", ":Z");
+
+  if (spec.auth_data && util::python_truthy(*spec.auth_data)) {
+    container = write_registry_auth(spec, std::move(container));
+  }
+  for (const auto& mapping : spec.volume_mounts) {
+    // split(':', 2): source, destination, and labels (which may contain ':').
+    auto first = mapping.find(':');
+    if (first == std::string::npos) {
+      throw ConfigurationError("container_volume_mounts: '" + mapping + "' is not of the form src:dst[:labels]");
+    }
+    auto second = mapping.find(':', first + 1);
+    std::string src = mapping.substr(0, first);
+    std::string dst = mapping.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+    std::string labels = second == std::string::npos ? "" : ":" + mapping.substr(second + 1);
+    ensure_safe_to_mount(src);
+    mounts.add(src, dst, labels);
+  }
+  args.insert(args.end(), {"--env-file", util::path_join(spec.artifact_dir, "env.list")});
+  if (spec.executable == "podman") {
+    args.push_back("--quiet");
+  }
+  if (spec.executable == "docker") {
+    args.push_back("--user=" + std::to_string(::getuid()));
+  }
+  args.insert(args.end(), {"--name", spec.container_name});
+  args.insert(args.end(), spec.options.begin(), spec.options.end());
+  args.push_back(spec.image);
+  args.insert(args.end(), command.begin(), command.end());
+  return container;
+}
+
+} // namespace ansible_runner::config

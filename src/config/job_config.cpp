@@ -1,0 +1,397 @@
+// prepare(): RunOptions + private data dir -> JobConfig, in the order of the reference's
+// RunnerConfig (__init__, prepare_env, prepare_inventory, prepare_command, command wrapping).
+#include "config/job_config.hpp"
+
+#include <filesystem>
+
+#include <ansible_runner/errors.hpp>
+
+#include "config/ansible_command.hpp"
+#include "config/callback_dir.hpp"
+#include "config/container.hpp"
+#include "config/env_loader.hpp"
+#include "config/environment.hpp"
+#include "config/generated_file.hpp"
+#include "config/isolation_probe.hpp"
+#include "config/role.hpp"
+#include "config/sandbox.hpp"
+#include "config/settings.hpp"
+#include "config/ssh_agent.hpp"
+#include "config/temp_dir.hpp"
+#include "util/fs.hpp"
+#include "util/ids.hpp"
+#include "util/pypath.hpp"
+#include "util/python_json.hpp"
+#include "util/python_repr.hpp"
+
+namespace ansible_runner::config {
+
+namespace {
+
+constexpr const char* k_default_container_image = "quay.io/ansible/ansible-runner:devel";
+
+// Everything prepare() works out before building the command; filled step by step.
+struct Resolved {
+  std::string pdd;
+  std::optional<std::string> playbook;
+  std::optional<Json> inventory;
+  std::optional<Json> envvars;
+  bool process_isolation = false;
+  std::string isolation_executable;
+  std::optional<std::string> directory_isolation_base;
+  bool directory_isolation_cleanup = true;
+};
+
+void make_dirs_or_throw(const std::string& path) {
+  try {
+    util::make_dirs(path, 0700);
+  } catch (const ConfigurationError&) {
+    throw;
+  } catch (const Error& e) {
+    throw ConfigurationError(e.what());
+  }
+}
+
+// Plays given as JSON (a mapping is one play) become <pdd>/project/main.json, as the
+// reference's dump_artifacts does; a string is a path relative to the project dir.
+std::optional<std::string> resolve_playbook(const std::optional<Json>& playbook, const std::string& pdd) {
+  if (!playbook || playbook->is_null()) {
+    return std::nullopt;
+  }
+  if (playbook->is_string()) {
+    return playbook->get<std::string>();
+  }
+  if (playbook->is_object() || playbook->is_array()) {
+    Json plays = playbook->is_object() ? Json::array({*playbook}) : *playbook;
+    return write_generated_file(util::path_join(pdd, "project"), "main.json", util::python_dumps(plays));
+  }
+  throw ConfigurationError("playbook: must be a path or a list of plays, got " + util::python_dumps(*playbook));
+}
+
+// Role mode (API): a generated playbook in the project dir, removed after the run, and
+// ANSIBLE_ROLES_PATH=<roles_path>:<pdd>/roles beneath the env/envvars file.
+void apply_role(const RunOptions& o, const std::string& project_dir, Resolved& r, JobConfig& job) {
+  Json plays = role_playbook(*o.role, o.role_vars, o.hosts.value_or("all"), o.role_skip_facts);
+  bool project_existed = util::exists(project_dir);
+  std::string path = write_generated_file(project_dir, util::uuid4_hex(), util::python_dumps(plays));
+  job.cleanup_paths.push_back(project_existed ? path : project_dir);
+  r.playbook = util::py_abspath(path);
+  Json envvars = r.envvars && r.envvars->is_object() ? *r.envvars : Json::object();
+  envvars["ANSIBLE_ROLES_PATH"] = role_mode_roles_path(o.roles_path, r.pdd);
+  r.envvars = envvars;
+}
+
+// inventory: a mapping is written to <pdd>/inventory/hosts.json; an existing path is made
+// absolute (upstream main; 2.3.1 passes it unchanged although Ansible then resolves it against
+// the project dir); without one, <pdd>/inventory is used when it exists.
+std::optional<Json> resolve_inventory(const std::optional<Json>& inventory, const std::string& pdd, bool containerized) {
+  if (containerized) {
+    return Json("/runner/inventory/hosts");
+  }
+  if (!inventory || inventory->is_null()) {
+    std::string dir = util::path_join(pdd, "inventory");
+    return util::exists(dir) ? std::optional<Json>(Json(dir)) : std::nullopt;
+  }
+  if (inventory->is_object()) {
+    return Json(write_generated_file(util::path_join(pdd, "inventory"), "hosts.json", util::python_dumps(*inventory)));
+  }
+  if (inventory->is_string()) {
+    const auto& text = inventory->get_ref<const std::string&>();
+    if (!text.empty() && util::exists(text)) {
+      return Json(util::py_abspath(text));
+    }
+    return *inventory;
+  }
+  if (inventory->is_array()) {
+    for (const auto& item : *inventory) {
+      if (!item.is_string()) {
+        throw ConfigurationError("inventory: list items must be strings, got " + util::python_dumps(item));
+      }
+    }
+    return *inventory;
+  }
+  throw ConfigurationError("inventory: must be a path, INI text, a mapping or a list, got " +
+                           util::python_dumps(*inventory));
+}
+
+std::vector<PasswordPrompt> password_prompts(const Json& passwords) {
+  std::vector<PasswordPrompt> prompts;
+  for (const auto& [pattern, answer] : passwords.items()) {
+    PasswordPrompt prompt{pattern, std::nullopt};
+    if (!answer.is_null()) {
+      prompt.answer = util::python_str(answer);
+    }
+    prompts.push_back(std::move(prompt));
+  }
+  return prompts;
+}
+
+// The timeouts are only honoured when truthy (the reference tests `if job_timeout and ...`).
+std::optional<double> nonzero(std::optional<double> value) {
+  return value && *value != 0 ? value : std::nullopt;
+}
+
+void copy_callback_plugin(const std::string& artifact_dir) {
+  namespace fs = std::filesystem;
+  std::string target = util::path_join(artifact_dir, "callback");
+  std::error_code ec;
+  fs::remove_all(target, ec);
+  fs::copy(callback_plugin_dir(), target, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+  if (ec) {
+    throw ConfigurationError("cannot copy the callback plugin to " + target + ": " + ec.message());
+  }
+}
+
+// Copies the project into a fresh runner_di_* dir under the base path (symlinks kept). The
+// reference's copytree onto the existing temp dir fails on Python >= 3.8; we copy into it.
+std::string make_directory_isolation_copy(const std::string& base, const std::string& project_dir) {
+  namespace fs = std::filesystem;
+  std::string copy = make_temp_dir_in(base, "runner_di_");
+  if (util::exists(project_dir)) {
+    std::error_code ec;
+    fs::copy(project_dir, copy, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+    if (ec) {
+      throw ConfigurationError("cannot copy " + project_dir + " to " + copy + ": " + ec.message());
+    }
+  }
+  return copy;
+}
+
+} // namespace
+
+JobConfig prepare(const RunOptions& o) {
+  JobConfig job;
+  Resolved r;
+
+  // --- BaseConfig.__init__: paths, ident, artifact dir (created even if validation fails).
+  r.pdd = util::py_abspath(o.private_data_dir);
+  if (o.private_data_dir.empty() || !util::py_isdir(r.pdd)) {
+    throw ConfigurationError("private_data_dir path is either invalid or does not exist");
+  }
+  job.private_data_dir = r.pdd;
+  job.ident = o.ident ? *o.ident : util::uuid4();
+  std::string artifact_root = o.artifact_dir ? util::py_abspath(*o.artifact_dir) : util::path_join(r.pdd, "artifacts");
+  job.artifact_dir = util::path_join(artifact_root, job.ident);
+  job.project_dir = o.project_dir && !o.project_dir->empty() ? *o.project_dir : util::path_join(r.pdd, "project");
+  job.fact_cache_type = o.fact_cache_type;
+  if (o.fact_cache_type == "jsonfile") {
+    job.fact_cache_dir = util::path_join(job.artifact_dir, o.fact_cache.empty() ? "fact_cache" : o.fact_cache);
+  }
+  job.json_mode = o.json_mode;
+  job.check_job_event_data = o.check_job_event_data;
+  job.rotate_artifacts = o.rotate_artifacts;
+  make_dirs_or_throw(job.artifact_dir);
+
+  if (o.module && !o.module->empty() && o.playbook && util::python_truthy(*o.playbook)) {
+    throw ConfigurationError("Only one of playbook and module options are allowed");
+  }
+
+  // --- What the API's dump step materialises: plays, role playbook, mapping inventory.
+  r.envvars = o.envvars;
+  r.playbook = resolve_playbook(o.playbook, r.pdd);
+  bool role_mode = o.role && !o.role->empty();
+  if (role_mode) {
+    apply_role(o, job.project_dir, r, job);
+  }
+
+  // --- prepare_env: settings, passwords, timeouts, isolation keys.
+  EnvLoader loader(r.pdd);
+  Settings settings(merge_mappings(o.settings, loader.load_mapping("env/settings")));
+  job.settings = settings.values();
+  Json passwords = merge_mappings(o.passwords, loader.load_mapping("env/passwords"));
+  job.passwords = password_prompts(passwords);
+  job.pexpect_timeout = settings.number("pexpect_timeout").value_or(5);
+  job.idle_timeout = nonzero(settings.number("idle_timeout"));
+  if (o.timeout && *o.timeout != 0) {
+    job.job_timeout = static_cast<double>(static_cast<long long>(*o.timeout)); // int(timeout)
+  } else {
+    job.job_timeout = nonzero(settings.number("job_timeout"));
+  }
+
+  r.process_isolation = settings.flag("process_isolation", o.process_isolation);
+  r.isolation_executable = settings.string("process_isolation_executable", o.process_isolation_executable)
+                               .value_or("podman");
+  if (r.isolation_executable.empty()) {
+    r.isolation_executable = "podman";
+  }
+  job.containerized = r.process_isolation && (r.isolation_executable == "podman" || r.isolation_executable == "docker");
+  job.sandboxed = r.process_isolation && !job.containerized;
+  if (r.process_isolation) {
+    job.process_isolation_executable = r.isolation_executable;
+    if (!isolation_executable_available(r.isolation_executable)) {
+      throw ConfigurationError(isolation_executable_missing_message(r.isolation_executable));
+    }
+  }
+  std::string container_image = settings.string("container_image", o.container_image).value_or(k_default_container_image);
+  if (container_image.empty()) {
+    container_image = k_default_container_image;
+  }
+  auto volume_mounts = settings.string_list("container_volume_mounts", o.container_volume_mounts);
+  auto container_options = settings.string_list("container_options", o.container_options);
+  auto auth_data = settings.value("container_auth_data", o.container_auth_data);
+  if (job.containerized) {
+    job.container_name = container_name_for(job.ident);
+  }
+
+  // ssh key: the kwarg wins; env/ssh_key is read only when the kwarg is unset.
+  std::optional<std::string> ssh_key = o.ssh_key ? o.ssh_key : loader.load_text("env/ssh_key");
+  if (ssh_key && !ssh_key->empty()) {
+    job.ssh_key = ssh_key;
+    job.ssh_key_fifo = util::path_join(job.artifact_dir, "ssh_key_data");
+  }
+
+  // The reference ignores the suppress_* kwargs (settings decide); we use them as defaults.
+  job.suppress_output_file = settings.flag("suppress_output_file", o.suppress_output_file);
+  job.suppress_ansible_output = settings.flag("suppress_ansible_output", o.quiet || o.suppress_ansible_output);
+
+  if (settings.has("fact_cache")) {
+    auto name = settings.value("fact_cache", std::nullopt);
+    bool honoured = !settings.has("fact_cache_type") ||
+                    settings.value("fact_cache_type", std::nullopt) == Json("jsonfile");
+    if (honoured) {
+      job.fact_cache_dir = util::path_join(job.artifact_dir, util::python_str(*name));
+    }
+  }
+
+  if (job.containerized) {
+    copy_callback_plugin(job.artifact_dir);
+  }
+  EnvironmentInputs env_in;
+  env_in.containerized = job.containerized;
+  env_in.isolation_executable = r.isolation_executable;
+  env_in.ident = job.ident;
+  env_in.artifact_dir = job.artifact_dir;
+  env_in.fact_cache_type = job.fact_cache_type;
+  env_in.fact_cache_dir = job.fact_cache_dir;
+  env_in.envvars = r.envvars;
+  env_in.envvars_file = loader.load_mapping("env/envvars");
+  env_in.callback_dir = job.containerized ? "" : callback_plugin_dir();
+  env_in.adhoc = !o.binary && o.module;
+  job.env = build_environment(env_in);
+
+  // RunnerConfig.prepare_env: isolation paths, cwd, roles path, event filters.
+  auto isolation_path = settings.string("process_isolation_path", o.process_isolation_path);
+  auto hide_paths = settings.string_list("process_isolation_hide_paths", o.process_isolation_hide_paths);
+  auto show_paths = settings.string_list("process_isolation_show_paths", o.process_isolation_show_paths);
+  auto ro_paths = settings.string_list("process_isolation_ro_paths", o.process_isolation_ro_paths);
+  r.directory_isolation_base = settings.string("directory_isolation_base_path", o.directory_isolation_base_path);
+  r.directory_isolation_cleanup = settings.flag("directory_isolation_cleanup", true);
+  // Directory isolation only exists for the sandbox. The reference also runs in (and later
+  // deletes!) the base path without one; we ignore the setting there.
+  bool directory_isolation = job.sandboxed && r.directory_isolation_base;
+
+  if (job.env.contains("AD_HOC_COMMAND_ID") || !util::exists(job.project_dir)) {
+    job.cwd = r.pdd;
+  } else {
+    job.cwd = directory_isolation ? *r.directory_isolation_base : job.project_dir;
+  }
+  if (!role_mode && o.roles_path && util::python_truthy(*o.roles_path)) {
+    std::string roles;
+    if (o.roles_path->is_array()) {
+      for (const auto& item : *o.roles_path) {
+        roles += (roles.empty() ? "" : ":") + util::python_str(item);
+      }
+    } else {
+      roles = util::python_str(*o.roles_path);
+    }
+    job.env["ANSIBLE_ROLES_PATH"] = roles;
+  }
+  job.env["RUNNER_OMIT_EVENTS"] = o.omit_event_data ? "True" : "False";
+  job.env["RUNNER_ONLY_FAILED_EVENTS"] = o.only_failed_event_data ? "True" : "False";
+
+  std::optional<std::string> directory_isolation_copy;
+  if (directory_isolation) {
+    directory_isolation_copy = make_directory_isolation_copy(*r.directory_isolation_base, job.project_dir);
+    if (r.directory_isolation_cleanup) {
+      job.cleanup_paths.push_back(*directory_isolation_copy);
+    }
+  }
+
+  // --- prepare_inventory + prepare_command.
+  CommandInputs cmd_in;
+  cmd_in.binary = o.binary;
+  cmd_in.module = o.module;
+  cmd_in.module_args = o.module_args;
+  cmd_in.host_pattern = o.host_pattern;
+  cmd_in.playbook = r.playbook;
+  cmd_in.cmdline = o.cmdline;
+  cmd_in.inventory = resolve_inventory(o.inventory, r.pdd, job.containerized);
+  cmd_in.limit = o.limit;
+  cmd_in.containerized = job.containerized;
+  cmd_in.extravars = o.extravars;
+  cmd_in.verbosity = o.verbosity;
+  cmd_in.tags = o.tags;
+  cmd_in.skip_tags = o.skip_tags;
+  cmd_in.forks = o.forks;
+  AnsibleCommand command = build_ansible_command(cmd_in, loader);
+  if (command.mode == ExecutionMode::ansible_playbook && !r.playbook) {
+    throw ConfigurationError("Runner playbook required when running ansible-playbook");
+  }
+  job.command = command.argv;
+
+  // --- Wrapping, innermost first: ssh-agent, then sandbox or container.
+  if (job.ssh_key) {
+    std::string fifo = job.containerized ? "/runner/artifacts/" + job.ident + "/ssh_key_data" : job.ssh_key_fifo;
+    job.command = wrap_with_ssh_agent(job.command, fifo);
+  }
+  if (job.sandboxed) {
+    SandboxSpec spec;
+    spec.executable = r.isolation_executable;
+    spec.isolation_path = isolation_path;
+    spec.private_data_dir = r.pdd;
+    spec.hide_paths = hide_paths.value_or(std::vector<std::string>{});
+    spec.ro_paths = ro_paths.value_or(std::vector<std::string>{});
+    spec.show_paths = show_paths.value_or(std::vector<std::string>{});
+    if (command.mode == ExecutionMode::ansible_playbook) {
+      spec.chdir = directory_isolation_copy.value_or(job.project_dir);
+    } else if (command.mode == ExecutionMode::ansible) {
+      spec.chdir = r.pdd;
+    }
+    Sandbox sandbox = wrap_for_sandbox(spec, job.command);
+    job.command = std::move(sandbox.command);
+    job.cleanup_paths.push_back(sandbox.temp_dir);
+  }
+  job.spawn_cwd = job.cwd;
+  if (job.containerized) {
+    ContainerSpec spec;
+    spec.executable = r.isolation_executable;
+    spec.private_data_dir = r.pdd;
+    spec.artifact_dir = job.artifact_dir;
+    spec.ident = job.ident;
+    spec.container_name = *job.container_name;
+    spec.image = container_image;
+    spec.container_workdir = o.container_workdir;
+    if (o.host_cwd && !o.host_cwd->empty()) {
+      spec.host_cwd = util::py_abspath(*o.host_cwd);
+    }
+    spec.volume_mounts = volume_mounts.value_or(std::vector<std::string>{});
+    spec.options = container_options.value_or(std::vector<std::string>{});
+    spec.auth_data = auth_data;
+    Container container = wrap_for_container(spec, job.command);
+    job.command = std::move(container.command);
+    job.cwd = container.workdir;
+    if (container.registry_auth_dir) {
+      job.cleanup_paths.push_back(*container.registry_auth_dir);
+    }
+    if (container.registries_conf) {
+      job.env["CONTAINERS_REGISTRIES_CONF"] = *container.registries_conf; // podman >= 3.1
+      job.env["REGISTRIES_CONFIG_PATH"] = *container.registries_conf;     // podman < 3.1
+    }
+    std::string env_list;
+    for (const auto& [key, value] : job.env.items()) {
+      env_list += (env_list.empty() ? "" : "\n") + key + "=" + value.get<std::string>();
+    }
+    job.env_list = std::move(env_list);
+    // The engine runs where we are, with our environment plus the job's (secrets included).
+    job.spawn_env = process_environment();
+    for (const auto& [key, value] : job.env.items()) {
+      job.spawn_env[key] = value;
+    }
+    job.spawn_cwd = util::py_abspath(".");
+  } else {
+    job.spawn_env = job.env;
+  }
+  return job;
+}
+
+} // namespace ansible_runner::config

@@ -1,0 +1,91 @@
+#include "config/settings.hpp"
+
+#include <ansible_runner/errors.hpp>
+
+#include "util/python_json.hpp"
+#include "util/python_repr.hpp"
+
+namespace ansible_runner::config {
+
+namespace {
+[[noreturn]] void bad_type(const char* key, const char* expected, const Json& got) {
+  throw ConfigurationError(std::string("settings: '") + key + "' must be " + expected + ", got " +
+                           util::python_dumps(got));
+}
+} // namespace
+
+std::optional<double> Settings::number(const char* key) const {
+  if (!m_values.contains(key) || m_values[key].is_null()) {
+    return std::nullopt;
+  }
+  const Json& v = m_values[key];
+  if (v.is_boolean()) {
+    return v.get<bool>() ? 1.0 : 0.0;
+  }
+  if (!v.is_number()) {
+    bad_type(key, "a number", v);
+  }
+  return v.get<double>();
+}
+
+bool Settings::flag(const char* key, bool fallback) const {
+  return m_values.contains(key) ? util::python_truthy(m_values[key]) : fallback;
+}
+
+std::optional<std::string> Settings::string(const char* key, const std::optional<std::string>& fallback) const {
+  if (!m_values.contains(key)) {
+    return fallback;
+  }
+  const Json& v = m_values[key];
+  if (v.is_null()) {
+    return std::nullopt;
+  }
+  if (!v.is_string()) {
+    bad_type(key, "a string", v);
+  }
+  return v.get<std::string>();
+}
+
+std::optional<std::vector<std::string>> Settings::string_list(
+    const char* key, const std::optional<std::vector<std::string>>& fallback) const {
+  if (!m_values.contains(key)) {
+    return fallback;
+  }
+  const Json& v = m_values[key];
+  if (v.is_null()) {
+    return std::nullopt;
+  }
+  if (v.is_string()) {
+    return std::vector<std::string>{v.get<std::string>()};
+  }
+  if (!v.is_array()) {
+    bad_type(key, "a list of strings", v);
+  }
+  std::vector<std::string> out;
+  for (const auto& item : v) {
+    if (!item.is_string()) {
+      bad_type(key, "a list of strings", v);
+    }
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+std::optional<Json> Settings::value(const char* key, const std::optional<Json>& fallback) const {
+  if (!m_values.contains(key)) {
+    return fallback;
+  }
+  return m_values[key];
+}
+
+Json merge_mappings(const std::optional<Json>& kwarg, const std::optional<Json>& file) {
+  Json merged = kwarg && kwarg->is_object() && !kwarg->empty() ? *kwarg : Json::object();
+  if (file) {
+    for (const auto& [key, value] : file->items()) {
+      merged[key] = value;
+    }
+  }
+  return merged;
+}
+
+} // namespace ansible_runner::config

@@ -1,0 +1,40 @@
+#pragma once
+// Typed access to the merged settings mapping (kwarg `settings` updated with env/settings,
+// private-data-dir.md 4). Values are used as the reference uses them; a value of the wrong
+// type is an error naming the key (the reference would crash later or misbehave silently).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ansible_runner/json.hpp>
+
+namespace ansible_runner::config {
+
+class Settings {
+public:
+  explicit Settings(Json merged) : m_values(std::move(merged)) {}
+
+  const Json& values() const { return m_values; }
+  bool has(const char* key) const { return m_values.contains(key); }
+
+  // A number (bools count as 0/1, as in Python); null or missing: nullopt.
+  std::optional<double> number(const char* key) const;
+  // Python truthiness of the value; missing: fallback.
+  bool flag(const char* key, bool fallback) const;
+  // A string; missing: fallback; null: nullopt.
+  std::optional<std::string> string(const char* key, const std::optional<std::string>& fallback) const;
+  // A list of strings (a single string is one element; the reference would split it into
+  // characters); missing: fallback; null: nullopt.
+  std::optional<std::vector<std::string>> string_list(const char* key,
+                                                      const std::optional<std::vector<std::string>>& fallback) const;
+  // Any JSON value; missing: fallback.
+  std::optional<Json> value(const char* key, const std::optional<Json>& fallback) const;
+
+private:
+  Json m_values;
+};
+
+// Merges the kwarg mapping with the file's (the file wins, private-data-dir.md 3).
+Json merge_mappings(const std::optional<Json>& kwarg, const std::optional<Json>& file);
+
+} // namespace ansible_runner::config

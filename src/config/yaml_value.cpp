@@ -1,0 +1,269 @@
+#include "config/yaml_value.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <regex>
+
+#include <yaml-cpp/yaml.h>
+
+#include "util/python_repr.hpp"
+
+namespace ansible_runner::config {
+
+namespace {
+
+// PyYAML's implicit resolvers (resolver.py), rewritten for std::regex.
+const std::regex& bool_re() {
+  static const std::regex re("yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF");
+  return re;
+}
+const std::regex& int_re() {
+  static const std::regex re("[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+                             "|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+");
+  return re;
+}
+const std::regex& float_re() {
+  static const std::regex re("[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9_]+(?:[eE][-+][0-9]+)?"
+                             "|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)"
+                             "|\\.(?:nan|NaN|NAN)");
+  return re;
+}
+
+// Digits beyond 64 bits: Python keeps the exact integer; its str() is the decimal text, which
+// is all the runner ever does with such a value, so keep the text.
+Json make_int(bool negative, uint64_t magnitude, const std::string& text) {
+  constexpr uint64_t k_max_positive = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  if (!negative) {
+    return magnitude <= k_max_positive ? Json(static_cast<int64_t>(magnitude)) : Json(magnitude);
+  }
+  if (magnitude <= k_max_positive) {
+    return Json(-static_cast<int64_t>(magnitude));
+  }
+  if (magnitude == k_max_positive + 1) {
+    return Json(std::numeric_limits<int64_t>::min());
+  }
+  return Json(text);
+}
+
+Json construct_int(std::string text) {
+  std::erase(text, '_');
+  bool negative = false;
+  size_t pos = 0;
+  if (text[0] == '-' || text[0] == '+') {
+    negative = text[0] == '-';
+    pos = 1;
+  }
+  std::string body = text.substr(pos);
+  std::string signed_text = negative ? "-" + body : body;
+  uint64_t value = 0;
+  bool overflow = false;
+  auto push_digit = [&](uint64_t base, uint64_t digit) {
+    overflow = overflow || __builtin_mul_overflow(value, base, &value) ||
+               __builtin_add_overflow(value, digit, &value);
+  };
+  auto accumulate = [&](uint64_t base, const std::string& digits) {
+    for (char c : digits) {
+      uint64_t d = c >= 'a' ? static_cast<uint64_t>(c - 'a' + 10)
+                 : c >= 'A' ? static_cast<uint64_t>(c - 'A' + 10)
+                            : static_cast<uint64_t>(c - '0');
+      push_digit(base, d);
+    }
+  };
+  if (body == "0") {
+    return Json(0);
+  }
+  if (body.starts_with("0b")) {
+    accumulate(2, body.substr(2));
+  } else if (body.starts_with("0x")) {
+    accumulate(16, body.substr(2));
+  } else if (body.starts_with('0')) {
+    accumulate(8, body.substr(1));
+  } else if (body.find(':') != std::string::npos) {
+    // Sexagesimal: 1:30 is 90.
+    size_t start = 0;
+    while (true) {
+      size_t colon = body.find(':', start);
+      std::string part = body.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+      uint64_t part_value = 0;
+      for (char c : part) {
+        part_value = part_value * 10 + static_cast<uint64_t>(c - '0');
+      }
+      push_digit(60, part_value);
+      if (colon == std::string::npos) {
+        break;
+      }
+      start = colon + 1;
+    }
+  } else {
+    accumulate(10, body);
+  }
+  if (overflow) {
+    return Json(signed_text);
+  }
+  return make_int(negative, value, signed_text);
+}
+
+Json construct_float(std::string text) {
+  std::erase(text, '_');
+  std::string lower;
+  for (char c : text) {
+    lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  double sign = 1;
+  if (!lower.empty() && (lower[0] == '-' || lower[0] == '+')) {
+    sign = lower[0] == '-' ? -1 : 1;
+    lower.erase(0, 1);
+  }
+  if (lower == ".inf") {
+    return Json(sign * std::numeric_limits<double>::infinity());
+  }
+  if (lower == ".nan") {
+    return Json(std::numeric_limits<double>::quiet_NaN());
+  }
+  if (lower.find(':') != std::string::npos) {
+    double value = 0;
+    size_t start = 0;
+    while (true) {
+      size_t colon = lower.find(':', start);
+      std::string part = lower.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+      value = value * 60 + std::stod(part);
+      if (colon == std::string::npos) {
+        break;
+      }
+      start = colon + 1;
+    }
+    return Json(sign * value);
+  }
+  if (lower.ends_with('.')) {
+    lower += '0';
+  }
+  if (lower.starts_with('.')) {
+    lower.insert(0, "0");
+  }
+  return Json(sign * std::stod(lower));
+}
+
+Json convert(const YAML::Node& node);
+
+// `<<: *anchor` or `<<: [*a, *b]`: keys of the merged mappings that the mapping does not set
+// itself (PyYAML flatten_mapping; earlier sources in a list win).
+void merge_into(Json& target, const YAML::Node& source, Json& merged) {
+  auto merge_one = [&](const YAML::Node& m) {
+    if (!m.IsMap()) {
+      return;
+    }
+    Json value = convert(m);
+    for (auto& [k, v] : value.items()) {
+      if (!merged.contains(k)) {
+        merged[k] = v;
+      }
+    }
+  };
+  if (source.IsSequence()) {
+    for (const auto& item : source) {
+      merge_one(item);
+    }
+  } else {
+    merge_one(source);
+  }
+  (void)target;
+}
+
+Json convert_scalar(const YAML::Node& node) {
+  const std::string& text = node.Scalar();
+  const std::string& tag = node.Tag();
+  if (tag == "?") {
+    return resolve_plain_scalar(text);
+  }
+  if (tag == "tag:yaml.org,2002:int" && std::regex_match(text, int_re())) {
+    return construct_int(text);
+  }
+  if (tag == "tag:yaml.org,2002:float" && std::regex_match(text, float_re())) {
+    return construct_float(text);
+  }
+  if (tag == "tag:yaml.org,2002:bool" && std::regex_match(text, bool_re())) {
+    return Json(text[0] == 'y' || text[0] == 'Y' || text[0] == 't' || text[0] == 'T' || text == "on" ||
+                text == "On" || text == "ON");
+  }
+  if (tag == "tag:yaml.org,2002:null") {
+    return Json(nullptr);
+  }
+  return Json(text);
+}
+
+Json convert(const YAML::Node& node) {
+  switch (node.Type()) {
+  case YAML::NodeType::Undefined:
+  case YAML::NodeType::Null: return Json(nullptr);
+  case YAML::NodeType::Scalar: return convert_scalar(node);
+  case YAML::NodeType::Sequence: {
+    Json out = Json::array();
+    for (const auto& item : node) {
+      out.push_back(convert(item));
+    }
+    return out;
+  }
+  case YAML::NodeType::Map: {
+    Json out = Json::object();
+    Json merged = Json::object();
+    for (const auto& entry : node) {
+      const YAML::Node& key = entry.first;
+      if (key.IsScalar() && key.Tag() == "?" && key.Scalar() == "<<") {
+        merge_into(out, entry.second, merged);
+        continue;
+      }
+      // Python dict keys can be any hashable; the runner only ever uses their str().
+      out[util::python_str(convert(key))] = convert(entry.second);
+    }
+    for (auto& [k, v] : merged.items()) {
+      if (!out.contains(k)) {
+        out[k] = v;
+      }
+    }
+    return out;
+  }
+  }
+  return Json(nullptr);
+}
+
+} // namespace
+
+Json resolve_plain_scalar(const std::string& text) {
+  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
+    return Json(nullptr);
+  }
+  if (std::regex_match(text, bool_re())) {
+    char c = text[0];
+    bool value = c == 'y' || c == 'Y' || c == 't' || c == 'T' || text == "on" || text == "On" || text == "ON";
+    return Json(value);
+  }
+  if (std::regex_match(text, int_re())) {
+    return construct_int(text);
+  }
+  if (std::regex_match(text, float_re())) {
+    return construct_float(text);
+  }
+  return Json(text);
+}
+
+std::optional<Json> parse_yaml(const std::string& text, YamlError& error) {
+  try {
+    std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1) {
+      error.line = docs[1].Mark().line + 1;
+      error.message = "expected a single document in the stream";
+      return std::nullopt;
+    }
+    if (docs.empty()) {
+      return Json(nullptr);
+    }
+    return convert(docs[0]);
+  } catch (const YAML::Exception& e) {
+    error.line = e.mark.line + 1;
+    error.message = e.msg;
+    return std::nullopt;
+  }
+}
+
+} // namespace ansible_runner::config
