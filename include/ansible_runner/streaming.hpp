@@ -1,6 +1,8 @@
 #pragma once
 // The three streaming roles (streaming-protocol.md): transmit -> worker -> process.
 // Each works on file descriptors so a program can put the phases on any transport.
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,38 +13,68 @@
 namespace ansible_runner {
 
 struct TransmitOptions {
-  // Send only the kwargs line; the worker then uses its own --private-data-dir as is.
+  // Send only the kwargs line; the worker then uses its own --private-data-dir as is. The
+  // kwargs are then sent as given (not dumped into env/ files, which would have nowhere to go).
   bool only_transmit_kwargs = false;
 };
 
 // Writes the job stream: the kwargs line, the private data dir as a zip payload, eof.
-// `kwargs` are the job's run() keyword arguments as the reference's transmit sends them.
-// Throws Error on I/O failure; what was written so far stays written.
+// `kwargs` are the job's run() keyword arguments as the reference's transmit sends them; the
+// files "dump artifacts" generates from them go into the zip, never into private_data_dir.
+// An empty private_data_dir streams an empty dir. The zip is built before anything is written,
+// so an unreadable file writes nothing; throws Error on I/O failure.
 void transmit(const std::string& private_data_dir, const Json& kwargs, int out_fd,
               const TransmitOptions& options = {});
 
+// Limits on what one stream may unpack (job stream on the worker, artifacts in process).
+struct UnpackLimits {
+  uint64_t max_bytes = uint64_t{64} << 30; // total file bytes, and the largest payload accepted
+  uint64_t max_entries = 1'000'000;        // zip entries
+};
+
 struct WorkerOptions {
   std::optional<std::string> private_data_dir; // unset: a temp dir, removed at the end
-  bool delete_private_data_dir = false;        // --delete
+  bool delete_private_data_dir = false;        // --delete: remove before and after
   double keepalive_seconds = 0;                 // 0: off
+  UnpackLimits limits;
 };
 
 // Reads a job stream from in_fd, runs the job, writes the result stream to out_fd.
-// Never throws for bad input: errors become an error status line and eof.
+// Never throws for bad input: a broken stream, a hostile archive, a missing kwargs line, bad or
+// unknown kwargs and exceptions of run() all become `{"status": "error", "job_explanation": ...}`
+// and `{"eof": true}` (the reference crashes without output for several of these), and the
+// result has status "error". Nothing but protocol lines is written to out_fd.
 RunResult worker(int in_fd, int out_fd, const WorkerOptions& options,
                  const std::function<bool()>& should_cancel = {});
+
+// The worker's exit code: the job rc; 1 after an error status (the reference exits 0 then) or
+// when the job ended without an rc.
+int worker_exit_code(const RunResult& result);
 
 struct ProcessOptions {
   std::string private_data_dir;
   std::optional<std::string> ident;        // artifacts go to <pdd>/artifacts/<ident>, else <pdd>/artifacts
-  std::optional<std::string> artifact_dir;
+  std::optional<std::string> artifact_dir; // wins over both (made absolute)
   bool quiet = false;                       // do not print event stdout
   int stdout_fd = 1;                        // where event stdout is printed
+  int diagnostics_fd = 2;                   // tolerated stream damage is reported here; -1: silent
+  UnpackLimits limits;
 };
 
-// Reads a result stream from in_fd, rebuilds the artifacts and calls the handlers.
-// result.status is the last status seen ("error" when the stream broke); result.rc comes from
-// the unpacked rc file when there is one.
+// Reads a result stream from in_fd, rebuilds the artifacts and calls the handlers: on_status
+// with each raw status line, on_event with each event (its return value decides whether
+// job_events/<counter>-<uuid>.json is written), on_artifacts after the zip is unpacked,
+// on_finished last (also after errors). should_cancel is not used (close in_fd to stop).
+// Tolerant of what real transports do to a stream: keepalives, blank lines, CRLF, events
+// without counter/uuid (skipped), a line split in two by a log pipeline, a stray non-JSON line
+// between messages. A stream that breaks or ends without eof gives status "error" with a
+// job_explanation (also passed to on_status).
+// result.status is the last status seen; result.rc comes from the unpacked rc file.
 RunResult process(int in_fd, const ProcessOptions& options, const Handlers& handlers = {});
+
+// The process command's exit code: 0 when successful, the job rc (or 1 without one) when
+// failed/timeout/canceled, 1 for errors and streams without a final status. The reference
+// always exits 0.
+int process_exit_code(const RunResult& result);
 
 } // namespace ansible_runner

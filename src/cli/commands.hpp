@@ -14,6 +14,9 @@ struct GlobalOptions {
   bool quiet = false;
   bool debug = false;
   std::string logfile;
+  // True once SIGINT/SIGTERM arrived; set by main. Long-running subcommands (worker) poll it to
+  // cancel their job. When main leaves it empty, the worker installs its own handlers.
+  std::function<bool()> cancel_requested;
 };
 
 using Action = std::function<int()>;

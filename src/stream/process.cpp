@@ -1,0 +1,233 @@
+// process: result stream in, artifacts and handler calls out (streaming-protocol.md 4).
+#include <charconv>
+#include <optional>
+
+#include <ansible_runner/errors.hpp>
+#include <ansible_runner/streaming.hpp>
+
+#include "stream/result_reader.hpp"
+#include "stream/temp_file.hpp"
+#include "stream/zip_extractor.hpp"
+#include "util/fd.hpp"
+#include "util/fs.hpp"
+#include "util/python_json.hpp"
+#include "util/python_repr.hpp"
+
+namespace ansible_runner {
+namespace {
+
+constexpr const char* k_parse_error = "Failed to JSON parse a line from worker stream.";
+
+std::string artifact_dir_for(const ProcessOptions& options) {
+  if (options.artifact_dir && !options.artifact_dir->empty()) {
+    return util::absolute_path(*options.artifact_dir);
+  }
+  std::string root = util::absolute_path(util::path_join(options.private_data_dir, "artifacts"));
+  if (options.ident && !options.ident->empty()) {
+    return util::path_join(root, *options.ident);
+  }
+  return root; // the reference's choice without ident: directly into <pdd>/artifacts
+}
+
+std::optional<int> read_rc(const std::string& artifact_dir) {
+  std::optional<std::string> text;
+  try {
+    text = util::read_file_if_exists(util::path_join(artifact_dir, "rc"));
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+  if (!text) {
+    return std::nullopt;
+  }
+  std::string_view v = *text;
+  while (!v.empty() && (v.back() == '\n' || v.back() == ' ' || v.back() == '\r')) {
+    v.remove_suffix(1);
+  }
+  int rc = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), rc);
+  if (ec != std::errc() || end != v.data() + v.size() || v.empty()) {
+    return std::nullopt; // "None": the job died of a foreign signal
+  }
+  return rc;
+}
+
+// A job_events file name from an event's counter and uuid, as the reference formats them;
+// nullopt when it would not be a plain name (a hostile uuid like "../../x").
+std::optional<std::string> event_file_name(const Json& event) {
+  std::string name = util::python_str(event["counter"]) + "-" + util::python_str(event["uuid"]) + ".json";
+  if (name.find('/') != std::string::npos || name.find('\0') != std::string::npos || name.size() > 255) {
+    return std::nullopt;
+  }
+  return name;
+}
+
+class Processor {
+public:
+  Processor(int in_fd, const ProcessOptions& options, const Handlers& handlers)
+      : m_options(options), m_handlers(handlers), m_reader(in_fd),
+        m_messages(m_reader, [this](const std::string& m) { report(m); }) {
+    m_result.artifact_dir = artifact_dir_for(options);
+    if (options.ident) {
+      m_result.ident = *options.ident;
+    }
+  }
+
+  RunResult run() {
+    util::make_dirs(util::path_join(m_result.artifact_dir, "job_events"), 0700);
+    try {
+      loop();
+    } catch (const CallbackError&) {
+      throw;
+    } catch (const Error& e) {
+      fail(std::string(k_parse_error) + " Error: " + e.what());
+    }
+    if (m_handlers.on_finished) {
+      m_handlers.on_finished(m_result);
+    }
+    return m_result;
+  }
+
+private:
+  void loop() {
+    for (;;) {
+      std::optional<Json> message = m_messages.next();
+      if (!message) {
+        std::string why = m_messages.last_error().empty() ? "the stream ended before its eof line"
+                                                          : m_messages.last_error();
+        fail(std::string(k_parse_error) + " Error: " + why +
+             " Line with invalid JSON data: " + stream::bytes_repr(m_messages.last_bad_line()));
+        return;
+      }
+      Json& data = *message;
+      if (data.contains("status")) {
+        on_status(data);
+      } else if (data.contains("zipfile")) {
+        if (!on_zip(data["zipfile"])) {
+          return;
+        }
+      } else if (data.contains("eof")) {
+        return;
+      } else if (data.contains("event") && data["event"] == "keepalive") {
+        continue;
+      } else {
+        on_event(data);
+      }
+    }
+  }
+
+  void on_status(const Json& data) {
+    m_result.status = data["status"].is_string() ? data["status"].get<std::string>() : util::python_str(data["status"]);
+    if (m_result.ident.empty() && data.contains("runner_ident") && data["runner_ident"].is_string()) {
+      m_result.ident = data["runner_ident"].get<std::string>();
+    }
+    if (m_result.status == "starting") {
+      if (data.contains("command") && data["command"].is_array()) {
+        m_result.command.clear();
+        for (const auto& arg : data["command"]) {
+          m_result.command.push_back(arg.is_string() ? arg.get<std::string>() : util::python_str(arg));
+        }
+      }
+      if (data.contains("env")) {
+        m_result.env = data["env"];
+      }
+      if (data.contains("cwd") && data["cwd"].is_string()) {
+        m_result.cwd = data["cwd"].get<std::string>();
+      }
+    }
+    m_result.canceled = m_result.status == "canceled";
+    m_result.timed_out = m_result.status == "timeout";
+    m_result.errored = m_result.status == "error";
+    if (m_handlers.on_status) {
+      m_handlers.on_status(data);
+    }
+  }
+
+  // Unpacks the artifacts; false (after an error status) when the payload or archive is bad.
+  bool on_zip(const Json& length) {
+    if (!length.is_number_unsigned() || length.get<uint64_t>() > m_options.limits.max_bytes) {
+      fail("Failed to extract the artifacts from the worker stream: bad zipfile length " + util::python_dumps(length));
+      return false;
+    }
+    try {
+      util::UniqueFd zip = stream::make_anonymous_temp_file();
+      m_reader.read_payload(length.get<uint64_t>(), zip.get());
+      stream::extract_zip(zip.get(), m_result.artifact_dir,
+                          stream::UnzipLimits{m_options.limits.max_bytes, m_options.limits.max_entries});
+    } catch (const Error& e) {
+      // The reference crashes here; we report it like any other broken stream.
+      fail(std::string("Failed to extract the artifacts from the worker stream: ") + e.what());
+      return false;
+    }
+    m_result.rc = read_rc(m_result.artifact_dir);
+    if (m_handlers.on_artifacts) {
+      m_handlers.on_artifacts(m_result.artifact_dir);
+    }
+    return true;
+  }
+
+  void on_event(const Json& event) {
+    // Upstream main skips these; 2.3.1 crashes with a KeyError.
+    if (!event.contains("counter") || !event.contains("uuid") || !util::python_truthy(event["counter"]) ||
+        !util::python_truthy(event["uuid"])) {
+      report("skipping an event without counter or uuid");
+      return;
+    }
+    std::optional<std::string> file_name = event_file_name(event);
+    if (!file_name) {
+      report("skipping an event whose counter/uuid is not a plain file name");
+      return;
+    }
+    if (!m_options.quiet && event.contains("stdout")) {
+      const Json& text = event["stdout"];
+      std::string line = text.is_string() ? text.get<std::string>() : util::python_str(text);
+      line += '\n';
+      util::write_all(m_options.stdout_fd, line); // a closed stdout must not stop the processing
+    }
+    bool keep = true;
+    if (m_handlers.on_event) {
+      keep = m_handlers.on_event(event);
+    }
+    if (keep) {
+      std::string path = util::path_join(util::path_join(m_result.artifact_dir, "job_events"), *file_name);
+      util::write_file_atomic(path, util::python_dumps(event), 0600);
+    }
+  }
+
+  void fail(const std::string& explanation) {
+    Json status = Json::object();
+    status["status"] = "error";
+    status["job_explanation"] = explanation;
+    on_status(status);
+  }
+
+  void report(const std::string& message) {
+    if (m_options.diagnostics_fd >= 0) {
+      util::write_all(m_options.diagnostics_fd, "ansible-runner process: " + message + "\n");
+    }
+  }
+
+  const ProcessOptions& m_options;
+  const Handlers& m_handlers;
+  stream::StreamReader m_reader;
+  stream::ResultReader m_messages;
+  RunResult m_result;
+};
+
+} // namespace
+
+RunResult process(int in_fd, const ProcessOptions& options, const Handlers& handlers) {
+  Processor processor(in_fd, options, handlers);
+  return processor.run();
+}
+
+int process_exit_code(const RunResult& result) {
+  if (result.status == "successful") {
+    return 0;
+  }
+  if (result.status == "failed" || result.status == "timeout" || result.status == "canceled") {
+    return result.rc && *result.rc != 0 ? *result.rc : 1;
+  }
+  return 1;
+}
+
+} // namespace ansible_runner

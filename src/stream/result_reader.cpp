@@ -1,0 +1,148 @@
+#include "stream/result_reader.hpp"
+
+#include <cstdio>
+
+namespace ansible_runner::stream {
+namespace {
+
+bool is_blank(const std::string& line) {
+  for (char c : line) {
+    if (!is_payload_whitespace(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+struct ParseOutcome {
+  std::optional<Json> value;
+  bool truncated = false; // failed at the end of the text: it may be the start of a split line
+  std::string error;
+};
+
+ParseOutcome try_parse(const std::string& text) {
+  ParseOutcome out;
+  try {
+    out.value = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    out.truncated = e.byte > text.size();
+    out.error = e.what();
+  }
+  return out;
+}
+
+} // namespace
+
+ResultReader::ResultReader(StreamReader& reader, Report report) : m_reader(reader), m_report(std::move(report)) {}
+
+std::optional<std::string> ResultReader::read_line() {
+  std::optional<std::string> line;
+  if (m_pending) {
+    line = std::move(m_pending);
+    m_pending.reset();
+  } else {
+    line = m_reader.read_line();
+  }
+  if (line && line->ends_with('\r')) {
+    line->pop_back();
+  }
+  return line;
+}
+
+void ResultReader::stray(const std::string& line, const std::string& why) {
+  m_bad_line = line;
+  m_error = why;
+  if (m_report) {
+    m_report("skipping a line that is not a JSON object (" + why + "): " + bytes_repr(line, 200));
+  }
+}
+
+std::optional<Json> ResultReader::next() {
+  for (;;) {
+    std::optional<std::string> line = read_line();
+    if (!line) {
+      return std::nullopt;
+    }
+    if (is_blank(*line)) {
+      continue;
+    }
+    ParseOutcome parsed = try_parse(*line);
+    std::string joined = *line;
+    int pieces = 1;
+    while (!parsed.value && parsed.truncated) {
+      std::optional<std::string> more = read_line();
+      if (!more) {
+        // The stream ended inside a line: the writer died mid-message.
+        m_bad_line = joined;
+        m_error = parsed.error;
+        return std::nullopt;
+      }
+      if (joined.size() + more->size() > StreamReader::k_default_max_line) {
+        m_pending = std::move(more);
+        break;
+      }
+      ParseOutcome candidate = try_parse(joined + *more);
+      if (!candidate.value && try_parse(*more).value) {
+        // `more` is a whole message of its own: what came before was a stray fragment, even
+        // if gluing them would still look like an unfinished line.
+        m_pending = std::move(more);
+        break;
+      }
+      if (candidate.value || candidate.truncated) {
+        joined += *more;
+        ++pieces;
+        parsed = std::move(candidate);
+        continue;
+      }
+      // Joining does not help: the first part was a stray line; start over from `more`.
+      m_pending = std::move(more);
+      break;
+    }
+    if (!parsed.value) {
+      stray(joined, parsed.error);
+      continue;
+    }
+    if (!parsed.value->is_object()) {
+      stray(joined, "JSON but not an object");
+      continue;
+    }
+    if (pieces > 1 && m_report) {
+      m_report("joined a line that was split into " + std::to_string(pieces) + " pieces");
+    }
+    return std::move(parsed.value);
+  }
+}
+
+std::string bytes_repr(const std::string& data, size_t limit) {
+  std::string body;
+  size_t n = std::min(limit, data.size());
+  bool has_single = false;
+  bool has_double = false;
+  for (size_t i = 0; i < n; ++i) {
+    has_single |= data[i] == '\'';
+    has_double |= data[i] == '"';
+  }
+  char quote = has_single && !has_double ? '"' : '\'';
+  for (size_t i = 0; i < n; ++i) {
+    auto c = static_cast<unsigned char>(data[i]);
+    if (c == static_cast<unsigned char>(quote) || c == '\\') {
+      body += '\\';
+      body += static_cast<char>(c);
+    } else if (c == '\t') {
+      body += "\\t";
+    } else if (c == '\n') {
+      body += "\\n";
+    } else if (c == '\r') {
+      body += "\\r";
+    } else if (c < 0x20 || c >= 0x7f) {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      body += buf;
+    } else {
+      body += static_cast<char>(c);
+    }
+  }
+  return std::string("b") + quote + body + quote;
+}
+
+} // namespace ansible_runner::stream

@@ -1,0 +1,52 @@
+#pragma once
+// The process side of the result stream (streaming-protocol.md 4), read tolerantly: a result
+// stream often crosses transports that damage it a little (Receptor, `kubectl logs`), and
+// losing a whole job's results to one bad line helps nobody. Tolerated:
+//   * blank lines and CRLF line ends;
+//   * a line split in two (or more) by a log pipeline (Kubernetes cuts at 16 KiB): a line
+//     that fails to parse *at its end* is joined with the next one when that makes it parse;
+//   * a stray line that is not a JSON object, between messages: reported and skipped.
+// A stream that ends before its eof line is still an error; the reader keeps the last bad line
+// so the error can show it.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <ansible_runner/json.hpp>
+
+#include "stream/stream_reader.hpp"
+
+namespace ansible_runner::stream {
+
+class ResultReader {
+public:
+  using Report = std::function<void(const std::string& message)>;
+
+  // `report` receives one sentence per tolerated defect; may be empty.
+  ResultReader(StreamReader& reader, Report report);
+
+  // The next message (a JSON object); nullopt at the end of input. Throws StreamError when the
+  // input cannot be read.
+  std::optional<Json> next();
+
+  // The last line that could not be used and why, for the error status of a broken stream.
+  const std::string& last_bad_line() const { return m_bad_line; }
+  const std::string& last_error() const { return m_error; }
+
+  StreamReader& raw() { return m_reader; }
+
+private:
+  std::optional<std::string> read_line();
+  void stray(const std::string& line, const std::string& why);
+
+  StreamReader& m_reader;
+  Report m_report;
+  std::optional<std::string> m_pending;
+  std::string m_bad_line;
+  std::string m_error;
+};
+
+// Python's repr() of a bytes object, of at most `limit` bytes (the error text of upstream main).
+std::string bytes_repr(const std::string& data, size_t limit = 1000);
+
+} // namespace ansible_runner::stream

@@ -1,0 +1,137 @@
+#include "stream/stream_reader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <poll.h>
+#include <unistd.h>
+
+#include "stream/base64_coder.hpp"
+#include "stream/stream_error.hpp"
+#include "util/fd.hpp"
+
+namespace ansible_runner::stream {
+namespace {
+
+constexpr size_t k_buffer_size = 64 * 1024;
+// Decoded bytes per write to the payload file; the reference decodes 1,024,000 at a time.
+constexpr size_t k_payload_chunk = 1024 * 1024;
+
+} // namespace
+
+StreamReader::StreamReader(int fd, size_t max_line_bytes)
+    : m_fd(fd), m_max_line(max_line_bytes), m_buf(k_buffer_size) {}
+
+bool StreamReader::fill() {
+  if (m_eof) {
+    return false;
+  }
+  m_begin = 0;
+  m_end = 0;
+  for (;;) {
+    ssize_t n = ::read(m_fd, m_buf.data(), m_buf.size());
+    if (n > 0) {
+      m_end = static_cast<size_t>(n);
+      return true;
+    }
+    if (n == 0) {
+      m_eof = true;
+      return false;
+    }
+    if (errno == EINTR) {
+      continue;
+    }
+    if (errno == EAGAIN) {
+      // A non-blocking stdin (inherited from a parent that set O_NONBLOCK): wait for data.
+      pollfd p{m_fd, POLLIN, 0};
+      ::poll(&p, 1, -1);
+      continue;
+    }
+    throw StreamError(std::string("cannot read the stream: ") + std::strerror(errno));
+  }
+}
+
+std::optional<std::string> StreamReader::read_line() {
+  std::string line;
+  bool any = false;
+  for (;;) {
+    if (m_begin == m_end && !fill()) {
+      if (!any) {
+        return std::nullopt;
+      }
+      return line;
+    }
+    any = true;
+    const char* start = m_buf.data() + m_begin;
+    const char* stop = m_buf.data() + m_end;
+    const char* nl = std::find(start, stop, '\n');
+    size_t take = static_cast<size_t>(nl - start);
+    if (line.size() + take > m_max_line) {
+      throw StreamError("a line at byte " + std::to_string(m_consumed) + " is longer than " +
+                        std::to_string(m_max_line) + " bytes");
+    }
+    line.append(start, take);
+    if (nl != stop) {
+      m_begin += take + 1;
+      m_consumed += take + 1;
+      return line;
+    }
+    m_begin = m_end;
+    m_consumed += take;
+  }
+}
+
+void StreamReader::read_payload(uint64_t n, int out_fd) {
+  const uint64_t wanted = base64_length(n);
+  const uint64_t payload_start = m_consumed;
+  uint64_t seen = 0;     // base64 characters taken so far
+  uint64_t written = 0;  // decoded bytes written so far
+  Base64Decoder decoder;
+  std::string text;
+  std::string decoded;
+  text.reserve(k_payload_chunk / 3 * 4);
+
+  auto flush = [&] {
+    decoded.clear();
+    if (!decoder.feed(text, decoded)) {
+      throw StreamError("invalid base64 in the zip payload starting at byte " +
+                        std::to_string(payload_start));
+    }
+    text.clear();
+    written += decoded.size();
+    if (written > n) {
+      throw StreamError("the zip payload decodes to more than the announced " + std::to_string(n) +
+                        " bytes");
+    }
+    if (!util::write_all(out_fd, decoded)) {
+      throw StreamError(std::string("cannot write the zip payload to a temporary file: ") +
+                        std::strerror(errno));
+    }
+  };
+
+  while (seen < wanted) {
+    if (m_begin == m_end && !fill()) {
+      throw StreamError("the stream ended inside a zip payload (" + std::to_string(seen) + " of " +
+                        std::to_string(wanted) + " base64 characters)");
+    }
+    while (m_begin < m_end && seen < wanted) {
+      char c = m_buf[m_begin++];
+      ++m_consumed;
+      if (is_payload_whitespace(c)) {
+        continue;
+      }
+      text += c;
+      ++seen;
+      if (text.size() >= k_payload_chunk / 3 * 4) {
+        flush();
+      }
+    }
+  }
+  flush();
+  if (!decoder.finish() || written != n) {
+    throw StreamError("the zip payload decodes to " + std::to_string(written) +
+                      " bytes, but its zipfile line announced " + std::to_string(n));
+  }
+}
+
+} // namespace ansible_runner::stream

@@ -1,0 +1,52 @@
+#pragma once
+// Reading side of the framing (streaming-protocol.md 1): JSON lines, and the base64 payload
+// that follows a `{"zipfile": N}` line with no separator before the next line.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ansible_runner::stream {
+
+class StreamReader {
+public:
+  // Lines longer than this are refused instead of growing memory without bound. Event lines
+  // are the largest (the reference caps an event's `res` near 700,000 characters).
+  static constexpr size_t k_default_max_line = 256u << 20;
+
+  explicit StreamReader(int fd, size_t max_line_bytes = k_default_max_line);
+
+  // The next line without its '\n'; nullopt at end of input. A last line without '\n' is
+  // returned as is (Python's readline() does the same, so `{"eof": true}` without a newline is
+  // still read). Throws StreamError on a read error or a line over the limit.
+  std::optional<std::string> read_line();
+
+  // Reads the payload of a `{"zipfile": n}` message: 4*ceil(n/3) base64 characters, skipping
+  // whitespace between them as the reference does, and writes the n decoded bytes to out_fd.
+  // Whitespace after the last character is not consumed. Throws StreamError on end of input,
+  // a character outside the alphabet, misplaced padding or a length that is not n.
+  void read_payload(uint64_t n, int out_fd);
+
+  // Bytes consumed so far, for error messages.
+  uint64_t offset() const { return m_consumed; }
+
+private:
+  // Reads more input into the buffer; false at end of input.
+  bool fill();
+
+  int m_fd;
+  size_t m_max_line;
+  std::vector<char> m_buf;
+  size_t m_begin = 0;
+  size_t m_end = 0;
+  bool m_eof = false;
+  uint64_t m_consumed = 0;
+};
+
+// The whitespace Python's bytes.split() removes inside a payload.
+constexpr bool is_payload_whitespace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+} // namespace ansible_runner::stream

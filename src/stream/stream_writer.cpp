@@ -1,0 +1,143 @@
+#include "stream/stream_writer.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <ansible_runner/errors.hpp>
+
+#include "stream/base64_coder.hpp"
+#include "stream/temp_file.hpp"
+#include "util/fd.hpp"
+#include "util/python_json.hpp"
+
+namespace ansible_runner::stream {
+namespace {
+
+// Bytes of zip read per base64 chunk; a multiple of 3 so chunks need no carry.
+constexpr size_t k_zip_chunk = 3 * 256 * 1024;
+
+const std::string& keepalive_line() {
+  static const std::string line = R"({"event": "keepalive", "counter": 0, "uuid": 0})"
+                                  "\n";
+  return line;
+}
+
+} // namespace
+
+StreamWriter::StreamWriter(int fd, double keepalive_seconds) : m_fd(fd), m_last_write(Clock::now()) {
+  if (keepalive_seconds > 0) {
+    m_interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(keepalive_seconds));
+    // The new thread inherits the signal mask: block everything while creating it.
+    sigset_t all;
+    sigset_t old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    m_keepalive = std::thread([this] { keepalive_loop(); });
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  }
+}
+
+StreamWriter::~StreamWriter() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+  }
+  m_wake.notify_all();
+  if (m_keepalive.joinable()) {
+    m_keepalive.join();
+  }
+}
+
+bool StreamWriter::write_locked(std::string_view data) {
+  if (m_closed) {
+    return false;
+  }
+  bool ok = util::write_all(m_fd, data);
+  if (!ok) {
+    m_failed = true;
+  }
+  m_last_write = Clock::now();
+  return ok;
+}
+
+bool StreamWriter::write_message(const Json& message) {
+  std::string line = util::python_dumps(message);
+  line += '\n';
+  std::lock_guard lock(m_mutex);
+  return write_locked(line);
+}
+
+void StreamWriter::write_zip(int zip_fd) {
+  uint64_t size = file_size(zip_fd);
+  rewind_fd(zip_fd);
+  Json header = Json::object();
+  header["zipfile"] = size;
+  std::string line = util::python_dumps(header);
+  line += '\n';
+
+  // The whole message goes out under one lock: a keepalive must not split it.
+  std::lock_guard lock(m_mutex);
+  if (m_closed) {
+    return;
+  }
+  if (!write_locked(line)) {
+    throw Error(std::string("cannot write the zipfile line: ") + std::strerror(errno));
+  }
+  std::string raw(k_zip_chunk, '\0');
+  std::string encoded;
+  Base64Encoder encoder;
+  uint64_t left = size;
+  while (left > 0) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(left, raw.size()));
+    long got = util::read_some(zip_fd, raw.data(), want);
+    if (got <= 0) {
+      throw Error("cannot read the zip file: " + std::string(got < 0 ? std::strerror(errno) : "short file"));
+    }
+    left -= static_cast<uint64_t>(got);
+    encoded.clear();
+    encoder.feed(std::string_view(raw.data(), static_cast<size_t>(got)), encoded);
+    if (left == 0) {
+      encoder.finish(encoded);
+    }
+    if (!write_locked(encoded)) {
+      throw Error(std::string("cannot write the zip payload: ") + std::strerror(errno));
+    }
+  }
+}
+
+bool StreamWriter::write_eof() {
+  bool ok;
+  {
+    std::lock_guard lock(m_mutex);
+    ok = write_locked("{\"eof\": true}\n");
+    m_closed = true;
+  }
+  m_wake.notify_all();
+  return ok;
+}
+
+bool StreamWriter::failed() const {
+  std::lock_guard lock(m_mutex);
+  return m_failed;
+}
+
+void StreamWriter::keepalive_loop() {
+  std::unique_lock lock(m_mutex);
+  while (!m_closed) {
+    auto deadline = m_last_write + m_interval;
+    if (Clock::now() >= deadline) {
+      // A failed keepalive is not an error of the job: the next real message reports it.
+      if (!util::write_all(m_fd, keepalive_line())) {
+        m_failed = true;
+      }
+      m_last_write = Clock::now();
+      continue;
+    }
+    m_wake.wait_until(lock, deadline);
+  }
+}
+
+} // namespace ansible_runner::stream

@@ -1,0 +1,159 @@
+#include "stream/worker_info.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <pwd.h>
+#include <regex>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ansible_runner/errors.hpp>
+#include <ansible_runner/runner.hpp>
+#include <ansible_runner/worker_admin.hpp>
+
+#include "util/fs.hpp"
+#include "util/ids.hpp"
+
+namespace ansible_runner {
+namespace stream {
+namespace {
+
+// PyYAML's default best_width.
+constexpr size_t k_width = 80;
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
+std::string strip(const std::string& s) {
+  size_t b = 0;
+  size_t e = s.size();
+  while (b < e && is_space(s[b])) {
+    ++b;
+  }
+  while (e > b && is_space(s[e - 1])) {
+    --e;
+  }
+  return s.substr(b, e - b);
+}
+
+// A string as a YAML scalar: plain when it is unambiguous (UUIDs, versions), else single-quoted.
+// PyYAML may choose plain in more cases; both load to the same string.
+std::string yaml_string(const std::string& s) {
+  static const std::regex plain_safe("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|"
+                                     "[0-9]+\\.[0-9]+\\.[0-9]+([.a-z0-9]*)");
+  if (std::regex_match(s, plain_safe)) {
+    return s;
+  }
+  std::string out = "'";
+  for (char c : s) {
+    out += c;
+    if (c == '\'') {
+      out += '\'';
+    }
+  }
+  return out + "'";
+}
+
+// Appends text to the current line, tracking the column like PyYAML's emitter.
+class FlowWriter {
+public:
+  void write(const std::string& text) {
+    m_out += text;
+    m_column += text.size();
+  }
+  // Before a key or item: after the first, PyYAML wraps once the column passed the width.
+  void separate(bool first) {
+    if (!first) {
+      write(",");
+    }
+    if (m_column > k_width) {
+      m_out += "\n  ";
+      m_column = 2;
+    } else if (!first) {
+      write(" ");
+    }
+  }
+  std::string take() { return std::move(m_out); }
+
+private:
+  std::string m_out;
+  size_t m_column = 0;
+};
+
+} // namespace
+
+std::string format_worker_info(const WorkerInfo& info) {
+  FlowWriter w;
+  w.write("{");
+  w.separate(true);
+  w.write("cpu_count: " + std::to_string(info.cpu_count));
+  w.separate(false);
+  w.write("errors: [");
+  for (size_t i = 0; i < info.errors.size(); ++i) {
+    if (i > 0) {
+      w.separate(false);
+    }
+    w.write(yaml_string(info.errors[i]));
+  }
+  w.write("]");
+  w.separate(false);
+  w.write("mem_in_bytes: " + (info.mem_in_bytes ? std::to_string(*info.mem_in_bytes) : std::string("null")));
+  w.separate(false);
+  w.write("runner_version: " + yaml_string(info.runner_version));
+  w.separate(false);
+  w.write("uuid: " + (info.uuid ? yaml_string(*info.uuid) : std::string("null")));
+  w.write("}\n");
+  return w.take();
+}
+
+std::optional<uint64_t> parse_mem_total(const std::string& meminfo) {
+  static const std::regex mem_total("(^|\n)MemTotal:[ \t]+([0-9]+)");
+  std::smatch m;
+  if (!std::regex_search(meminfo, m, mem_total)) {
+    return std::nullopt;
+  }
+  return std::stoull(m[2].str()) * 1024;
+}
+
+std::string ensure_uuid_file(const std::string& path) {
+  if (util::exists(path)) {
+    ::chmod(path.c_str(), 0600);
+    return strip(util::read_file(path));
+  }
+  std::string id = util::uuid4();
+  util::write_file(path, id, 0600);
+  ::chmod(path.c_str(), 0600);
+  return id;
+}
+
+} // namespace stream
+
+std::string worker_info() {
+  stream::WorkerInfo info;
+  info.cpu_count = ::sysconf(_SC_NPROCESSORS_ONLN);
+  info.runner_version = version();
+  auto meminfo = util::read_file_if_exists("/proc/meminfo");
+  if (meminfo) {
+    info.mem_in_bytes = stream::parse_mem_total(*meminfo);
+  }
+  if (!info.mem_in_bytes) {
+    info.errors.push_back("The /proc/meminfo file could not found, memory capacity undiscoverable.");
+  }
+  // Path.home(): $HOME, else the password database.
+  const char* home = std::getenv("HOME");
+  std::string home_dir = home && *home ? home : "";
+  if (home_dir.empty()) {
+    if (const passwd* pw = ::getpwuid(::getuid())) {
+      home_dir = pw->pw_dir;
+    }
+  }
+  try {
+    info.uuid = stream::ensure_uuid_file(util::path_join(home_dir, ".ansible_runner_uuid"));
+  } catch (const Error& e) {
+    info.errors.push_back(std::string("Could not find or create the node uuid file: ") + e.what());
+  }
+  return stream::format_worker_info(info);
+}
+
+} // namespace ansible_runner

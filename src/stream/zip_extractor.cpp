@@ -1,0 +1,424 @@
+#include "stream/zip_extractor.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+#include <zip.h>
+
+#include "stream/stream_error.hpp"
+#include "util/fd.hpp"
+
+namespace ansible_runner::stream {
+namespace {
+
+constexpr size_t k_copy_chunk = 256 * 1024;
+// Longest symlink target accepted (PATH_MAX including the terminator).
+constexpr uint64_t k_max_link = 4095;
+
+[[noreturn]] void fail(const std::string& entry, const std::string& why) {
+  throw StreamError("zip entry '" + entry + "': " + why);
+}
+
+[[noreturn]] void fail_errno(const std::string& entry, const std::string& what) {
+  fail(entry, what + ": " + std::strerror(errno));
+}
+
+enum class EntryKind { file, directory, symlink };
+
+// Splits an entry name into path components, dropping empty and "." ones (as Python's zipfile
+// does for the written path). Rejects what could leave the target.
+std::vector<std::string> split_name(const std::string& name) {
+  if (name.starts_with('/')) {
+    fail(name, "absolute path");
+  }
+  std::vector<std::string> parts;
+  std::string::size_type start = 0;
+  while (start <= name.size()) {
+    auto end = name.find('/', start);
+    if (end == std::string::npos) {
+      end = name.size();
+    }
+    std::string part = name.substr(start, end - start);
+    if (part == "..") {
+      fail(name, "path escapes the target directory");
+    }
+    if (!part.empty() && part != ".") {
+      parts.push_back(std::move(part));
+    }
+    start = end + 1;
+  }
+  return parts;
+}
+
+// Owns the zip_t opened from a payload fd.
+class ZipReader {
+public:
+  explicit ZipReader(int zip_fd) {
+    int copy = ::dup(zip_fd);
+    if (copy < 0 || ::lseek(copy, 0, SEEK_SET) != 0) {
+      if (copy >= 0) {
+        ::close(copy);
+      }
+      throw StreamError(std::string("cannot reopen the zip payload: ") + std::strerror(errno));
+    }
+    FILE* fp = ::fdopen(copy, "rb");
+    if (!fp) {
+      ::close(copy);
+      throw StreamError(std::string("cannot reopen the zip payload: ") + std::strerror(errno));
+    }
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t* src = zip_source_filep_create(fp, 0, -1, &error); // owns fp from now on
+    if (!src) {
+      std::fclose(fp);
+      throw_error("cannot read the zip payload", error);
+    }
+    m_zip = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &error);
+    if (!m_zip) {
+      zip_source_free(src);
+      throw_error("the zip payload is not a valid zip archive", error);
+    }
+    zip_error_fini(&error);
+  }
+  ~ZipReader() {
+    if (m_zip) {
+      zip_discard(m_zip);
+    }
+  }
+  ZipReader(const ZipReader&) = delete;
+  ZipReader& operator=(const ZipReader&) = delete;
+
+  zip_t* get() const { return m_zip; }
+
+private:
+  [[noreturn]] static void throw_error(const std::string& what, zip_error_t& error) {
+    std::string msg = what + ": " + zip_error_strerror(&error);
+    zip_error_fini(&error);
+    throw StreamError(msg);
+  }
+
+  zip_t* m_zip = nullptr;
+};
+
+// An open entry of the archive.
+class ZipEntryFile {
+public:
+  ZipEntryFile(zip_t* zip, zip_uint64_t index, const std::string& name) : m_name(name) {
+    m_file = zip_fopen_index(zip, index, 0);
+    if (!m_file) {
+      fail(name, std::string("cannot open: ") + zip_strerror(zip));
+    }
+  }
+  ~ZipEntryFile() {
+    if (m_file) {
+      zip_fclose(m_file);
+    }
+  }
+  ZipEntryFile(const ZipEntryFile&) = delete;
+  ZipEntryFile& operator=(const ZipEntryFile&) = delete;
+
+  // Bytes read into buf; 0 at the end. CRC and decompression errors throw.
+  size_t read(char* buf, size_t size) {
+    zip_int64_t n = zip_fread(m_file, buf, size);
+    if (n < 0) {
+      fail(m_name, std::string("corrupt data: ") + zip_file_strerror(m_file));
+    }
+    return static_cast<size_t>(n);
+  }
+
+private:
+  std::string m_name;
+  zip_file_t* m_file = nullptr;
+};
+
+// Opens directories below a root one component at a time with O_NOFOLLOW, creating missing
+// ones, so no symlink (old or planted by an earlier entry) is ever followed. Remembers the last
+// directory: archives list siblings together, so most entries reuse it.
+class DirWalker {
+public:
+  explicit DirWalker(int root_fd) : m_root(root_fd) {}
+
+  // The fd of root/parts[0..count), created as needed (mode 0700 until fixed up later).
+  int open(const std::vector<std::string>& parts, size_t count, const std::string& entry, bool create) {
+    std::vector<std::string> wanted(parts.begin(), parts.begin() + static_cast<long>(count));
+    if (m_cached && wanted == m_cached_parts) {
+      return m_cached.get();
+    }
+    util::UniqueFd current;
+    int fd = m_root;
+    for (const auto& part : wanted) {
+      int next = ::openat(fd, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (next < 0 && errno == ENOENT && create) {
+        if (::mkdirat(fd, part.c_str(), 0700) != 0 && errno != EEXIST) {
+          fail_errno(entry, "cannot create directory " + part);
+        }
+        next = ::openat(fd, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      }
+      if (next < 0) {
+        if (errno == ELOOP || errno == ENOTDIR) {
+          fail(entry, "'" + part + "' is a symlink or not a directory; refusing to write through it");
+        }
+        fail_errno(entry, "cannot open directory " + part);
+      }
+      current.reset(next);
+      fd = next;
+    }
+    if (count == 0) {
+      m_cached.reset(::dup(m_root));
+      if (!m_cached) {
+        fail_errno(entry, "cannot duplicate the target directory fd");
+      }
+      ::fcntl(m_cached.get(), F_SETFD, FD_CLOEXEC);
+    } else {
+      m_cached = std::move(current);
+    }
+    m_cached_parts = std::move(wanted);
+    return m_cached.get();
+  }
+
+  // Forgets the cached directory (after it may have been replaced).
+  void forget() {
+    m_cached.reset();
+    m_cached_parts.clear();
+  }
+
+private:
+  int m_root;
+  util::UniqueFd m_cached;
+  std::vector<std::string> m_cached_parts;
+};
+
+struct DeferredDir {
+  std::vector<std::string> parts;
+  std::string name;
+  mode_t mode;
+  time_t mtime;
+  bool has_mtime;
+};
+
+void set_mtime(int fd, time_t mtime) {
+  timespec times[2];
+  times[0].tv_sec = mtime;
+  times[0].tv_nsec = 0;
+  times[1] = times[0];
+  ::futimens(fd, times);
+}
+
+class Extractor {
+public:
+  Extractor(zip_t* zip, int root_fd, const UnzipLimits& limits)
+      : m_zip(zip), m_walker(root_fd), m_limits(limits) {}
+
+  UnzipStats run() {
+    zip_int64_t count = zip_get_num_entries(m_zip, 0);
+    if (count < 0) {
+      throw StreamError("cannot list the zip archive");
+    }
+    if (static_cast<uint64_t>(count) > m_limits.max_entries) {
+      throw StreamError("the zip archive has " + std::to_string(count) + " entries, more than the limit of " +
+                        std::to_string(m_limits.max_entries));
+    }
+    for (zip_int64_t i = 0; i < count; ++i) {
+      extract_entry(static_cast<zip_uint64_t>(i));
+    }
+    finish_directories();
+    m_stats.entries = static_cast<uint64_t>(count);
+    return m_stats;
+  }
+
+private:
+  void extract_entry(zip_uint64_t index) {
+    zip_stat_t sb;
+    zip_stat_init(&sb);
+    if (zip_stat_index(m_zip, index, 0, &sb) != 0 || !(sb.valid & ZIP_STAT_NAME)) {
+      throw StreamError("cannot read zip entry #" + std::to_string(index) + ": " + zip_strerror(m_zip));
+    }
+    std::string name = sb.name;
+    if ((sb.valid & ZIP_STAT_ENCRYPTION_METHOD) && sb.encryption_method != ZIP_EM_NONE) {
+      fail(name, "encrypted entries are not supported");
+    }
+    zip_uint8_t opsys = 0;
+    zip_uint32_t attributes = 0;
+    zip_file_get_external_attributes(m_zip, index, 0, &opsys, &attributes);
+    auto mode = static_cast<mode_t>(attributes >> 16);
+
+    EntryKind kind = EntryKind::file;
+    switch (mode & S_IFMT) {
+    case 0:
+    case S_IFREG:
+      kind = name.ends_with('/') ? EntryKind::directory : EntryKind::file;
+      break;
+    case S_IFDIR:
+      kind = EntryKind::directory;
+      break;
+    case S_IFLNK:
+      if (name.ends_with('/')) {
+        fail(name, "a symlink entry named like a directory");
+      }
+      kind = EntryKind::symlink;
+      break;
+    default:
+      fail(name, "special files (devices, FIFOs, sockets) are not allowed");
+    }
+    mode_t perms = mode & 07777;
+    if (mode == 0) {
+      // No Unix attributes (a zip from a non-Unix writer): the reference would chmod to 000.
+      perms = kind == EntryKind::directory ? 0755 : 0644;
+    }
+    perms &= ~static_cast<mode_t>(S_ISUID | S_ISGID);
+    bool has_mtime = (sb.valid & ZIP_STAT_MTIME) != 0;
+
+    std::vector<std::string> parts = split_name(name);
+    if (parts.empty()) {
+      return; // "./" or "/": the target itself, which exists already
+    }
+    int parent = m_walker.open(parts, parts.size() - 1, name, true);
+    const char* leaf = parts.back().c_str();
+
+    struct stat existing{};
+    bool exists = ::fstatat(parent, leaf, &existing, AT_SYMLINK_NOFOLLOW) == 0;
+    if (exists) {
+      if (S_ISFIFO(existing.st_mode)) {
+        // A leftover ssh_key_data FIFO: the reference removes it and skips the entry.
+        ::unlinkat(parent, leaf, 0);
+        return;
+      }
+      if (S_ISDIR(existing.st_mode)) {
+        if (kind == EntryKind::symlink) {
+          fail(name, "cannot replace an existing directory by a symlink");
+        }
+        // The reference keeps existing directories (their mode and time too) and skips files
+        // that would replace one.
+        return;
+      }
+      if (kind == EntryKind::directory && !S_ISLNK(existing.st_mode)) {
+        fail(name, "a file with this name exists");
+      }
+      // Replace files and symlinks; never open them (a symlink would be followed).
+      if (::unlinkat(parent, leaf, 0) != 0) {
+        fail_errno(name, "cannot replace the existing file");
+      }
+    }
+
+    switch (kind) {
+    case EntryKind::directory:
+      if (::mkdirat(parent, leaf, 0700) != 0) {
+        fail_errno(name, "cannot create directory");
+      }
+      m_dirs.push_back({parts, name, perms, static_cast<time_t>(sb.mtime), has_mtime});
+      break;
+    case EntryKind::symlink:
+      extract_symlink(index, name, parent, leaf, sb);
+      break;
+    case EntryKind::file:
+      extract_file(index, name, parent, leaf, sb, perms, has_mtime);
+      break;
+    }
+  }
+
+  void account(const std::string& name, uint64_t bytes) {
+    m_stats.bytes += bytes;
+    if (m_stats.bytes > m_limits.max_total_bytes) {
+      fail(name, "the archive unpacks to more than the limit of " + std::to_string(m_limits.max_total_bytes) +
+                     " bytes");
+    }
+  }
+
+  void extract_file(zip_uint64_t index, const std::string& name, int parent, const char* leaf, const zip_stat_t& sb,
+                    mode_t perms, bool has_mtime) {
+    if ((sb.valid & ZIP_STAT_SIZE) && m_stats.bytes + sb.size > m_limits.max_total_bytes) {
+      account(name, sb.size);
+    }
+    util::UniqueFd out(::openat(parent, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!out) {
+      fail_errno(name, "cannot create file");
+    }
+    ZipEntryFile in(m_zip, index, name);
+    std::vector<char> buf(k_copy_chunk);
+    for (;;) {
+      size_t n = in.read(buf.data(), buf.size());
+      if (n == 0) {
+        break;
+      }
+      account(name, n);
+      if (!util::write_all(out.get(), std::string_view(buf.data(), n))) {
+        fail_errno(name, "cannot write");
+      }
+    }
+    if (::fchmod(out.get(), perms) != 0) {
+      fail_errno(name, "cannot set mode");
+    }
+    if (has_mtime) {
+      set_mtime(out.get(), sb.mtime);
+    }
+  }
+
+  void extract_symlink(zip_uint64_t index, const std::string& name, int parent, const char* leaf,
+                       const zip_stat_t& sb) {
+    if ((sb.valid & ZIP_STAT_SIZE) && sb.size > k_max_link) {
+      fail(name, "symlink target too long");
+    }
+    ZipEntryFile in(m_zip, index, name);
+    std::string target;
+    char buf[1024];
+    while (size_t n = in.read(buf, sizeof buf)) {
+      target.append(buf, n);
+      if (target.size() > k_max_link) {
+        fail(name, "symlink target too long");
+      }
+    }
+    if (target.empty() || target.find('\0') != std::string::npos) {
+      fail(name, "invalid symlink target");
+    }
+    account(name, target.size());
+    // Relative and absolute targets are kept, as the reference does: nothing here ever
+    // follows them, so they cannot redirect a write.
+    if (::symlinkat(target.c_str(), parent, leaf) != 0) {
+      fail_errno(name, "cannot create symlink");
+    }
+  }
+
+  // Directory modes and times last: deepest first, so setting them is not undone by creating
+  // children, and a read-only directory was still writable while its entries were unpacked.
+  void finish_directories() {
+    m_walker.forget();
+    for (auto it = m_dirs.rbegin(); it != m_dirs.rend(); ++it) {
+      int parent = m_walker.open(it->parts, it->parts.size() - 1, it->name, false);
+      const char* leaf = it->parts.back().c_str();
+      util::UniqueFd dir(::openat(parent, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (!dir) {
+        fail_errno(it->name, "cannot open directory");
+      }
+      if (::fchmod(dir.get(), it->mode) != 0) {
+        fail_errno(it->name, "cannot set mode");
+      }
+      if (it->has_mtime) {
+        set_mtime(dir.get(), it->mtime);
+      }
+    }
+  }
+
+  zip_t* m_zip;
+  DirWalker m_walker;
+  UnzipLimits m_limits;
+  UnzipStats m_stats;
+  std::vector<DeferredDir> m_dirs;
+};
+
+} // namespace
+
+UnzipStats extract_zip(int zip_fd, const std::string& target_dir, const UnzipLimits& limits) {
+  ZipReader reader(zip_fd);
+  util::UniqueFd root(::open(target_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!root) {
+    throw StreamError("cannot open " + target_dir + ": " + std::strerror(errno));
+  }
+  Extractor extractor(reader.get(), root.get(), limits);
+  return extractor.run();
+}
+
+} // namespace ansible_runner::stream
