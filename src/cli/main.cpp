@@ -1,8 +1,88 @@
-#include <cstdio>
+// ansible-runner: wires the subcommands together, parses like the reference's argparse, and
+// maps errors to exit codes (one line on stderr, status 1; usage errors status 2).
+#include <iostream>
+#include <map>
 
-#include <ansible_runner/runner.hpp>
+#include <ansible_runner/errors.hpp>
 
-int main() {
-  std::puts(ansible_runner::version());
-  return 0;
+#include "cli/argparse_compat.hpp"
+#include "cli/commands.hpp"
+#include "cli/job_flags.hpp"
+#include "cli/signals.hpp"
+
+namespace {
+
+constexpr const char* k_prog = "ansible-runner";
+
+// argparse gives every first-level subcommand --version, --debug and --logfile; add the ones
+// a subcommand did not declare itself.
+void add_generic_flags(CLI::App& sub, ansible_runner::cli::GlobalOptions& global) {
+  if (!sub.get_option_no_throw("--version")) {
+    sub.add_flag("--version")->description("show the program's version number and exit");
+  }
+  if (!sub.get_option_no_throw("--debug")) {
+    sub.add_flag("--debug", global.debug, "enable debug output logging");
+  }
+  if (!sub.get_option_no_throw("--logfile")) {
+    sub.add_option("--logfile", global.logfile, "log output messages to a file");
+  }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  using namespace ansible_runner;
+  cli::install_cancel_handlers();
+
+  CLI::App app{"Use 'ansible-runner' (with no arguments) to see basic usage", k_prog};
+  cli::GlobalOptions global;
+  global.cancel_requested = [] { return cli::cancel_requested(); };
+  // The top level's generic and runner groups. Subcommands that declare the same options
+  // override them (argparse semantics); only -q reaches `process`, which has no -q.
+  bool top_debug = false;
+  std::string top_logfile;
+  cli::JobFlags top;
+  app.add_flag("--version")->description("show the program's version number and exit");
+  app.add_flag("--debug", top_debug, "enable debug output logging");
+  app.add_option("--logfile", top_logfile, "log output messages to a file");
+  cli::add_runner_group(app, top);
+
+  std::map<std::string, cli::Action> actions;
+  cli::Action run_commands = cli::add_run_commands(app, global);
+  for (const char* name : {"run", "start", "stop", "is-alive"}) {
+    actions[name] = run_commands;
+  }
+  actions["transmit"] = cli::add_transmit_command(app, global);
+  actions["worker"] = cli::add_worker_command(app, global);
+  actions["process"] = cli::add_process_command(app, global);
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    add_generic_flags(*sub, global);
+  }
+
+  std::vector<std::string> args(argv + 1, argv + argc);
+  cli::ParseOutcome outcome;
+  try {
+    outcome = cli::parse_like_argparse(app, k_prog, args);
+  } catch (const cli::UsageError& e) {
+    if (e.common_usage) {
+      std::cout << cli::common_usage_text() << std::flush;
+    }
+    std::cerr << e.usage << e.prog << ": error: " << e.message << std::endl;
+    return 2;
+  }
+  if (outcome.kind != cli::ParseOutcome::Kind::parsed) {
+    std::cout << outcome.text << std::flush;
+    return 0;
+  }
+  global.quiet = top.quiet;
+
+  try {
+    return actions.at(outcome.chain.front()->get_name())();
+  } catch (const Error& e) {
+    std::cerr << e.what() << std::endl;
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "ansible-runner: " << e.what() << std::endl;
+    return 1;
+  }
 }

@@ -26,6 +26,20 @@ Json role_playbook(const std::string& role, const std::optional<Json>& role_vars
   return Json::array({play});
 }
 
+Json cli_role_playbook(const std::string& role, const std::optional<Json>& role_vars, const std::string& hosts,
+                       bool skip_facts) {
+  Json role_entry = Json::object();
+  role_entry["name"] = role;
+  if (role_vars) {
+    role_entry["vars"] = *role_vars;
+  }
+  Json play = Json::object();
+  play["hosts"] = hosts;
+  play["gather_facts"] = !skip_facts;
+  play["roles"] = Json::array({role_entry});
+  return Json::array({play});
+}
+
 std::string role_mode_roles_path(const std::optional<Json>& roles_path, const std::string& private_data_dir) {
   std::string own = util::path_join(private_data_dir, "roles");
   if (!roles_path || !util::python_truthy(*roles_path)) {

@@ -14,6 +14,11 @@ namespace ansible_runner::config {
 Json role_playbook(const std::string& role, const std::optional<Json>& role_vars, const std::string& hosts,
                    bool skip_facts);
 
+// The play list the reference's CLI writes (cli.md "CLI role mode"): gather_facts always
+// present, keys in the order hosts, gather_facts, roles.
+Json cli_role_playbook(const std::string& role, const std::optional<Json>& role_vars, const std::string& hosts,
+                       bool skip_facts);
+
 // ANSIBLE_ROLES_PATH for role mode: "<roles_path>:<pdd>/roles" or "<pdd>/roles". A list
 // roles_path is joined with ':' first (the reference would crash on a list here).
 std::string role_mode_roles_path(const std::optional<Json>& roles_path, const std::string& private_data_dir);
