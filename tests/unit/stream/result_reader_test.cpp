@@ -1,0 +1,87 @@
+#include "stream/result_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include "stream_test_util.hpp"
+
+using ansible_runner::Json;
+using ansible_runner::stream::bytes_repr;
+using ansible_runner::stream::ResultReader;
+using ansible_runner::stream::StreamReader;
+
+namespace {
+
+struct Read {
+  std::vector<Json> messages;
+  std::vector<std::string> reports;
+  std::string bad_line;
+};
+
+Read read_all_messages(const std::string& stream) {
+  auto fd = ansible_runner::test::fd_with(stream);
+  StreamReader raw(fd.get());
+  Read out;
+  ResultReader reader(raw, [&](const std::string& m) { out.reports.push_back(m); });
+  while (auto m = reader.next()) {
+    out.messages.push_back(*m);
+  }
+  out.bad_line = reader.last_bad_line();
+  return out;
+}
+
+} // namespace
+
+TEST(ResultReader, BlankLinesAndCrlf) {
+  auto r = read_all_messages("\r\n{\"status\": \"running\"}\r\n\n   \n{\"eof\": true}\r\n");
+  ASSERT_EQ(r.messages.size(), 2u);
+  EXPECT_EQ(r.messages[1], Json::parse(R"({"eof": true})"));
+  EXPECT_TRUE(r.reports.empty());
+}
+
+TEST(ResultReader, JoinsALineSplitByALogPipeline) {
+  std::string event = R"({"uuid": "u1", "counter": 1, "stdout": ")" + std::string(40000, 'x') + R"("})";
+  // Kubernetes cuts long lines at 16 KiB; each cut becomes a newline.
+  std::string split = event.substr(0, 16384) + "\n" + event.substr(16384, 16384) + "\n" + event.substr(32768) + "\n";
+  auto r = read_all_messages(split + "{\"eof\": true}\n");
+  ASSERT_EQ(r.messages.size(), 2u);
+  EXPECT_EQ(r.messages[0]["stdout"].get<std::string>().size(), 40000u);
+  ASSERT_EQ(r.reports.size(), 1u);
+  EXPECT_NE(r.reports[0].find("3 pieces"), std::string::npos);
+}
+
+TEST(ResultReader, SplitInsideANumberOrAnEscape) {
+  std::string event = R"({"counter": 123456, "uuid": "\u00e9x"})";
+  for (size_t cut : {12u, 13u, 30u, 31u, 33u}) {
+    auto r = read_all_messages(event.substr(0, cut) + "\n" + event.substr(cut) + "\n");
+    ASSERT_EQ(r.messages.size(), 1u) << cut;
+    EXPECT_EQ(r.messages[0]["counter"], 123456) << cut;
+  }
+}
+
+TEST(ResultReader, StrayLinesAreReportedAndSkipped) {
+  auto r = read_all_messages("{\"status\": \"running\"}\nWARNING: something printed this\n5\n"
+                             "[1, 2]\n{\"eof\": true}\n");
+  ASSERT_EQ(r.messages.size(), 2u);
+  EXPECT_EQ(r.reports.size(), 3u);
+}
+
+TEST(ResultReader, AFragmentBeforeAWholeMessageIsStray) {
+  // Gluing would still look unfinished ({"a": {"eof": true}); the whole message wins.
+  auto r = read_all_messages("{\"a\": \n{\"eof\": true}\n");
+  ASSERT_EQ(r.messages.size(), 1u);
+  EXPECT_TRUE(r.messages[0].contains("eof"));
+  EXPECT_EQ(r.reports.size(), 1u);
+}
+
+TEST(ResultReader, EndInsideALineIsTheEnd) {
+  auto r = read_all_messages("{\"status\": \"running\"}\n{\"uuid\": \"u1\", \"coun");
+  EXPECT_EQ(r.messages.size(), 1u);
+  EXPECT_EQ(r.bad_line, "{\"uuid\": \"u1\", \"coun");
+}
+
+TEST(ResultReader, BytesRepr) {
+  EXPECT_EQ(bytes_repr(""), "b''");
+  EXPECT_EQ(bytes_repr("a'b"), "b\"a'b\"");
+  EXPECT_EQ(bytes_repr("x\n\x01\xff\\"), "b'x\\n\\x01\\xff\\\\'");
+  EXPECT_EQ(bytes_repr(std::string(2000, 'a')).size(), 1003u);
+}

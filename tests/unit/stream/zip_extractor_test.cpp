@@ -1,0 +1,220 @@
+#include "stream/zip_extractor.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "stream/stream_error.hpp"
+#include "stream_test_util.hpp"
+#include "test_util.hpp"
+#include "util/fs.hpp"
+
+using ansible_runner::stream::extract_zip;
+using ansible_runner::stream::StreamError;
+using ansible_runner::stream::UnzipLimits;
+using ansible_runner::test::TempDir;
+namespace util = ansible_runner::util;
+
+namespace {
+
+struct Entry {
+  std::string name;
+  std::string content;
+  zip_uint32_t mode = 0100644; // st_mode to put in the external attributes; 0: none
+  bool deflate = false;
+};
+
+// Writes a zip with exactly these entries (hostile ones included) and returns it as an fd.
+util::UniqueFd make_zip(const std::vector<Entry>& entries) {
+  TempDir dir;
+  std::string path = dir / "x.zip";
+  int err = 0;
+  zip_t* zip = zip_open(path.c_str(), ZIP_CREATE | ZIP_EXCL, &err);
+  EXPECT_NE(zip, nullptr);
+  for (const auto& e : entries) {
+    zip_int64_t index;
+    if (e.name.ends_with('/') && e.content.empty()) {
+      index = zip_dir_add(zip, e.name.c_str(), ZIP_FL_ENC_RAW);
+    } else {
+      zip_source_t* src = zip_source_buffer(zip, e.content.data(), e.content.size(), 0);
+      index = zip_file_add(zip, e.name.c_str(), src, ZIP_FL_ENC_RAW);
+    }
+    EXPECT_GE(index, 0) << e.name << ": " << zip_strerror(zip);
+    auto i = static_cast<zip_uint64_t>(index);
+    zip_file_set_external_attributes(zip, i, 0, e.mode ? ZIP_OPSYS_UNIX : ZIP_OPSYS_DOS, e.mode << 16);
+    zip_set_file_compression(zip, i, e.deflate ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 0);
+  }
+  EXPECT_EQ(zip_close(zip), 0);
+  return ansible_runner::test::fd_with(util::read_file(path));
+}
+
+mode_t mode_of(const std::string& path) {
+  struct stat st{};
+  EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
+  return st.st_mode;
+}
+
+// Each hostile case gets a target inside a sandbox, with an "outside" dir next to it that must
+// stay empty.
+struct Sandbox {
+  TempDir root;
+  std::string target = root / "target";
+  std::string outside = root / "outside";
+  Sandbox() {
+    util::make_dirs(target, 0700);
+    util::make_dirs(outside, 0700);
+  }
+  bool outside_empty() const { return !util::exists(outside + "/file") && !util::exists(root / "evil"); }
+};
+
+} // namespace
+
+TEST(ZipExtractor, RefusesDotDotNames) {
+  for (const char* name : {"../evil", "a/../../evil", "project/../../evil", ".."}) {
+    Sandbox box;
+    auto zip = make_zip({{name, "x"}});
+    EXPECT_THROW(extract_zip(zip.get(), box.target), StreamError) << name;
+    EXPECT_TRUE(box.outside_empty()) << name;
+  }
+}
+
+TEST(ZipExtractor, RefusesAbsoluteNames) {
+  Sandbox box;
+  auto zip = make_zip({{box.outside + "/file", "x"}});
+  EXPECT_THROW(extract_zip(zip.get(), box.target), StreamError);
+  EXPECT_TRUE(box.outside_empty());
+}
+
+TEST(ZipExtractor, NeverWritesThroughASymlinkFromAnEarlierEntry) {
+  Sandbox box;
+  // The reference's hole: the link is created, then the next entry is written through it.
+  auto zip = make_zip({{"project/evil", box.outside, 0120777}, {"project/evil/file", "pwned"}});
+  EXPECT_THROW(extract_zip(zip.get(), box.target), StreamError);
+  EXPECT_TRUE(box.outside_empty());
+  EXPECT_TRUE(S_ISLNK(mode_of(box.target + "/project/evil"))) << "the symlink itself is fine";
+}
+
+TEST(ZipExtractor, NeverWritesThroughASymlinkAlreadyInTheTarget) {
+  Sandbox box;
+  ASSERT_EQ(::symlink(box.outside.c_str(), (box.target + "/project").c_str()), 0);
+  auto zip = make_zip({{"project/file", "pwned"}});
+  EXPECT_THROW(extract_zip(zip.get(), box.target), StreamError);
+  EXPECT_TRUE(box.outside_empty());
+}
+
+TEST(ZipExtractor, AFileEntryReplacesASymlinkInsteadOfFollowingIt) {
+  Sandbox box;
+  util::write_file(box.outside + "/victim", "original", 0600);
+  // "./link" names the same path as "link" (libzip refuses exact duplicates).
+  auto zip = make_zip({{"link", box.outside + "/victim", 0120777}, {"./link", "replaced", 0100644}});
+  extract_zip(zip.get(), box.target);
+  EXPECT_EQ(util::read_file(box.outside + "/victim"), "original");
+  EXPECT_TRUE(S_ISREG(mode_of(box.target + "/link")));
+  EXPECT_EQ(util::read_file(box.target + "/link"), "replaced");
+}
+
+TEST(ZipExtractor, RefusesSpecialFiles) {
+  for (zip_uint32_t mode : {0020644u, 0060644u, 0010644u, 0140644u}) {
+    Sandbox box;
+    auto zip = make_zip({{"dev", "", mode}});
+    EXPECT_THROW(extract_zip(zip.get(), box.target), StreamError) << std::oct << mode;
+    EXPECT_FALSE(util::exists(box.target + "/dev"));
+  }
+}
+
+TEST(ZipExtractor, EntriesWithoutUnixAttributesGetUsableModes) {
+  Sandbox box;
+  auto zip = make_zip({{"dir/", "", 0}, {"dir/file", "x", 0}});
+  extract_zip(zip.get(), box.target);
+  EXPECT_EQ(mode_of(box.target + "/dir") & 07777, 0755u);
+  EXPECT_EQ(mode_of(box.target + "/dir/file") & 07777, 0644u) << "the reference gives 000";
+}
+
+TEST(ZipExtractor, DropsSetuidAndSetgid) {
+  Sandbox box;
+  auto zip = make_zip({{"tool", "#!/bin/sh\n", 0106755}});
+  extract_zip(zip.get(), box.target);
+  EXPECT_EQ(mode_of(box.target + "/tool") & 07777, 0755u);
+}
+
+TEST(ZipExtractor, ReadOnlyDirectoryStillReceivesItsFiles) {
+  Sandbox box;
+  auto zip = make_zip({{"ro/", "", 040500}, {"ro/file", "x", 0100400}});
+  extract_zip(zip.get(), box.target);
+  EXPECT_EQ(mode_of(box.target + "/ro") & 07777, 0500u);
+  EXPECT_EQ(util::read_file(box.target + "/ro/file"), "x");
+  ::chmod((box.target + "/ro").c_str(), 0700); // let TempDir clean up
+}
+
+TEST(ZipExtractor, CorruptDataIsAnError) {
+  Sandbox box;
+  std::string content(10000, 'a');
+  for (size_t i = 0; i < content.size(); ++i) {
+    content[i] = static_cast<char>('a' + (i * 31 % 26));
+  }
+  auto zip = make_zip({{"file", content, 0100644, false}});
+  std::string bytes = ansible_runner::test::read_all(zip.get());
+  // Flip a byte in the stored data (after the 30-byte local header and the 4-byte name).
+  bytes[30 + 4 + 5000] ^= 0x55;
+  auto bad = ansible_runner::test::fd_with(bytes);
+  EXPECT_THROW(extract_zip(bad.get(), box.target), StreamError);
+}
+
+TEST(ZipExtractor, GarbageAndTruncatedArchivesAreErrors) {
+  Sandbox box;
+  auto garbage = ansible_runner::test::fd_with("this is not a zip file at all");
+  EXPECT_THROW(extract_zip(garbage.get(), box.target), StreamError);
+  auto zip = make_zip({{"file", std::string(1000, 'x')}});
+  std::string bytes = ansible_runner::test::read_all(zip.get());
+  auto truncated = ansible_runner::test::fd_with(bytes.substr(0, bytes.size() - 30));
+  EXPECT_THROW(extract_zip(truncated.get(), box.target), StreamError);
+  auto empty = ansible_runner::test::fd_with("");
+  EXPECT_THROW(extract_zip(empty.get(), box.target), StreamError);
+}
+
+TEST(ZipExtractor, Limits) {
+  {
+    Sandbox box;
+    auto zip = make_zip({{"a", "1"}, {"b", "2"}, {"c", "3"}});
+    EXPECT_THROW(extract_zip(zip.get(), box.target, UnzipLimits{1000, 2}), StreamError);
+  }
+  {
+    // A small archive that inflates past the limit: counted while writing, not trusted.
+    Sandbox box;
+    auto zip = make_zip({{"bomb", std::string(4 << 20, '\0'), 0100644, true}});
+    EXPECT_LT(ansible_runner::stream::file_size(zip.get()), 100000u);
+    EXPECT_THROW(extract_zip(zip.get(), box.target, UnzipLimits{1 << 20, 10}), StreamError);
+  }
+}
+
+TEST(ZipExtractor, ExistingFifoIsRemovedAndItsEntrySkipped) {
+  Sandbox box;
+  ASSERT_EQ(::mkfifo((box.target + "/ssh_key_data").c_str(), 0600), 0);
+  auto zip = make_zip({{"ssh_key_data", "key"}, {"rc", "0"}});
+  extract_zip(zip.get(), box.target);
+  EXPECT_FALSE(util::exists(box.target + "/ssh_key_data"));
+  EXPECT_EQ(util::read_file(box.target + "/rc"), "0");
+}
+
+TEST(ZipExtractor, ExistingDirectoriesAreKept) {
+  Sandbox box;
+  util::make_dirs(box.target + "/job_events", 0700);
+  util::write_file(box.target + "/job_events/1-x.json", "{}", 0600);
+  auto zip = make_zip({{"job_events/", "", 040755}, {"job_events", "a file where a dir is", 0100644}});
+  extract_zip(zip.get(), box.target);
+  EXPECT_EQ(mode_of(box.target + "/job_events") & 07777, 0700u);
+  EXPECT_EQ(util::read_file(box.target + "/job_events/1-x.json"), "{}");
+}
+
+TEST(ZipExtractor, DotSlashNamesAndSymlinkTargetsAreKept) {
+  Sandbox box;
+  auto zip = make_zip({{"./toplink", "project", 0120777}, {"abs", "/etc/passwd", 0120777}, {"up", "../x", 0120777}});
+  extract_zip(zip.get(), box.target);
+  char buf[64] = {};
+  ASSERT_GT(::readlink((box.target + "/toplink").c_str(), buf, sizeof buf), 0);
+  EXPECT_STREQ(buf, "project");
+  EXPECT_TRUE(S_ISLNK(mode_of(box.target + "/abs")));
+  EXPECT_TRUE(S_ISLNK(mode_of(box.target + "/up")));
+}
