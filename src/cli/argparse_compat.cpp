@@ -78,7 +78,7 @@ AppSpec spec_for(CLI::App* app, const std::string& prog, const std::string& subc
       o.kind = Kind::help;
     } else if (std::find(o.strings.begin(), o.strings.end(), "--version") != o.strings.end()) {
       o.kind = Kind::version;
-    } else if (opt->get_type_size_max() == 0) {
+    } else if (opt->get_expected_max() == 0) {
       o.kind = Kind::flag;
     } else if (opt->get_expected_max() > 1) {
       o.kind = Kind::star;
