@@ -1,0 +1,101 @@
+"""The catalogue of recorded, broken and hostile streams (tests/fixtures/streams/catalogue.json):
+each job stream through our worker and each result stream through our process must give its
+expected outcome: never a hang, a crash or a write outside the private data dir."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stream_util import STREAMS, catalogue, messages, process, worker
+
+ESCAPE_DIR = Path("/tmp/ansible-runner-escape-test")
+HOSTILE_UUID_FILE = Path("/tmp/ar-hostile-uuid.json")
+CATALOGUE = catalogue()
+
+
+@pytest.fixture
+def escape_target():
+    """The directory hostile archives aim at: it exists, so a write through a planted symlink
+    would succeed; the test checks it stays empty."""
+    shutil.rmtree(ESCAPE_DIR, ignore_errors=True)
+    ESCAPE_DIR.mkdir()
+    yield ESCAPE_DIR
+    shutil.rmtree(ESCAPE_DIR, ignore_errors=True)
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE["job"]))
+def test_worker_on_job_stream(name, ours, tmp_path, escape_target):
+    expected = CATALOGUE["job"][name]
+    stream = (STREAMS / "job" / f"{name}.stream").read_bytes()
+    pdd = tmp_path / "pdd"
+    result = worker(ours, stream, pdd=pdd, timeout=300)
+    assert result.stderr == b""
+    msgs = messages(result.stdout)  # whatever happened, the output is a well-formed stream
+    assert msgs[-1] == {"eof": True}
+    statuses = [m for m in msgs if "status" in m]
+    if expected["worker"] == "error":
+        assert len(msgs) == 2, msgs
+        assert statuses[0]["status"] == "error"
+        assert expected["explanation"] in statuses[0]["job_explanation"]
+        assert result.returncode == 1  # the reference exits 0 (or 1 with no output at all)
+    else:
+        assert statuses[-1]["status"] == expected["worker"]
+        assert result.returncode == 0
+    assert list(escape_target.iterdir()) == []
+    assert not (tmp_path / "evil").exists()
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE["job"]))
+def test_reference_behaviour_is_as_catalogued(name, reference, tmp_path, escape_target):
+    """Pins what the reference does with each stream, so the catalogue documents every
+    difference: where it reports an error so do we; where it crashes silently or accepts a
+    hostile archive, we report an error instead."""
+    expected = CATALOGUE["job"][name]["reference"]
+    stream = (STREAMS / "job" / f"{name}.stream").read_bytes()
+    result = worker(reference, stream, pdd=tmp_path / "pdd", timeout=300)
+    first = result.stdout.split(b"\n", 1)[0]
+    if expected == "error":
+        assert b'"status": "error"' in first, result.stdout[:300]
+        assert result.returncode == 0
+    elif expected == "crash":
+        assert result.stdout == b"" and result.returncode == 1
+    elif expected == "accepts":
+        assert b'"status": "starting"' in first, result.stdout[:300]
+    elif expected == "escapes":
+        assert (escape_target / "file").read_text() == "pwned"
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE["result"]))
+def test_process_on_result_stream(name, ours, tmp_path, escape_target):
+    expected = CATALOGUE["result"][name]
+    stream = (STREAMS / "result" / f"{name}.stream").read_bytes()
+    pdd = tmp_path / "pdd"
+    result = process(ours, stream, pdd, ident="fixture")
+    assert result.returncode == expected["exit"], result.stderr.decode()
+    art = pdd / "artifacts" / "fixture"
+    if "events" in expected:
+        assert len(list((art / "job_events").iterdir())) == expected["events"]
+    if expected["status"] != "error":
+        assert (art / "status").read_text() == expected["status"]
+    if "stderr" in expected:
+        assert expected["stderr"] in result.stderr.decode()
+    if "stdout_has" in expected:
+        assert expected["stdout_has"] in result.stdout.decode()
+    assert not HOSTILE_UUID_FILE.exists()
+    assert list(escape_target.iterdir()) == []
+    assert not (art / "job_events" / "0-0.json").exists()
+
+
+def test_catalogue_is_up_to_date():
+    """The fixtures are what make_streams.py derives from the recordings."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "streams"
+        shutil.copytree(STREAMS, copy)
+        subprocess.run(["/usr/bin/python3", str(copy / "make_streams.py")], check=True)
+        for path in sorted(copy.rglob("*")):
+            if path.is_file() and path.suffix in (".stream", ".zip", ".json"):
+                original = STREAMS / path.relative_to(copy)
+                assert path.read_bytes() == original.read_bytes(), f"{original} is stale: run make_streams.py"
