@@ -1,0 +1,85 @@
+#include <gtest/gtest.h>
+
+#include "config/yaml_value.hpp"
+
+namespace ansible_runner::config {
+namespace {
+
+TEST(YamlValue, PlainScalarsResolveLikePyYaml) {
+  EXPECT_EQ(resolve_plain_scalar("yes"), Json(true));
+  EXPECT_EQ(resolve_plain_scalar("Off"), Json(false));
+  EXPECT_EQ(resolve_plain_scalar("~"), Json(nullptr));
+  EXPECT_EQ(resolve_plain_scalar(""), Json(nullptr));
+  EXPECT_EQ(resolve_plain_scalar("017"), Json(15));
+  EXPECT_EQ(resolve_plain_scalar("0x1F"), Json(31));
+  EXPECT_EQ(resolve_plain_scalar("0b101"), Json(5));
+  EXPECT_EQ(resolve_plain_scalar("1_000"), Json(1000));
+  EXPECT_EQ(resolve_plain_scalar("1:30"), Json(90));
+  EXPECT_EQ(resolve_plain_scalar("-7"), Json(-7));
+  EXPECT_EQ(resolve_plain_scalar("1.5e+3"), Json(1500.0));
+  EXPECT_EQ(resolve_plain_scalar(".5"), Json(0.5));
+  EXPECT_EQ(resolve_plain_scalar("1."), Json(1.0));
+  // YAML 1.1 needs a dot and a signed exponent for a float; these stay strings.
+  EXPECT_EQ(resolve_plain_scalar("1.5e3"), Json("1.5e3"));
+  EXPECT_EQ(resolve_plain_scalar("0o17"), Json("0o17"));
+  EXPECT_EQ(resolve_plain_scalar("2020-01-01"), Json("2020-01-01"));
+  EXPECT_TRUE(std::isinf(resolve_plain_scalar("-.inf").get<double>()));
+}
+
+TEST(YamlValue, HugeIntegerKeepsItsDigits) {
+  EXPECT_EQ(resolve_plain_scalar("123456789012345678901234567890"), Json("123456789012345678901234567890"));
+}
+
+TEST(YamlValue, QuotedScalarsStayStrings) {
+  YamlError error;
+  auto value = parse_yaml("a: 'yes'\nb: \"017\"\nc: !!str 5\n", error);
+  ASSERT_TRUE(value);
+  EXPECT_EQ((*value)["a"], Json("yes"));
+  EXPECT_EQ((*value)["b"], Json("017"));
+  EXPECT_EQ((*value)["c"], Json("5"));
+}
+
+TEST(YamlValue, MappingKeepsOrderAndLastDuplicateWins) {
+  YamlError error;
+  auto value = parse_yaml("z: 1\na: 2\nz: 3\n", error);
+  ASSERT_TRUE(value);
+  EXPECT_EQ(value->dump(), R"({"z":3,"a":2})");
+}
+
+TEST(YamlValue, NonStringKeysAreStringified) {
+  YamlError error;
+  auto value = parse_yaml("1: a\ntrue: b\n~: c\n", error);
+  ASSERT_TRUE(value);
+  EXPECT_EQ(value->dump(), R"({"1":"a","True":"b","None":"c"})");
+}
+
+TEST(YamlValue, MergeKeys) {
+  YamlError error;
+  auto value = parse_yaml("base: &b {x: 1, y: 2}\nchild:\n  <<: *b\n  y: 3\n", error);
+  ASSERT_TRUE(value);
+  EXPECT_EQ((*value)["child"]["x"], Json(1));
+  EXPECT_EQ((*value)["child"]["y"], Json(3));
+}
+
+TEST(YamlValue, SyntaxErrorReportsLine) {
+  YamlError error;
+  EXPECT_FALSE(parse_yaml("ok: 1\nbad: [1, 2\nmore: x\n", error));
+  EXPECT_GE(error.line, 2);
+  EXPECT_FALSE(error.message.empty());
+}
+
+TEST(YamlValue, SeveralDocumentsAreRejected) {
+  YamlError error;
+  EXPECT_FALSE(parse_yaml("a: 1\n---\nb: 2\n", error));
+  EXPECT_EQ(error.line, 3); // where the second document's content starts
+}
+
+TEST(YamlValue, EmptyDocumentIsNull) {
+  YamlError error;
+  auto value = parse_yaml("", error);
+  ASSERT_TRUE(value);
+  EXPECT_TRUE(value->is_null());
+}
+
+} // namespace
+} // namespace ansible_runner::config
