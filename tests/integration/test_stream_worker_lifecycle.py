@@ -1,0 +1,167 @@
+"""The worker as a long-running process: killed mid-job, cancelled by a signal, keepalives,
+private data dir handling and exit codes."""
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import OURS
+from stream_util import IMPLEMENTATIONS, kill_processes_mentioning, messages, process, transmit, worker, write_pdd
+
+SLOW = """- hosts: all
+  gather_facts: false
+  tasks:
+    - name: first
+      debug:
+        msg: started
+    - name: wait
+      command: sleep {seconds}
+    - name: last
+      debug:
+        msg: done
+"""
+
+
+def slow_job(tmp_path, t="ours", seconds=30):
+    pdd = write_pdd(tmp_path / "src", SLOW.format(seconds=seconds))
+    return transmit(IMPLEMENTATIONS[t], pdd, ident="slow")
+
+
+def wait_for(predicate, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("w", ["ours", "ref"])
+def test_worker_killed_mid_job_leaves_process_with_an_error(w, tmp_path, ours, reference):
+    job = slow_job(tmp_path)
+    pdd = tmp_path / "worker-pdd"
+    out = tmp_path / "out"
+    wk = subprocess.Popen([IMPLEMENTATIONS[w], "worker", "--private-data-dir", str(pdd)], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    pr = subprocess.Popen([ours, "process", str(out), "--ident", "slow"], stdin=wk.stdout, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE)
+    wk.stdout.close()
+    wk.stdin.write(job)
+    wk.stdin.close()
+    try:
+        events = out / "artifacts" / "slow" / "job_events"
+        assert wait_for(lambda: events.is_dir() and len(list(events.iterdir())) >= 3), "no events arrived"
+        wk.kill()
+        wk.wait()
+        started = time.monotonic()
+        stdout, stderr = pr.communicate(timeout=20)
+        assert time.monotonic() - started < 10
+        assert pr.returncode != 0
+        assert not (out / "artifacts" / "slow" / "status").exists()  # no artifacts ever arrived
+    finally:
+        for p in (wk, pr):
+            if p.poll() is None:
+                p.kill()
+        kill_processes_mentioning(str(pdd))
+
+
+def test_sigterm_cancels_and_still_completes_the_stream(tmp_path, ours):
+    job = slow_job(tmp_path)
+    pdd = tmp_path / "worker-pdd"
+    wk = subprocess.Popen([ours, "worker", "--private-data-dir", str(pdd)], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wk.stdin.write(job)
+    wk.stdin.close()
+    try:
+        collected = b""
+        while b'"task": "wait"' not in collected:
+            chunk = os.read(wk.stdout.fileno(), 65536)
+            assert chunk, "worker ended early"
+            collected += chunk
+        wk.send_signal(signal.SIGTERM)
+        wk.stdin = None  # already closed; communicate() must not flush it
+        rest, err = wk.communicate(timeout=60)
+    finally:
+        if wk.poll() is None:
+            wk.kill()
+        kill_processes_mentioning(str(pdd))
+    stream = collected + rest
+    msgs = messages(stream)
+    statuses = [m["status"] for m in msgs if "status" in m]
+    assert statuses[-1] == "canceled"
+    assert "zipfile" in msgs[-2] and msgs[-1] == {"eof": True}
+    assert wk.returncode == 254
+    assert err == b""
+    result = process(ours, stream, tmp_path / "out", ident="slow")
+    assert result.returncode == 254
+    assert (tmp_path / "out" / "artifacts" / "slow" / "status").read_text() == "canceled"
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_keepalives_fill_idle_time(how, tmp_path, ours, reference):
+    job = slow_job(tmp_path, seconds=3)
+    env = dict(os.environ)
+    args = []
+    if how == "flag":
+        args = ["--keepalive-seconds", "1"]
+    else:
+        env["ANSIBLE_RUNNER_KEEPALIVE_SECONDS"] = "0.5"
+    result = worker(ours, job, extra_args=args, env=env)
+    assert result.returncode == 0, result.stderr
+    msgs = messages(result.stdout)
+    keepalives = [m for m in msgs if m.get("event") == "keepalive"]
+    assert keepalives and all(m == {"event": "keepalive", "counter": 0, "uuid": 0} for m in keepalives)
+    assert msgs[-1] == {"eof": True}
+    # Our process ignores them: no job_events/0-0.json (2.3.1's process would write one).
+    out = tmp_path / "out"
+    assert process(ours, result.stdout, out, ident="slow").returncode == 0
+    assert not (out / "artifacts" / "slow" / "job_events" / "0-0.json").exists()
+    events = sorted(int(p.name.split("-")[0]) for p in (out / "artifacts" / "slow" / "job_events").iterdir())
+    assert events == list(range(1, len(events) + 1))
+
+
+def test_private_data_dir_kept_or_deleted(tmp_path, ours):
+    job = slow_job(tmp_path, seconds=0)
+    kept = tmp_path / "kept"
+    assert worker(ours, job, pdd=kept).returncode == 0
+    assert (kept / "project" / "test.yml").is_file()
+    assert (kept / "artifacts" / "slow" / "rc").read_text() == "0"
+    assert not any((kept / "artifacts" / "slow" / "job_events").iterdir()), "the worker writes no event files"
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    (gone / "stale").write_text("from an earlier job")
+    result = subprocess.run([ours, "worker", f"--private-data-dir={gone}", "--delete"], input=job,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    assert result.returncode == 0
+    assert not gone.exists()
+    assert b"stale" not in result.stdout
+
+    # Without --private-data-dir: a temp dir, removed at the end.
+    before = set(Path("/tmp").glob("tmp*"))
+    assert worker(ours, job).returncode == 0
+    assert set(Path("/tmp").glob("tmp*")) <= before
+
+
+def test_exit_codes_follow_the_job(tmp_path, ours, reference):
+    fail = write_pdd(tmp_path / "fail", "- hosts: all\n  gather_facts: false\n  tasks:\n    - fail:\n        msg: x\n")
+    job = transmit(ours, fail, ident="f")
+    for binary in (ours, reference):
+        assert worker(binary, job).returncode == 2
+    garbage = b"garbage\n"
+    assert worker(ours, garbage).returncode == 1
+    assert worker(reference, garbage).returncode == 0  # the reference hides the error in the exit code
+
+
+def test_only_transmit_kwargs_stream_uses_the_existing_dir(tmp_path, ours):
+    pdd = write_pdd(tmp_path / "worker-pdd", SLOW.format(seconds=0))
+    job = (json.dumps({"kwargs": {"ident": "k", "playbook": "test.yml", "inventory": "inventory"}}) + "\n"
+           + json.dumps({"eof": True}) + "\n").encode()
+    result = worker(ours, job, pdd=pdd)
+    assert result.returncode == 0, result.stdout[-500:]
+    statuses = [m["status"] for m in messages(result.stdout) if "status" in m]
+    assert statuses[-1] == "successful"
