@@ -1,0 +1,647 @@
+# Stdout callback plugin for the C++ ansible-runner.
+#
+# Ansible loads only Python plugins, so this one file is the Python part of the runner.
+# It renders text with a normal stdout callback and wraps the text of every event in
+# invisible in-band frames (event spec: "artifacts and events", sections 3 and 4):
+#
+#   ESC[K <base64 of the JSON event, in chunks of <= 78 chars, each + ESC[<n>D> ESC[K
+#   ... the event's text ...
+#   ESC[K <base64 of "{}"> ESC[K
+#
+# Events, their fields and their text are the same as those of the ansible-runner 2.3
+# plugin. The one difference is the transport: that plugin puts only the uuid in the
+# begin frame and the data in job_events/<uuid>-partial.json; this one puts the whole
+# event in the begin frame and writes no files.
+
+from __future__ import absolute_import, division, print_function
+
+DOCUMENTATION = '''
+    name: awx_display
+    type: stdout
+    short_description: Emits framed ansible-runner events around the normal screen output
+    version_added: "2.0"
+    description:
+        - Needed by ansible-runner, which finds the events in the output of Ansible.
+        - The text comes from the callback named by ORIGINAL_STDOUT_CALLBACK, else C(minimal)
+          for ad-hoc commands (AD_HOC_COMMAND_ID set), else C(default).
+    extends_documentation_fragment:
+      - default_callback
+    requirements:
+      - Set as the stdout callback
+'''
+
+import base64
+import contextlib
+import copy
+import datetime
+import functools
+import inspect
+import io
+import json
+import multiprocessing
+import os
+import sys
+import threading
+import uuid
+
+from ansible import constants as C
+from ansible.plugins.loader import callback_loader
+from ansible.utils.display import Display
+
+CENSORED = ("the output has been hidden due to the fact that 'no_log: true' was specified "
+            "for this result")
+
+IS_ADHOC = bool(os.getenv('AD_HOC_COMMAND_ID', ''))
+
+# Flags that Display methods leave in the context; the first one set names a
+# non-callback event. Anything else displayed outside a callback is 'verbose'.
+DISPLAY_EVENT_FLAGS = ('debug', 'verbose', 'deprecated', 'warning', 'system_warning', 'error')
+
+# Events that are never about a task (they must not take one from their arguments).
+EVENTS_WITHOUT_PLAY = ('playbook_on_start', 'playbook_on_stats')
+EVENTS_WITHOUT_TASK = EVENTS_WITHOUT_PLAY + (
+    'playbook_on_setup',
+    'playbook_on_notify',
+    'playbook_on_import_for_host',
+    'playbook_on_not_import_for_host',
+    'playbook_on_no_hosts_matched',
+    'playbook_on_no_hosts_remaining',
+)
+
+# Only these keep their event_data with RUNNER_ONLY_FAILED_EVENTS. 'runner_on_item_failed'
+# is not an event name (the real one is runner_item_on_failed); the 2.3 plugin has the same
+# list, so item failures lose their data there too and we keep that behaviour.
+FAILED_EVENTS = ('runner_on_failed', 'runner_on_async_failed', 'runner_on_item_failed')
+
+TASK_CONTEXT_KEYS = ('task', 'task_path', 'task_uuid', 'task_action', 'task_args',
+                     'resolved_action', 'role', 'resolved_role')
+
+FRAME_CHUNK = 78
+ERASE_LINE = '\x1b[K'
+
+
+def _base_callback_class():
+    name = os.getenv('ORIGINAL_STDOUT_CALLBACK')
+    if not name:
+        name = 'minimal' if IS_ADHOC else 'default'
+    return callback_loader.get(name).__class__
+
+
+BaseCallback = _base_callback_class()
+
+
+def utc_now():
+    # naive UTC, as the 2.3 runner writes it
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _env_is_true(name):
+    return os.getenv(name, 'False').lower() == 'true'
+
+
+class EventEncoder(json.JSONEncoder):
+    """Results may hold !vault values and dates; anything else unknown is an error."""
+
+    def default(self, o):
+        if getattr(o, 'yaml_tag', None) == '!vault':
+            ciphertext = o._ciphertext
+            if isinstance(ciphertext, bytes):
+                ciphertext = ciphertext.decode('utf-8')
+            return {'__ansible_vault': ciphertext}
+        if isinstance(o, (datetime.date, datetime.datetime)):
+            return o.isoformat()
+        return super(EventEncoder, self).default(o)
+
+
+def encode_frame(json_text):
+    payload = base64.b64encode(json_text.encode('utf-8')).decode('ascii')
+    pieces = [ERASE_LINE]
+    for start in range(0, len(payload), FRAME_CHUNK):
+        chunk = payload[start:start + FRAME_CHUNK]
+        pieces.append('%s\x1b[%dD' % (chunk, len(chunk)))
+    pieces.append(ERASE_LINE)
+    return ''.join(pieces)
+
+
+END_FRAME = encode_frame(json.dumps({}))
+
+
+class EventContext(object):
+    """What the next event is about, and the writing of its frames.
+
+    Two layers, merged with the thread's layer winning: a process-wide one (playbook,
+    play, current task) set by the callback, and a per-thread one holding the event
+    being written. Per-thread because Ansible calls callbacks from its results thread
+    while the main thread keeps displaying. Forked workers inherit a copy of both.
+    """
+
+    def __init__(self):
+        # Shared with forked workers: a worker's frames must not land inside an event
+        # that the main process is writing to the same terminal.
+        self.lock = multiprocessing.RLock()
+        self._process_wide = {}
+        self._thread = threading.local()
+
+    # -- context layers (keys are removed on exit, never restored, as in 2.3) --
+
+    def _thread_layer(self):
+        layer = getattr(self._thread, 'layer', None)
+        if layer is None:
+            layer = self._thread.layer = {}
+        return layer
+
+    def _layer(self, process_wide):
+        return self._process_wide if process_wide else self._thread_layer()
+
+    def put(self, process_wide=False, **values):
+        self._layer(process_wide).update(values)
+
+    def drop(self, keys, process_wide=False):
+        layer = self._layer(process_wide)
+        for key in keys:
+            layer.pop(key, None)
+
+    @contextlib.contextmanager
+    def scoped(self, **values):
+        try:
+            self.put(**values)
+            yield
+        finally:
+            self.drop(values)
+
+    def merged(self):
+        merged = dict(self._process_wide)
+        merged.update(self._thread_layer())
+        return merged
+
+    def in_event(self):
+        return bool(self.merged().get('uuid'))
+
+    # -- building the event --
+
+    def build_event(self):
+        data = self.merged()
+        name = data.pop('event', None)
+        if not name:
+            name = next((flag for flag in DISPLAY_EVENT_FLAGS if data.get(flag, False)), 'verbose')
+        event = {'event': name}
+        for var, key in (('JOB_ID', 'job_id'), ('AD_HOC_COMMAND_ID', 'ad_hoc_command_id'),
+                         ('PROJECT_UPDATE_ID', 'project_update_id')):
+            if os.getenv(var, ''):
+                event[key] = int(os.getenv(var, '0'))
+        event['pid'] = data.get('pid', os.getpid())
+        event['uuid'] = data.get('uuid', str(uuid.uuid4()))
+        event['created'] = data.get('created', utc_now().isoformat())
+        if data.get('parent_uuid', None):
+            event['parent_uuid'] = data['parent_uuid']
+        else:
+            for key in ('task_uuid', 'play_uuid', 'playbook_uuid'):
+                candidate = data.get(key, None)
+                if candidate and candidate != data.get('uuid', None):
+                    event['parent_uuid'] = candidate
+                    break
+        if 'verbosity' in data:
+            event['verbosity'] = data.pop('verbosity')
+        event['event_data'] = self._filter_event_data(name, data)
+        return event
+
+    @staticmethod
+    def _filter_event_data(name, data):
+        if _env_is_true('RUNNER_OMIT_EVENTS'):
+            return {}
+        if _env_is_true('RUNNER_ONLY_FAILED_EVENTS') and name not in FAILED_EVENTS:
+            return {}
+        max_res = int(os.getenv('MAX_EVENT_RES', 700000))
+        if name != 'playbook_on_stats' and 'res' in data and len(str(data['res'])) > max_res:
+            data['res'] = {}
+        return data
+
+    # -- frames --
+    #
+    # The 2.3 plugin's begin frame is small: on a buffered stream it waits in Python's
+    # buffer until the event's first line of text flushes it, so text the event sends to
+    # the other stream meanwhile (warnings go to stderr) reaches the terminal first. Our
+    # frame is big enough to overflow that buffer, so instead we hold it back ourselves
+    # until the first text for the same stream and write it just before. On an
+    # unbuffered stream (PYTHONUNBUFFERED) the 2.3 frame goes out at once, and so does ours.
+
+    def open(self, stream):
+        # Encoding errors propagate before anything is written, as in 2.3.
+        frame = encode_frame(json.dumps(self.build_event(), cls=EventEncoder))
+        if _is_unbuffered(stream):
+            self._thread.pending = None
+            stream.write(frame)
+        else:
+            self._thread.pending = (stream, frame)
+
+    def before_text(self, stream):
+        pending = getattr(self._thread, 'pending', None)
+        if pending is not None and pending[0] is stream:
+            self._thread.pending = None
+            stream.write(pending[1])
+
+    def close(self, stream):
+        pending = getattr(self._thread, 'pending', None)
+        self._thread.pending = None
+        begin = pending[1] if pending is not None and pending[0] is stream else ''
+        stream.write(begin + END_FRAME)
+        stream.flush()
+
+
+def _is_unbuffered(stream):
+    # true when a write reaches the file descriptor at once: text layer in write-through
+    # mode over a raw file, as Python sets up stdout/stderr with -u or PYTHONUNBUFFERED
+    return (getattr(stream, 'write_through', False)
+            and isinstance(getattr(stream, 'buffer', None), io.RawIOBase))
+
+
+def _install_display_hooks(context):
+    """Route everything Ansible displays outside a callback through events."""
+
+    def flagging(name, method):
+        # Let the event know which Display method produced it (warning, deprecated, ...).
+        @functools.wraps(method)
+        def wrapper(*args, **kwargs):
+            with context.scoped(**{name: True}):
+                return method(*args, **kwargs)
+        return wrapper
+
+    for name in dir(Display):
+        if name.startswith('_') or 'cow' in name or 'prompt' in name:
+            continue
+        if name in ('display', 'v', 'vv', 'vvv', 'vvvv', 'vvvvv', 'vvvvvv', 'verbose'):
+            continue
+        if callable(getattr(Display, name)):
+            setattr(Display, name, flagging(name, getattr(Display, name)))
+
+    verbose_signature = inspect.signature(Display.verbose)
+    original_verbose = Display.verbose
+
+    @functools.wraps(original_verbose)
+    def verbose(*args, **kwargs):
+        call = verbose_signature.bind(*args, **kwargs)
+        call.apply_defaults()
+        extra = {'verbose': True, 'verbosity': call.arguments['caplevel'] + 1}
+        if call.arguments['host'] is not None:
+            extra['remote_addr'] = call.arguments['host']
+        with context.scoped(**extra):
+            return original_verbose(*args, **kwargs)
+
+    Display.verbose = verbose
+
+    display_signature = inspect.signature(Display.display)
+    original_display = Display.display
+
+    @functools.wraps(original_display)
+    def display(*args, **kwargs):
+        call = display_signature.bind(*args, **kwargs)
+        call.apply_defaults()
+        log_only = call.arguments['log_only']
+        stream = sys.stderr if call.arguments['stderr'] else sys.stdout
+        # In a forked worker Display sends the text to the main process (which displays
+        # it again, as an event of its own) instead of writing it.
+        writes_here = not log_only and not getattr(call.arguments['self'], '_final_q', None)
+        in_event = context.in_event()
+        with context.lock:
+            if log_only or in_event:
+                if writes_here:
+                    context.before_text(stream)
+                return original_display(*args, **kwargs)
+            # Text displayed outside any callback becomes an event of its own.
+            try:
+                context.put(uuid=str(uuid.uuid4()))
+                context.open(stream)
+                if writes_here:
+                    context.before_text(stream)
+                return original_display(*args, **kwargs)
+            finally:
+                context.close(stream)
+                context.drop(['uuid'])
+
+    Display.display = display
+
+
+# Ansible may import this file more than once; hook Display only once and share the context.
+event_context = getattr(Display, '_runner_event_context', None)
+if event_context is None:
+    event_context = EventContext()
+    _install_display_hooks(event_context)
+    Display._runner_event_context = event_context
+
+
+def _censor(event_data):
+    res = event_data.get('res')
+    if not res:
+        return
+    if res.get('_ansible_no_log', False):
+        event_data['res'] = res = {'censored': CENSORED}
+    if res.get('results', []):
+        # The copied list goes back into the result itself (as in 2.3), so items censored
+        # below stay censored for the text callback too.
+        res['results'] = copy.copy(res['results'])
+    for index, item in enumerate(res.get('results', [])):
+        if isinstance(item, dict) and item.get('_ansible_no_log', False):
+            res['results'][index] = {'censored': CENSORED}
+
+
+class CallbackModule(BaseCallback):
+    """Wraps each callback of the text callback in an event."""
+
+    CALLBACK_NAME = 'awx_display'
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = 'stdout'
+
+    def __init__(self):
+        super(CallbackModule, self).__init__()
+        self._host_start = {}
+        # Free strategy and serial start the same play/task more than once; repeats get
+        # a "_<n>" suffix so each start event has its own uuid.
+        self._seen_uuids = set()
+        self._repeat_counts = {}
+
+    # -- context --
+
+    @contextlib.contextmanager
+    def _event(self, event, **event_data):
+        event_data.setdefault('uuid', str(uuid.uuid4()))
+        task = None
+        if event not in EVENTS_WITHOUT_TASK:
+            task = event_data.pop('task', None)
+        _censor(event_data)
+        with event_context.lock:
+            try:
+                event_context.put(event=event, **event_data)
+                if task:
+                    self._set_task(task, process_wide=False)
+                event_context.open(sys.stdout)
+                yield
+            finally:
+                event_context.close(sys.stdout)
+                if task:
+                    self._clear_task(process_wide=False)
+                event_context.drop(['event'] + list(event_data))
+
+    def _unique_uuid(self, raw_uuid):
+        raw_uuid = str(raw_uuid)
+        if raw_uuid not in self._seen_uuids:
+            self._seen_uuids.add(raw_uuid)
+            return raw_uuid
+        count = self._repeat_counts.get(raw_uuid, 1) + 1
+        self._repeat_counts[raw_uuid] = count
+        unique = '%s_%d' % (raw_uuid, count)
+        self._seen_uuids.add(unique)
+        return unique
+
+    @staticmethod
+    def _play_pattern(play):
+        hosts = getattr(play, 'hosts', '')
+        return ','.join(hosts) if isinstance(hosts, list) else hosts
+
+    def _set_playbook(self, playbook):
+        self.playbook_uuid = str(uuid.uuid4())
+        event_context.put(process_wide=True, playbook=getattr(playbook, '_file_name', '???'),
+                          playbook_uuid=self.playbook_uuid)
+        self._clear_play()
+
+    def _set_play(self, play):
+        pattern = self._play_pattern(play)
+        event_context.put(process_wide=True, play=play.get_name().strip() or pattern,
+                          play_uuid=str(play._uuid), play_pattern=pattern)
+        self._clear_task()
+
+    def _clear_play(self):
+        event_context.drop(('play', 'play_uuid', 'play_pattern'), process_wide=True)
+        self._clear_task()
+
+    def _set_task(self, task, process_wide=True):
+        self._clear_task(process_wide)
+        values = {
+            'task': task.name or task.action,
+            'task_uuid': str(task._uuid),
+            'task_action': task.action,
+            'resolved_action': getattr(task, 'resolved_action', task.action),
+            'task_args': '',
+        }
+        try:
+            values['task_path'] = task.get_path()
+        except AttributeError:
+            pass
+        if C.DISPLAY_ARGS_TO_STDOUT:
+            if task.no_log:
+                values['task_args'] = CENSORED
+            else:
+                values['task_args'] = ', '.join('%s=%s' % pair for pair in task.args.items())
+        if getattr(task, '_role', None):
+            role = task._role._role_name
+            if hasattr(task._role, 'get_name'):
+                resolved_role = task._role.get_name()
+                if resolved_role != role:
+                    values['resolved_role'] = resolved_role
+        else:
+            role = getattr(task, 'role_name', '')
+        if role:
+            values['role'] = role
+        event_context.put(process_wide=process_wide, **values)
+
+    def _clear_task(self, process_wide=True):
+        event_context.drop(TASK_CONTEXT_KEYS, process_wide=process_wide)
+
+    # -- per-host result data --
+
+    def _timing(self, result):
+        start = self._host_start.get(result._host.get_name())
+        if not start:
+            return None, None, None
+        end = utc_now()
+        return start, end, (end - start).total_seconds()
+
+    @staticmethod
+    def _event_loop(task):
+        if hasattr(task, 'loop_with'):
+            return task.loop_with
+        return getattr(task, 'loop', None)
+
+    @staticmethod
+    def _host_res(result):
+        return dict(host=result._host.get_name(), task=result._task, res=result._result)
+
+    @staticmethod
+    def _async_data(result):
+        return dict(host=result._host.get_name(), task=result._task, res=result._result,
+                    jid=result._result.get('ansible_job_id'))
+
+    # -- playbook level --
+
+    def v2_playbook_on_start(self, playbook):
+        self._set_playbook(playbook)
+        with self._event('playbook_on_start', uuid=self.playbook_uuid):
+            super(CallbackModule, self).v2_playbook_on_start(playbook)
+
+    def v2_playbook_on_vars_prompt(self, varname, private=True, prompt=None, encrypt=None,
+                                   confirm=False, salt_size=None, salt=None, default=None,
+                                   unsafe=None):
+        with self._event('playbook_on_vars_prompt', varname=varname, private=private,
+                         prompt=prompt, encrypt=encrypt, confirm=confirm, salt_size=salt_size,
+                         salt=salt, default=default, unsafe=unsafe):
+            # unsafe is not passed on, as in 2.3
+            super(CallbackModule, self).v2_playbook_on_vars_prompt(
+                varname, private, prompt, encrypt, confirm, salt_size, salt, default)
+
+    def v2_playbook_on_include(self, included_file):
+        filename = included_file._filename if included_file is not None else None
+        with self._event('playbook_on_include', included_file=filename):
+            super(CallbackModule, self).v2_playbook_on_include(included_file)
+
+    def v2_playbook_on_play_start(self, play):
+        if IS_ADHOC:
+            return
+        # The play object keeps the suffixed uuid: later events name it as their play.
+        play._uuid = self._unique_uuid(play._uuid)
+        self._set_play(play)
+        pattern = self._play_pattern(play)
+        with self._event('playbook_on_play_start', name=play.get_name().strip() or pattern,
+                         pattern=pattern, uuid=str(play._uuid)):
+            super(CallbackModule, self).v2_playbook_on_play_start(play)
+
+    def v2_playbook_on_import_for_host(self, result, imported_file):
+        with self._event('playbook_on_import_for_host'):
+            super(CallbackModule, self).v2_playbook_on_import_for_host(result, imported_file)
+
+    def v2_playbook_on_not_import_for_host(self, result, missing_file):
+        with self._event('playbook_on_not_import_for_host'):
+            super(CallbackModule, self).v2_playbook_on_not_import_for_host(result, missing_file)
+
+    def v2_playbook_on_setup(self):
+        with self._event('playbook_on_setup'):
+            super(CallbackModule, self).v2_playbook_on_setup()
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        self._set_task(task)
+        if IS_ADHOC:
+            return
+        # Only the event uuid is suffixed; task_uuid in the context stays Ansible's.
+        event_uuid = self._unique_uuid(task._uuid)
+        with self._event('playbook_on_task_start', task=task, name=task.get_name(),
+                         is_conditional=is_conditional, uuid=event_uuid):
+            super(CallbackModule, self).v2_playbook_on_task_start(task, is_conditional)
+
+    def _handler_like_start(self, task):
+        # Handlers (and cleanup tasks) reuse playbook_on_task_start with
+        # is_conditional=True, which is how old Ansible marked handlers.
+        self._set_task(task)
+        return self._event('playbook_on_task_start', task=task, name=task.get_name(),
+                           uuid=str(task._uuid), is_conditional=True)
+
+    def v2_playbook_on_cleanup_task_start(self, task):
+        with self._handler_like_start(task):
+            super(CallbackModule, self).v2_playbook_on_cleanup_task_start(task)
+
+    def v2_playbook_on_handler_task_start(self, task):
+        with self._handler_like_start(task):
+            super(CallbackModule, self).v2_playbook_on_handler_task_start(task)
+
+    def v2_playbook_on_no_hosts_matched(self):
+        with self._event('playbook_on_no_hosts_matched'):
+            super(CallbackModule, self).v2_playbook_on_no_hosts_matched()
+
+    def v2_playbook_on_no_hosts_remaining(self):
+        with self._event('playbook_on_no_hosts_remaining'):
+            super(CallbackModule, self).v2_playbook_on_no_hosts_remaining()
+
+    def v2_playbook_on_notify(self, handler, host):
+        with self._event('playbook_on_notify', host=host.get_name(), handler=handler.get_name()):
+            super(CallbackModule, self).v2_playbook_on_notify(handler, host)
+
+    def v2_playbook_on_stats(self, stats):
+        self._clear_play()
+        custom = stats.custom.get('_run', {}) if hasattr(stats, 'custom') else {}
+        with self._event('playbook_on_stats', changed=stats.changed, dark=stats.dark,
+                         failures=stats.failures, ignored=getattr(stats, 'ignored', 0),
+                         ok=stats.ok, processed=stats.processed,
+                         rescued=getattr(stats, 'rescued', 0), skipped=stats.skipped,
+                         artifact_data=custom):
+            super(CallbackModule, self).v2_playbook_on_stats(stats)
+
+    # -- host results --
+
+    def v2_runner_on_start(self, host, task):
+        self._host_start[host.get_name()] = utc_now()
+        with self._event('runner_on_start', host=host.get_name(), task=task):
+            super(CallbackModule, self).v2_runner_on_start(host, task)
+
+    def v2_runner_on_ok(self, result):
+        if result._task.action in ('setup', 'gather_facts'):
+            # the environment is already in the job's env and may hold secrets
+            result._result.get('ansible_facts', {}).pop('ansible_env', None)
+        start, end, duration = self._timing(result)
+        with self._event('runner_on_ok', host=result._host.get_name(),
+                         remote_addr=result._host.address, task=result._task,
+                         res=result._result, start=start, end=end, duration=duration,
+                         event_loop=self._event_loop(result._task)):
+            super(CallbackModule, self).v2_runner_on_ok(result)
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        start, end, duration = self._timing(result)
+        with self._event('runner_on_failed', host=result._host.get_name(),
+                         remote_addr=result._host.address, res=result._result,
+                         task=result._task, start=start, end=end, duration=duration,
+                         ignore_errors=ignore_errors,
+                         event_loop=self._event_loop(result._task)):
+            super(CallbackModule, self).v2_runner_on_failed(result, ignore_errors)
+
+    def v2_runner_on_skipped(self, result):
+        start, end, duration = self._timing(result)
+        with self._event('runner_on_skipped', host=result._host.get_name(),
+                         remote_addr=result._host.address, task=result._task,
+                         start=start, end=end, duration=duration,
+                         event_loop=self._event_loop(result._task)):
+            super(CallbackModule, self).v2_runner_on_skipped(result)
+
+    def v2_runner_on_unreachable(self, result):
+        start, end, duration = self._timing(result)
+        with self._event('runner_on_unreachable', host=result._host.get_name(),
+                         remote_addr=result._host.address, task=result._task,
+                         start=start, end=end, duration=duration, res=result._result):
+            super(CallbackModule, self).v2_runner_on_unreachable(result)
+
+    def v2_runner_on_no_hosts(self, task):
+        with self._event('runner_on_no_hosts', task=task):
+            super(CallbackModule, self).v2_runner_on_no_hosts(task)
+
+    def v2_runner_on_async_poll(self, result):
+        with self._event('runner_on_async_poll', **self._async_data(result)):
+            super(CallbackModule, self).v2_runner_on_async_poll(result)
+
+    def v2_runner_on_async_ok(self, result):
+        with self._event('runner_on_async_ok', **self._async_data(result)):
+            super(CallbackModule, self).v2_runner_on_async_ok(result)
+
+    def v2_runner_on_async_failed(self, result):
+        with self._event('runner_on_async_failed', **self._async_data(result)):
+            super(CallbackModule, self).v2_runner_on_async_failed(result)
+
+    def v2_runner_on_file_diff(self, result, diff):
+        with self._event('runner_on_file_diff', host=result._host.get_name(),
+                         task=result._task, diff=diff):
+            super(CallbackModule, self).v2_runner_on_file_diff(result, diff)
+
+    def v2_on_file_diff(self, result):
+        with self._event('runner_on_file_diff', host=result._host.get_name(),
+                         task=result._task, diff=result._result.get('diff')):
+            super(CallbackModule, self).v2_on_file_diff(result)
+
+    def v2_runner_item_on_ok(self, result):
+        with self._event('runner_item_on_ok', **self._host_res(result)):
+            super(CallbackModule, self).v2_runner_item_on_ok(result)
+
+    def v2_runner_item_on_failed(self, result):
+        with self._event('runner_item_on_failed', **self._host_res(result)):
+            super(CallbackModule, self).v2_runner_item_on_failed(result)
+
+    def v2_runner_item_on_skipped(self, result):
+        with self._event('runner_item_on_skipped', **self._host_res(result)):
+            super(CallbackModule, self).v2_runner_item_on_skipped(result)
+
+    def v2_runner_retry(self, result):
+        with self._event('runner_retry', **self._host_res(result)):
+            super(CallbackModule, self).v2_runner_retry(result)
