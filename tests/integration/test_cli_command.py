@@ -49,6 +49,9 @@ CASES = {
     "playbook_from_env": ([], None, {"RUNNER_PLAYBOOK": "test.yml"}),
     "abbreviated_options": (["--play", "test.yml", "--lim", "localhost", "--for=2"], None, None),
     "short_clusters": (["-qvvp", "test.yml"], None, None),
+    "omit_env_files_and_tags": (["-p", "test.yml", "--omit-env-files", "--cmdline", "--tags a,b"], None, None),
+    "binary_with_cmdline": (["-b", "ansible-playbook", "-p", "test.yml", "--cmdline", "-e x=1"], None, None),
+    "inventory_dir": (["-p", "test.yml", "--inventory", "{pdd}/inventory"], None, None),
     "container_podman": (["-p", "test.yml", "--process-isolation", "--container-image", "img:1",
                           "--container-volume-mount", "{own}:/mnt:Z", "--container-option=--net=host"], None, None),
     "container_docker": (["-p", "test.yml", "--process-isolation", "--process-isolation-executable", "docker"],
@@ -75,6 +78,13 @@ def compare(tmp_path, args, files, extra_env, drop_env=(), fixture="demo"):
 def test_command_artifact_matches_reference(tmp_path, ours, reference, name):
     args, files, extra_env = CASES[name]
     compare(tmp_path, args, files, extra_env)
+
+
+def test_relative_artifact_dir(tmp_path, ours, reference):
+    ref, mine = run_both(tmp_path, ["-p", "test.yml", "--artifact-dir", "arts"], artifact_root="{own}/arts")
+    assert ref["command"] and mine["command"]
+    assert normalise_command(mine["command"], mine["replacements"]) == \
+        normalise_command(ref["command"], ref["replacements"])
 
 
 def test_no_inventory_dir_gives_no_inventory(tmp_path, ours, reference):
