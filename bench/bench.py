@@ -1,0 +1,114 @@
+"""Entry point: bench/run.sh [--quick] [--cases ...] [--ref PATH] [OURS]
+
+Runs the cases of cases.py, ours against the reference, and writes bench/RESULTS.md (full run)
+or bench/out/RESULTS-quick.md (--quick). A command that fails or produces a wrong result is
+reported (and the run exits 1); a timing never fails the run.
+"""
+
+import argparse
+import os
+import shlex
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import cases   # noqa: E402
+import harness  # noqa: E402
+import report  # noqa: E402
+import sysinfo  # noqa: E402
+
+METHOD = """
+* Each case runs the two implementations in turn, A B A B, for several rounds (start-up: 20
+  rounds after one warm-up round; transmit and worker: 3; process: 3; end to end: 2), so that
+  background load (other builds on this shared machine) hits both sides alike. Medians are
+  reported.
+* Wall time: `time.perf_counter()` from `posix_spawn` until the child can be waited for.
+  Commands run under GNU `/usr/bin/time`, whose `%M` (the command's `ru_maxrss`) is the peak
+  RSS: our own wait4 would not do, because a child of the (Python) harness inherits the
+  harness's RSS high-water mark at exec. CPU (user+sys) is `os.wait4` on the wrapper. Both
+  include descendants the command reaped (only the worker has one here: `/bin/true`). The
+  wrapper's fork+exec is part of the wall time: see "spawn floor" above.
+* Start-up: `--version` and `worker --worker-info`, output to a file (checked).
+* Transmit: `transmit <pdd> -p main.yml -b /bin/true --ident bench`, output to /dev/null.
+  Each side's stream is first recorded once and checked (framing, payload length, zip file count
+  and byte total equal to the directory's). MB/s = bytes of the regular files in the directory /
+  wall time (MB = 10^6 bytes).
+* Worker unpack: `worker --private-data-dir <fresh dir>` fed the reference's recorded stream
+  (the same bytes for both). The kwargs carry `binary: /bin/true`, so the job itself is
+  `/bin/true`: the timed run is read + unpack + job setup + a pty run of /bin/true + zip of the
+  artifacts + result stream (to a file; the stream and the unpacked tree are checked). The
+  "empty pdd" row is the same job with nothing to unpack; the net table subtracts it.
+* Process: `process <pdd> --ident bench` fed a synthetic result stream in the exact wire format
+  (worker_stream.py: shapes copied from a real reference run: `starting`/`running` statuses,
+  ~1.1 KB command-task events over 10 hosts with 1% verbose lines, stats, final status,
+  artifacts zip, eof). Event text goes to /dev/null; each event is written to
+  `job_events/` (the CLI has no event handler); the file count is checked.
+* End to end: `run <pdd> -p <playbook>` (output to /dev/null) and a bare
+  `ansible-playbook -i <inventory> <playbook>` with the default callback (output to /dev/null).
+  The runner process alone is measured: its CPU from `/proc/<pid>/stat` utime+stime (all
+  threads, 10 ms ticks) or, for a process that never had more than one thread, the exact
+  `/proc/<pid>/schedstat` run time, both read while it is a zombie (children excluded); its peak
+  RSS is the highest `VmHWM` sampled every 20 ms from `/proc/<pid>/status` (a high-water
+  mark, so only growth in the last 20 ms could be missed). "Tree CPU" is the wait4 total of the
+  runner and everything under it (ansible-playbook and its forks): over bare it also counts
+  the callback plugin's cost inside Ansible. Events = `job_events/*.json` files written.
+"""
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="bench/run.sh", description=__doc__.splitlines()[0])
+    p.add_argument("ours", nargs="?", default=os.path.join(HERE, "..", "build", "ansible-runner"),
+                   help="our binary (default build/ansible-runner)")
+    p.add_argument("--ref", default="/usr/bin/ansible-runner", help="the reference")
+    p.add_argument("--quick", action="store_true", help="small sizes, 1 round: a smoke run")
+    p.add_argument("--cases", default=",".join(cases.CASES),
+                   help=f"comma-separated subset of {','.join(cases.CASES)}")
+    p.add_argument("--out", default=os.path.join(HERE, "out"), help="work dir (git-ignored)")
+    p.add_argument("--results", help="where to write the Markdown "
+                   "(default bench/RESULTS.md, or bench/out/RESULTS-quick.md with --quick)")
+    args = p.parse_args(argv)
+
+    ours = os.path.abspath(args.ours)
+    if not os.access(ours, os.X_OK):
+        p.error(f"{ours}: not an executable (build it first: make build)")
+    results = args.results or (os.path.join(args.out, "RESULTS-quick.md") if args.quick
+                               else os.path.join(HERE, "RESULTS.md"))
+    selected = [c.strip() for c in args.cases.split(",") if c.strip()]
+    for c in selected:
+        if c not in cases.CASES:
+            p.error(f"unknown case {c!r}; known: {', '.join(cases.CASES)}")
+
+    def log(msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    if not os.access(harness.TIME, os.X_OK):
+        p.error(f"{harness.TIME} is needed for clean peak-RSS figures: apt-get install time")
+    sizes = cases.QUICK if args.quick else cases.FULL
+    ctx = cases.Context(ours, args.ref, os.path.abspath(args.out), sizes, log)
+    machine = sysinfo.describe(ours, args.ref)
+    machine["Spawn floor (`/bin/true` as measured)"] = f"{harness.spawn_floor() * 1000:.1f} ms"
+    for k, v in machine.items():
+        log(f"{k}: {v}")
+    t0 = time.time()
+    rows, e2e_rows = [], []
+    for c in selected:
+        log(f"== {c}")
+        got = cases.CASES[c](ctx)
+        (e2e_rows if c == "e2e" else rows).extend(got)
+    elapsed = time.time() - t0
+    machine["Load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    command = "bench/run.sh " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+    text = report.render(machine, rows, e2e_rows, command.strip(), elapsed, METHOD, args.quick,
+                         ctx.errors)
+    os.makedirs(os.path.dirname(os.path.abspath(results)), exist_ok=True)
+    with open(results, "w") as f:
+        f.write(text)
+    log(f"wrote {results} ({elapsed / 60:.1f} min)")
+    print(text)
+    return 1 if ctx.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

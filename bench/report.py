@@ -1,0 +1,176 @@
+"""Render the results as Markdown (bench/RESULTS.md)."""
+
+import datetime
+
+FLAT_LIMIT = 1.2   # "flat": peak RSS at 10x the events at most 1.2x
+
+
+def _ms(s):
+    return f"{s * 1000:.1f} ms" if s < 10 else f"{s:.2f} s"
+
+
+def _mb(kb):
+    return f"{kb / 1024:.1f} MB" if kb is not None else "?"
+
+
+def _ratio(x):
+    if x is None:
+        return "?"
+    return f"{x:.1f}×" if x < 100 else f"{x:.0f}×"
+
+
+def _met(value, target):
+    if value is None or target is None:
+        return ""
+    return "yes" if value >= target else "**no**"
+
+
+def _rate(row, summary):
+    r = row.work / summary.wall
+    return f"{r:,.0f} {row.unit}/s" if r >= 100 else f"{r:,.1f} {row.unit}/s"
+
+
+def _net_rate(row, side):
+    fixed = row.extra.get("fixed_" + side)
+    s = getattr(row, side)
+    if fixed is None or s.wall <= fixed:
+        return None
+    return row.work / (s.wall - fixed)
+
+
+def speed_table(rows):
+    out = ["| Case | Reference | Ours | Speed-up (wall) | Target | Met | CPU ratio (user+sys) |",
+           "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if r.kind == "time":
+            ref, ours = _ms(r.ref.wall), _ms(r.ours.wall)
+        else:
+            ref, ours = _rate(r, r.ref), _rate(r, r.ours)
+        target = f"≥ {r.target:g}×" if r.target else "—"
+        cpu = r.ref.cpu / r.ours.cpu if r.ours.cpu else None
+        out.append(f"| {r.group}: {r.name} | {ref} | {ours} | {_ratio(r.speedup)} | {target} "
+                   f"| {_met(r.speedup, r.target)} | {_ratio(cpu)} |")
+    return out
+
+
+def net_unpack_table(rows):
+    out = ["| Case | Reference net | Ours net | Net speed-up |", "|---|---|---|---|"]
+    for r in rows:
+        if r.group != "worker unpack" or r.kind != "rate":
+            continue
+        a, b = _net_rate(r, "ref"), _net_rate(r, "ours")
+        cell = lambda v: f"{v:,.1f} MB/s" if v else "n/a"
+        out.append(f"| {r.name} | {cell(a)} | {cell(b)} | "
+                   f"{_ratio(b / a) if a and b else 'n/a'} |")
+    return out
+
+
+def memory_table(rows):
+    out = ["| Case | Reference peak RSS | Ours peak RSS | Ratio (ref/ours) | Target | Met |",
+           "|---|---|---|---|---|---|"]
+    for r in rows:
+        if not r.rss_target:
+            continue
+        out.append(f"| {r.group}: {r.name} | {_mb(r.ref.maxrss_kb)} | {_mb(r.ours.maxrss_kb)} | "
+                   f"{_ratio(r.rss_ratio)} | ≥ {r.rss_target:g}× | "
+                   f"{_met(r.rss_ratio, r.rss_target)} |")
+    return out
+
+
+def flat_lines(rows):
+    proc = [r for r in rows if r.group == "process"]
+    if len(proc) < 2:
+        return []
+    small, large = proc[0], proc[-1]
+    factor = large.work / small.work
+    out = [f"Peak RSS of `process` as the events grow {factor:g}× "
+           f"({small.work:,} → {large.work:,}); flat means at most {FLAT_LIMIT}× "
+           "(the target is ours; the reference is shown for comparison):", ""]
+    for side, name in (("ref", "Reference"), ("ours", "Ours")):
+        a, b = getattr(small, side).maxrss_kb, getattr(large, side).maxrss_kb
+        g = b / a if a else None
+        flag = ("flat" if g <= FLAT_LIMIT else "**grows**") if g else "?"
+        out.append(f"* {name}: {_mb(a)} → {_mb(b)} ({g:.2f}×, {flag})")
+    return out
+
+
+def e2e_table(rows):
+    out = ["| Job | Events (ref / ours) | Bare ansible-playbook CPU | Runner self CPU, ref | "
+           "Runner self CPU, ours | Self CPU per event, ref / ours | Ratio | Target | Met |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        a, b = r.per_event("ref"), r.per_event("ours")
+        ratio = a / b if a and b else None
+        out.append(f"| {r.name} | {r.events_ref:,} / {r.events_ours:,} | {r.bare.cpu:.2f} s | "
+                   f"{r.ref.self_cpu:.3f} s | {r.ours.self_cpu:.3f} s | "
+                   f"{a * 1e6:.0f} µs / {b * 1e6:.1f} µs | {_ratio(ratio)} | ≥ 10× | "
+                   f"{_met(ratio, 10)} |")
+    out += ["", "| Job | Wall: bare / ref / ours | Tree CPU: bare / ref / ours | "
+            "Tree CPU over bare per event: ref / ours | Runner self peak RSS: ref / ours |",
+            "|---|---|---|---|---|"]
+    for r in rows:
+        oa, ob = r.overhead_per_event("ref"), r.overhead_per_event("ours")
+        out.append(f"| {r.name} | {r.bare.wall:.1f} / {r.ref.wall:.1f} / {r.ours.wall:.1f} s | "
+                   f"{r.bare.cpu:.2f} / {r.ref.cpu:.2f} / {r.ours.cpu:.2f} s | "
+                   f"{oa * 1e6:.0f} µs / {ob * 1e6:.0f} µs | "
+                   f"{_mb(r.ref.self_hwm_kb)} / {_mb(r.ours.self_hwm_kb)} |")
+    return out
+
+
+def detail_table(rows, e2e_rows):
+    out = ["| Case | Side | Runs | Wall median (min–max) | CPU median (user+sys) | Peak RSS |",
+           "|---|---|---|---|---|---|"]
+    for r in rows:
+        for side in ("ref", "ours"):
+            s = getattr(r, side)
+            out.append(f"| {r.group}: {r.name} | {side} | {s.n} | {_ms(s.wall)} "
+                       f"({_ms(s.wall_min)}–{_ms(s.wall_max)}) | {_ms(s.cpu)} | "
+                       f"{_mb(s.maxrss_kb)} |")
+    for r in e2e_rows:
+        for side in ("bare", "ref", "ours"):
+            s = getattr(r, side)
+            rss = (f"{_mb(s.maxrss_kb)} (ansible-playbook)" if side == "bare"
+                   else f"{_mb(s.self_hwm_kb)} (runner alone)")
+            cpu = f"{_ms(s.cpu)} (tree)"
+            if side != "bare":
+                cpu += f", {_ms(s.self_cpu)} (runner alone)"
+            out.append(f"| e2e: {r.name} | {side} | {s.n} | {_ms(s.wall)} "
+                       f"({_ms(s.wall_min)}–{_ms(s.wall_max)}) | {cpu} | {rss} |")
+    return out
+
+
+GROUPS = ("start-up", "transmit", "worker unpack", "process")
+
+
+def render(machine, rows, e2e_rows, command, elapsed, method, quick, errors=()):
+    rows = sorted(rows, key=lambda r: GROUPS.index(r.group) if r.group in GROUPS else 99)
+    now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    out = ["# Benchmark results" + (" (quick smoke run: small sizes, 1 round)" if quick else ""),
+           "",
+           f"Generated by `{command}` on {now} in {elapsed / 60:.1f} min. The reference and ours "
+           "run interleaved (A B A B ...); every figure is the median over the rounds; ratios "
+           "are reference / ours, so > 1 means ours is better. Targets are reported, never "
+           "enforced.", "", "## Machine", "", "| | |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in machine.items()]
+    out += ["", "## Speed", "", "Speed-up = reference wall time / ours (the target). The CPU ratio "
+            "(reference user+sys / ours) is less sensitive to the load of a shared machine.",
+            ""] + speed_table(rows)
+    net = net_unpack_table(rows)
+    if len(net) > 2:
+        out += ["", "Worker unpack with the fixed cost of a job (the empty-pdd row) subtracted "
+                "from each side:", ""] + net
+    out += ["", "## Peak RSS (transmit, worker, process)", ""] + memory_table(rows)
+    flat = flat_lines(rows)
+    if flat:
+        out += [""] + flat
+    if e2e_rows:
+        out += ["", "## End to end: the runner's own cost on top of ansible-playbook", ""]
+        out += e2e_table(e2e_rows)
+    if errors:
+        out += ["", "## Failed (not measured)", ""]
+        for what, msg in errors:
+            first = msg.splitlines()[0] if msg else ""
+            out.append(f"* {what}: `{first[:300]}`")
+    out += ["", "## How it is measured", "", method.strip(), "", "## All measurements", ""]
+    out += detail_table(rows, e2e_rows)
+    return "\n".join(out) + "\n"
