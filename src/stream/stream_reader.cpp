@@ -114,14 +114,22 @@ void StreamReader::read_payload(uint64_t n, int out_fd) {
       throw StreamError("the stream ended inside a zip payload (" + std::to_string(seen) + " of " +
                         std::to_string(wanted) + " base64 characters)");
     }
+    // Take runs of payload characters at once; whitespace between them is skipped.
     while (m_begin < m_end && seen < wanted) {
-      char c = m_buf[m_begin++];
-      ++m_consumed;
-      if (is_payload_whitespace(c)) {
-        continue;
+      const char* p = m_buf.data() + m_begin;
+      size_t avail = std::min<uint64_t>(m_end - m_begin, wanted - seen);
+      size_t run = 0;
+      while (run < avail && !is_payload_whitespace(p[run])) {
+        ++run;
       }
-      text += c;
-      ++seen;
+      text.append(p, run);
+      seen += run;
+      m_begin += run;
+      m_consumed += run;
+      if (run < avail) {
+        ++m_begin; // the whitespace character
+        ++m_consumed;
+      }
       if (text.size() >= k_payload_chunk / 3 * 4) {
         flush();
       }
