@@ -156,7 +156,12 @@ RunResult JobRunner::run() {
 
   std::optional<exec::PtyChild> child;
   try {
-    exec::SpawnSpec spec{m_config.command, env_entries(m_config.env), m_config.cwd, 24, 80};
+    if (m_config.env_list) {
+      util::write_file(util::path_join(m_config.artifact_dir, "env.list"), *m_config.env_list, 0600);
+    }
+    const Json& spawn_env = m_config.spawn_env.empty() ? m_config.env : m_config.spawn_env;
+    const std::string& spawn_cwd = m_config.spawn_cwd.empty() ? m_config.cwd : m_config.spawn_cwd;
+    exec::SpawnSpec spec{m_config.command, env_entries(spawn_env), spawn_cwd, 24, 80};
     child.emplace(exec::PtyChild::spawn(spec));
   } catch (const exec::SpawnError& e) {
     pump.feed(std::string(e.what()) + "\n");

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "util/base64.hpp"
+#include "util/json_parse.hpp"
 
 namespace ansible_runner::events {
 namespace {
@@ -153,7 +154,7 @@ void OutputFilter::feed(std::string_view text) {
     }
     Json next = Json::object();
     if (auto decoded = util::base64_decode(base64)) {
-      next = Json::parse(*decoded, nullptr, false);
+      next = util::parse_python_json(*decoded);
       if (next.is_discarded() || !next.is_object()) {
         next = Json::object();
       }
@@ -185,10 +186,10 @@ void OutputFilter::emit_complete_lines() {
   std::string lines = m_buffer.substr(0, cut);
   m_buffer.erase(0, cut);
   m_search_from = m_search_from > cut ? m_search_from - cut : 0;
-  emit(lines, Json(), true);
+  emit(lines, Json(), false);
 }
 
-void OutputFilter::emit(std::string_view text, Json next, bool raw_lines) {
+void OutputFilter::emit(std::string_view text, Json next, bool at_end) {
   if (m_current) {
     FilterEvent event;
     event.framed = true;
@@ -198,8 +199,9 @@ void OutputFilter::emit(std::string_view text, Json next, bool raw_lines) {
     split_lines_keepends(text, [&](std::string_view line) {
       FilterEvent event;
       event.frame = Json::object();
-      if (raw_lines) {
-        event.raw_display = std::string(line);
+      event.raw_display = std::string(line);
+      if (at_end && strip_line_ends(line).size() == line.size()) {
+        event.raw_display->push_back('\n'); // the last, unterminated line
       }
       deliver(event, line);
     });
@@ -228,7 +230,7 @@ void OutputFilter::finish() {
   rest.swap(m_buffer);
   m_search_from = 0;
   m_frame_pending = false;
-  emit(rest, Json(), false);
+  emit(rest, Json(), true);
 }
 
 } // namespace ansible_runner::events

@@ -23,8 +23,10 @@ struct FilterEvent {
   long counter = 0;
   long start_line = 0;
   long end_line = 0;
-  // Verbose lines found while no event is open are shown exactly as they came (with their
-  // \r\n); everything else is shown as stdout_text + "\n" when non-empty.
+  // Verbose lines are shown exactly as they came (with their \r\n); framed events as
+  // stdout_text + "\n" when non-empty. The reference shows verbose lines that precede a frame
+  // in the same read as stdout_text + "\n", and only the last of them: output that depends on
+  // how reads split the stream. Ours does not.
   std::optional<std::string> raw_display;
 };
 
@@ -49,7 +51,7 @@ public:
 private:
   enum class FrameScan { complete, incomplete, not_a_frame };
   FrameScan scan_frame(size_t pos, size_t& end, std::string& base64) const;
-  void emit(std::string_view text, Json next, bool raw_lines);
+  void emit(std::string_view text, Json next, bool at_end);
   void deliver(FilterEvent& event, std::string_view chunk);
   void emit_complete_lines();
 

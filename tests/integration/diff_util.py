@@ -14,7 +14,7 @@ LOCAL_INVENTORY = "localhost ansible_connection=local ansible_python_interpreter
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:_\d+)?")
 TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?")
-NUMBER_NOISE_RE = re.compile(r"ansible-tmp-[\d.]+-\d+-\d+|AnsiballZ_\w+\.py|\b\d{4,}\b")
+NUMBER_NOISE_RE = re.compile(r"ansible-tmp-[\d.]+-\d+-\d+|ansible-local-\w+|/tmp\w{8}\b|AnsiballZ_\w+\.py|\b\d{4,}\b")
 VOLATILE_KEYS = {"created", "pid", "start", "end", "duration", "delta"}
 
 
@@ -88,12 +88,22 @@ def run_job(binary, pdd, args, ident="job", timeout=300, env=None):
         "stderr": proc.stderr.decode("utf-8", "replace"),
         "status": (art / "status").read_text() if (art / "status").exists() else None,
         "rc": (art / "rc").read_text() if (art / "rc").exists() else None,
-        "stdout": (art / "stdout").read_text() if (art / "stdout").exists() else None,
+        "stdout": (art / "stdout").read_bytes().decode() if (art / "stdout").exists() else None,
         "command": json.loads((art / "command").read_text()) if (art / "command").exists() else None,
         "events": events,
         "files": files,
         "artifact_dir": art,
     }
+
+
+def normalise_line(norm, line):
+    """A stdout line; JSON lines (json mode) are normalised value by value."""
+    if line.startswith("{"):
+        try:
+            return json.dumps(norm.value(json.loads(line)), sort_keys=True)
+        except ValueError:
+            pass
+    return norm.text(line)
 
 
 def summarise(run, pdd, ordered=True):
@@ -118,6 +128,7 @@ def summarise(run, pdd, ordered=True):
     if not ordered:
         events.sort(key=lambda s: json.dumps(s, sort_keys=True))
     counters = [e["counter"] for e in run["events"]]
+    stdout_lines = [normalise_line(norm, line) for line in (run["stdout"] or "").splitlines()]
     return {
         "status": run["status"],
         "rc": run["rc"],
@@ -127,8 +138,7 @@ def summarise(run, pdd, ordered=True):
         "lines_contiguous": all(a["end_line"] == b["start_line"]
                                 for a, b in zip(run["events"], run["events"][1:])),
         "events": events,
-        "stdout_lines": sorted(norm.text(run["stdout"] or "").splitlines()) if not ordered
-        else norm.text(run["stdout"] or "").splitlines(),
+        "stdout_lines": stdout_lines if ordered else sorted(stdout_lines),
     }
 
 

@@ -121,3 +121,11 @@ TEST(OutputFilter, RawDisplayKeepsLineEnds) {
   ASSERT_TRUE(events[0].raw_display.has_value());
   EXPECT_EQ(*events[0].raw_display, "v\r\n");
 }
+
+TEST(OutputFilter, LoneSurrogatesInFramesBecomeReplacementCharacters) {
+  // Python's json.dumps writes undecodable bytes as lone surrogates; the event must survive.
+  auto events = run(frame(R"({"uuid": "u", "res": "bad \udcff \ud83d\ude00"})") + "x\r\n" + k_end, 4096);
+  ASSERT_EQ(events.size(), 1u);
+  ASSERT_TRUE(events[0].framed);
+  EXPECT_EQ(events[0].frame["res"], "bad \xEF\xBF\xBD \xF0\x9F\x98\x80");
+}

@@ -1,0 +1,79 @@
+#include "util/json_parse.hpp"
+
+namespace ansible_runner::util {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+// The code unit of a \uXXXX escape at text[i] (pointing at the backslash), or -1.
+long escape_at(const std::string& text, size_t i) {
+  if (i + 6 > text.size() || text[i] != '\\' || text[i + 1] != 'u') {
+    return -1;
+  }
+  long v = 0;
+  for (size_t k = 2; k < 6; ++k) {
+    int h = hex_value(text[i + k]);
+    if (h < 0) {
+      return -1;
+    }
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+} // namespace
+
+bool replace_lone_surrogates(std::string& text) {
+  bool changed = false;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] != '\\') {
+      continue;
+    }
+    if (text[i + 1] != 'u') {
+      ++i; // any other escape, including an escaped backslash
+      continue;
+    }
+    long unit = escape_at(text, i);
+    if (unit >= 0xD800 && unit <= 0xDBFF) {
+      long low = escape_at(text, i + 6);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        i += 11; // a valid pair
+        continue;
+      }
+    } else if (!(unit >= 0xDC00 && unit <= 0xDFFF)) {
+      i += 5;
+      continue;
+    }
+    text.replace(i + 2, 4, "fffd");
+    changed = true;
+    i += 5;
+  }
+  return changed;
+}
+
+Json parse_python_json(std::string_view text) {
+  Json value = Json::parse(text, nullptr, false);
+  bool may_have_surrogates =
+      text.find("\\ud") != std::string_view::npos || text.find("\\uD") != std::string_view::npos;
+  if (!value.is_discarded() || !may_have_surrogates) {
+    return value;
+  }
+  std::string copy(text);
+  if (!replace_lone_surrogates(copy)) {
+    return value;
+  }
+  return Json::parse(copy, nullptr, false);
+}
+
+} // namespace ansible_runner::util
