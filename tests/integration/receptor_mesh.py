@@ -242,48 +242,67 @@ class Mesh:
         raise RuntimeError(f"no unit id in: {out}")
 
     def results(self, unit, timeout=120, stall=None, until_eof=True):
-        """Streams `work results unit` from the controller. Returns (bytes, how) with how one of
-        "eof" (the stream ended with {"eof": true}), "exit" (receptorctl returned by itself),
-        "timeout" (deadline), "stall" (no byte for `stall` seconds). receptorctl is killed after."""
-        proc = subprocess.Popen([str(RECEPTORCTL), "--socket", str(self.controller.socket), "work", "results", unit],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        buf = bytearray()
-        last = [time.monotonic()]
-        done = threading.Event()
+        """`work results unit` read to the end; see ResultStream.wait for (bytes, how)."""
+        return ResultStream(self, unit, until_eof).wait(timeout, stall)
 
-        def reader():
-            while True:
-                chunk = proc.stdout.read1(65536)
-                if not chunk:
-                    break
-                buf.extend(chunk)
-                last[0] = time.monotonic()
-                if until_eof and buf.endswith(EOF_LINE):
-                    break
-            done.set()
-
-        thread = threading.Thread(target=reader, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + timeout
-        how = None
-        while how is None:
-            if done.wait(0.1):
-                how = "eof" if until_eof and buf.endswith(EOF_LINE) else "exit"
-            elif time.monotonic() > deadline:
-                how = "timeout"
-            elif stall is not None and time.monotonic() - last[0] > stall:
-                how = "stall"
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
-        thread.join(timeout=5)
-        return bytes(buf), how
+    def result_stream(self, unit, until_eof=True):
+        return ResultStream(self, unit, until_eof)
 
     def units(self, node=None):
         return json.loads((node or self.controller).ctl("work", "list").stdout)
 
     def release(self, unit):
         self.controller.ctl("work", "release", unit, timeout=30, check=False)
+
+
+class ResultStream:
+    """`receptorctl work results unit` on the controller, read in a thread as it arrives."""
+
+    def __init__(self, mesh, unit, until_eof=True):
+        self.until_eof = until_eof
+        self.proc = subprocess.Popen([str(RECEPTORCTL), "--socket", str(mesh.controller.socket), "work", "results",
+                                      unit], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL)
+        self.buf = bytearray()
+        self.last = time.monotonic()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    @property
+    def data(self):
+        return bytes(self.buf)
+
+    def _read(self):
+        while True:
+            chunk = self.proc.stdout.read1(65536)
+            if not chunk:
+                break
+            self.buf.extend(chunk)
+            self.last = time.monotonic()
+            if self.until_eof and self.buf.endswith(EOF_LINE):
+                break
+        self.done.set()
+
+    def wait(self, timeout=120, stall=None):
+        """Returns (bytes, how): how is "eof" (the stream ended with {"eof": true}), "exit"
+        (receptorctl returned by itself), "timeout" (deadline) or "stall" (no byte for `stall`
+        seconds, counted from this call at the earliest). receptorctl is killed afterwards."""
+        now = time.monotonic()
+        deadline, quiet_since = now + timeout, now
+        how = None
+        while how is None:
+            if self.done.wait(0.1):
+                how = "eof" if self.until_eof and self.buf.endswith(EOF_LINE) else "exit"
+            elif time.monotonic() > deadline:
+                how = "timeout"
+            elif stall is not None and time.monotonic() - max(self.last, quiet_since) > stall:
+                how = "stall"
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+        self.thread.join(timeout=5)
+        return self.data, how
 
 
 def wrapper_script(path, binary, env):

@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -127,6 +126,16 @@ def process(raw, pdd, ident, timeout=60):
     return proc, Path(pdd) / "artifacts" / ident
 
 
+def process_exit(status, rc):
+    """Exit code of `process`: the reference always exits 0; ours says how the job ended (0 for
+    successful, the job's rc for failed/timeout/canceled, 1 when the stream broke)."""
+    if CONTROLLER == REFERENCE:
+        return 0
+    if status == "successful":
+        return 0
+    return int(rc) if status in ("failed", "timeout", "canceled") and rc not in (None, "0") else 1
+
+
 def split_stream(raw):
     """Result stream -> list of messages: dicts for JSON lines, ("payload", text) for the zip."""
     messages, pos = [], 0
@@ -176,11 +185,12 @@ def mesh_job(mesh, tmp, worker, pdd, playbook, ident, work_type=None, params=Non
     assert how == "eof", f"result stream ended by {how}: {raw[-500:]!r}"
     out = Path(tmp) / f"controller-{ident}"
     proc, art = process(raw, out, ident)
-    assert proc.returncode == 0, proc.stderr.decode()
     # The unit's final state follows the worker's exit; wait for it (bounded).
     wait_until(lambda: mesh.units()[unit]["StateName"] in ("Succeeded", "Failed"), 30, what=f"unit {unit} done")
+    outcome = collect(art, unit_exit(mesh, unit))
+    assert proc.returncode == process_exit(outcome["status"], outcome["rc"]), proc.stderr.decode()
     return {"unit": unit, "raw": raw, "messages": split_stream(raw), "process": proc, "art": art,
-            "outcome": collect(art, unit_exit(mesh, unit))}
+            "outcome": outcome}
 
 
 def check_stream_shape(messages, ident):
@@ -253,9 +263,12 @@ def test_keepalive_from_work_type_environment(mesh, worker, tmp_path):
         assert keepalives == []
     outcome = job["outcome"]
     assert outcome["status"] == "successful" and outcome["rc"] == "0"
-    # process ignores keepalives: no job_events/0-0.json, counters 1..n
-    assert [e["counter"] for e in outcome["events"]] == list(range(1, len(outcome["events"]) + 1))
-    assert not (job["art"] / "job_events" / "0-0.json").exists()
+    events = outcome["events"]
+    if CONTROLLER == REFERENCE:  # a 2.3.1 process stores a keepalive as job_events/0-0.json
+        events = [e for e in events if e.get("event") != "keepalive"]
+    else:  # ours ignores keepalives
+        assert not (job["art"] / "job_events" / "0-0.json").exists()
+    assert [e["counter"] for e in events] == list(range(1, len(events) + 1))
     mesh.release(job["unit"])
 
 
@@ -266,9 +279,7 @@ def test_cancel_mid_job(mesh, worker, tmp_path):
     ident = f"cancel-{worker}"
     pdd, playbook, marker = sleep_pdd(tmp_path / "controller")
     unit = mesh.submit(WORK_TYPE[worker], transmit(pdd, playbook, ident))
-    result = {}
-    reader = threading.Thread(target=lambda: result.update(zip(("raw", "how"), mesh.results(unit, timeout=90))))
-    reader.start()
+    results = mesh.result_stream(unit)
     try:
         wait_until(lambda: len(pgrep(marker)) >= 2, 60, what="ansible-playbook and the sleep running")
         started = time.monotonic()
@@ -276,13 +287,13 @@ def test_cancel_mid_job(mesh, worker, tmp_path):
         cancel_seconds = time.monotonic() - started
         wait_until(lambda: not pgrep(marker), 20, what=f"no process left with {marker}")
     finally:
-        reader.join(timeout=100)
-    assert result.get("how") == "eof", f"stream did not come back after cancel: {result}"
-    messages = split_stream(result["raw"])
+        raw, how = results.wait(timeout=60)
+    assert how == "eof", f"stream did not come back after cancel: {how} {raw[-300:]!r}"
+    messages = split_stream(raw)
     check_stream_shape(messages, ident)
     assert statuses(messages)[-1] == "canceled"
-    proc, art = process(result["raw"], tmp_path / "out", ident)
-    assert proc.returncode == 0
+    proc, art = process(raw, tmp_path / "out", ident)
+    assert proc.returncode == process_exit("canceled", "254"), proc.stderr.decode()
     assert (art / "status").read_text() == "canceled"
     assert (art / "rc").read_text() == "254"
     assert mesh.units()[unit]["StateName"] == "Canceled"
@@ -298,22 +309,18 @@ def test_execution_node_killed_mid_job(own_mesh, worker, tmp_path):
     ident = f"killed-{worker}"
     pdd, playbook, marker = sleep_pdd(tmp_path / "controller", seconds=60)
     unit = mesh.submit(WORK_TYPE[worker], transmit(pdd, playbook, ident))
-    result = {}
-    reader = threading.Thread(
-        target=lambda: result.update(zip(("raw", "how"), mesh.results(unit, timeout=60, stall=8))))
-    reader.start()
+    results = mesh.result_stream(unit)
     wait_until(lambda: len(pgrep(marker)) >= 2, 60, what="job running")
-    wait_until(lambda: mesh.units()[unit]["StdoutSize"] > 0, 30, what="results flowing")
+    wait_until(lambda: b'"event": "playbook_on_task_start"' in results.data, 30, what="events flowing back")
     mesh.exec.kill()
-    reader.join(timeout=90)
-    assert result.get("how") in ("stall", "exit"), result.get("how")
-    raw = result["raw"]
+    raw, how = results.wait(timeout=60, stall=8)
+    assert how in ("stall", "exit"), how
     assert not raw.endswith(EOF_LINE)
-    assert b'"status": "running"' in raw  # the part that made it is the real stream
+    assert raw.startswith(b'{"status": "starting"')  # the part that made it is the real stream
     started = time.monotonic()
     proc, art = process(raw, tmp_path / "out", ident, timeout=30)
     assert time.monotonic() - started < 30
-    assert proc.returncode == 0
+    assert proc.returncode == process_exit("error", None), proc.stderr.decode()
     assert not (art / "status").exists() and not (art / "rc").exists()  # no artifacts arrived
     # The controller loses the route and says so at once.
     wait_until(lambda: "exec" not in mesh.controller.status()["RoutingTable"], 30, what="route to exec dropped")
@@ -340,7 +347,7 @@ def test_twenty_jobs_at_once(mesh, worker, tmp_path):
     for ident, unit, raw, how in done:
         assert how == "eof", f"{ident}: {how} {raw[-300:]!r}"
         proc, art = process(raw, tmp_path / "out" / ident, ident)
-        assert proc.returncode == 0
+        assert proc.returncode == 0, proc.stderr.decode()
         outcome = collect(art, unit_exit(mesh, unit))
         assert (outcome["status"], outcome["rc"], outcome["exit"]) == ("successful", "0", 0), ident
         assert outcome["files"] == ["command", "rc", "status", "stderr", "stdout"]
