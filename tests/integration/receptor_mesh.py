@@ -89,9 +89,9 @@ def _children_map():
     return children
 
 
-def descendants(pid):
-    """Every live descendant pid of pid (snapshot)."""
-    children, out, todo = _children_map(), [], [pid]
+def descendants(*pids):
+    """Every live descendant pid of pids (snapshot)."""
+    children, out, todo = _children_map(), [], list(pids)
     while todo:
         for child in children.get(todo.pop(), []):
             out.append(child)
@@ -193,12 +193,16 @@ class Mesh:
         if st is not None:
             self._pids.setdefault(pid, st)
 
+    def alive(self):
+        """Tracked pids that still run (same start time: not a reused pid)."""
+        return [pid for pid, st in self._pids.items() if start_time(pid) == st]
+
     def snapshot(self):
-        """Remembers every descendant of the receptors now, so stop() can kill it later."""
-        for node in self.nodes:
-            if node.proc and node.proc.poll() is None:
-                for pid in descendants(node.proc.pid):
-                    self.track(pid)
+        """Remembers every descendant of the receptors and of what they started (a killed
+        node's command runners live on), so stop() can kill it later."""
+        roots = [n.proc.pid for n in self.nodes if n.proc and n.proc.poll() is None] + self.alive()
+        for pid in descendants(*roots):
+            self.track(pid)
 
     def start(self, timeout=60):
         for node in self.nodes:  # in dial order, each listener is up before its peer dials it
@@ -222,12 +226,12 @@ class Mesh:
                 except subprocess.TimeoutExpired:
                     node.proc.kill()
                     node.proc.wait(timeout=5)
-        for pid, st in self._pids.items():
-            if start_time(pid) == st:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+        self.snapshot()
+        for pid in self.alive():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     # --- work units -------------------------------------------------------------------------
     def submit(self, work_type, payload, params=None, node="exec", timeout=30):
