@@ -11,6 +11,7 @@
 
 #include <ansible_runner/errors.hpp>
 
+#include "api/job_description.hpp"
 #include "artifacts/artifact_writer.hpp"
 #include "events/event_builder.hpp"
 #include "events/output_filter.hpp"
@@ -138,12 +139,7 @@ void JobRunner::emit_status(const std::string& status) {
 }
 
 RunResult JobRunner::run() {
-  RunResult result;
-  result.ident = m_config.ident;
-  result.artifact_dir = m_config.artifact_dir;
-  result.command = m_config.command;
-  result.cwd = m_config.cwd;
-  result.env = m_config.env;
+  RunResult result = describe_job(m_config);
 
   result.status = "starting";
   emit_status("starting");
