@@ -1,8 +1,10 @@
 #pragma once
 // The three streaming roles (streaming-protocol.md): transmit -> worker -> process.
-// Each works on file descriptors so a program can put the phases on any transport.
+// Each works on file descriptors so a program can put the phases on any transport, and on
+// C++ streams (std::stringstream, a socket streambuf, ...) through the overloads at the end.
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,5 +78,17 @@ RunResult process(int in_fd, const ProcessOptions& options, const Handlers& hand
 // failed/timeout/canceled, 1 for errors and streams without a final status. The reference
 // always exits 0.
 int process_exit_code(const RunResult& result);
+
+// The same three roles on C++ streams. Each runs the fd-based function above on a pipe that
+// a helper thread fills from `in` or drains into `out`, so the streams see exactly the bytes
+// the fd variants read and write. The calling thread does the work; handlers run on it.
+// A failing `in` reads as end of input (the protocol then reports a broken stream); a
+// failing `out` is drained to nowhere so the job still completes: check out.good() afterwards.
+// transmit() throws Error when `out` failed.
+void transmit(const std::string& private_data_dir, const Json& kwargs, std::ostream& out,
+              const TransmitOptions& options = {});
+RunResult worker(std::istream& in, std::ostream& out, const WorkerOptions& options,
+                 const std::function<bool()>& should_cancel = {});
+RunResult process(std::istream& in, const ProcessOptions& options, const Handlers& handlers = {});
 
 } // namespace ansible_runner
