@@ -1,0 +1,141 @@
+#include "api/subprocess_runner.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "api/captured_output.hpp"
+#include "api/job_description.hpp"
+#include "api/job_lifecycle.hpp"
+#include "artifacts/artifact_writer.hpp"
+#include "exec/pipe_child.hpp"
+#include "util/fd.hpp"
+#include "util/fs.hpp"
+
+namespace ansible_runner::api {
+
+namespace {
+
+std::vector<std::string> env_entries(const Json& env) {
+  std::vector<std::string> out;
+  out.reserve(env.size());
+  for (const auto& [key, value] : env.items()) {
+    out.push_back(key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
+  }
+  return out;
+}
+
+// Hands the key to ssh-add once it opens the FIFO for reading (its wrapper does so first).
+class SshKeyHandover {
+public:
+  explicit SshKeyHandover(const config::JobConfig& config)
+      : m_config(config), m_pending(config.ssh_key.has_value() && !config.ssh_key_fifo.empty()) {}
+  ~SshKeyHandover() {
+    if (!m_config.ssh_key_fifo.empty()) {
+      ::unlink(m_config.ssh_key_fifo.c_str());
+    }
+  }
+  SshKeyHandover(const SshKeyHandover&) = delete;
+  SshKeyHandover& operator=(const SshKeyHandover&) = delete;
+
+  void poll() {
+    if (!m_pending) {
+      return;
+    }
+    util::UniqueFd fifo(::open(m_config.ssh_key_fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+    if (fifo) {
+      util::set_nonblocking(fifo.get(), false);
+      util::write_all(fifo.get(), *m_config.ssh_key);
+      m_pending = false;
+    }
+  }
+
+private:
+  const config::JobConfig& m_config;
+  bool m_pending;
+};
+
+} // namespace
+
+SubprocessRunner::SubprocessRunner(config::JobConfig config, SubprocessOptions options, const Handlers& handlers,
+                                   int console_fd)
+    : m_config(std::move(config)), m_options(options), m_handlers(handlers), m_console_fd(console_fd) {}
+
+RunResult SubprocessRunner::run() {
+  RunResult result = describe_job(m_config);
+  result.status = "starting";
+  emit_status(m_handlers, m_config, "starting");
+  artifacts::ArtifactWriter writer(m_config);
+  writer.prepare();
+  if (m_config.env_list) {
+    util::write_file(util::path_join(m_config.artifact_dir, "env.list"), *m_config.env_list, 0600);
+  }
+  result.status = "running";
+  emit_status(m_handlers, m_config, "running");
+
+  exec::PipeSpawnSpec spec;
+  spec.argv = m_config.command;
+  spec.env = env_entries(m_config.spawn_env.empty() ? m_config.env : m_config.spawn_env);
+  spec.cwd = m_config.spawn_cwd.empty() ? m_config.cwd : m_config.spawn_cwd;
+  spec.stdin_fd = m_options.input_fd.value_or(-1);
+  spec.stdout_fd = m_options.output_fd.value_or(-1);
+  spec.stderr_fd = m_options.error_fd.value_or(-1);
+
+  SshKeyHandover ssh_key(m_config);
+  exec::PipeLimits limits;
+  limits.timeout = m_options.timeout;
+  limits.should_cancel = m_handlers.should_cancel;
+  limits.on_tick = [&ssh_key]() { ssh_key.poll(); };
+
+  exec::PipeOutcome outcome;
+  bool started = true;
+  try {
+    outcome = exec::run_piped(spec, limits);
+  } catch (const exec::SpawnError& e) {
+    // The reference turns any exception here into rc 254 with the traceback as stderr.
+    started = false;
+    outcome.err = std::string(e.what()) + "\n";
+  }
+
+  result.canceled = outcome.canceled;
+  result.timed_out = outcome.timed_out;
+  if (!started || outcome.canceled || outcome.timed_out) {
+    result.rc = 254;
+  } else if (outcome.status.exit_code) {
+    result.rc = *outcome.status.exit_code;
+  } else if (outcome.status.signal) {
+    result.rc = -*outcome.status.signal;
+  }
+  result.errored = !started || (result.rc != 0 && !result.timed_out && !result.canceled);
+
+  CapturedOutput captured(m_config, m_handlers, writer);
+  const bool echo = !m_config.suppress_ansible_output;
+  std::string console;
+  captured.feed_stream(outcome.out, [&](std::string_view text) {
+    writer.append_stdout(text);
+    if (echo) {
+      console += text;
+    }
+  });
+  std::string stderr_text;
+  captured.feed_stream(outcome.err, [&](std::string_view text) {
+    stderr_text += text;
+    if (echo) {
+      console += text;
+    }
+  });
+  writer.flush();
+  if (!m_config.suppress_output_file && !stderr_text.empty()) {
+    util::write_file(util::path_join(m_config.artifact_dir, "stderr"), stderr_text, 0666);
+  }
+  if (!console.empty()) {
+    util::write_all(m_console_fd, console);
+  }
+
+  result.status = final_status(result);
+  emit_status(m_handlers, m_config, result.status);
+  writer.write_result(result.status, result.rc);
+  finish_job(m_handlers, m_config, result);
+  return result;
+}
+
+} // namespace ansible_runner::api

@@ -1,0 +1,34 @@
+#pragma once
+// The configuration of a command-helper job (run_command, get_inventory, ...): the
+// reference's BaseConfig and its _prepare_env / _handle_command_wrap, which differ from
+// RunnerConfig's prepare() in several ways:
+//   * the private data dir is created when missing, or is a new `.ansible-runner-*` temp dir;
+//   * the working dir is host_cwd or ours, never the project dir;
+//   * no RUNNER_OMIT_EVENTS / ANSIBLE_ROLES_PATH variables, no ad-hoc variables;
+//   * an env/settings, env/envvars or env/ssh_key file that cannot be read is ignored;
+//   * passwords and pexpect settings only count in pexpect mode; the timeout is the
+//     subprocess_timeout setting in subprocess mode;
+//   * no inventory, extravars or "dump artifacts".
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ansible_runner/commands.hpp>
+
+#include "config/job_config.hpp"
+
+namespace ansible_runner::config {
+
+struct CommandJob {
+  JobConfig job;
+  RunnerMode mode = RunnerMode::subprocess;
+  std::optional<double> subprocess_timeout; // subprocess mode: int(timeout) or the setting
+};
+
+// Builds the job that runs `command` (executable first) in `mode`. Creates the private data
+// dir and the artifact dir, and for an ssh key the FIFO <artifact_dir>/ssh_key_data (0600).
+// Throws ConfigurationError when the settings turn on a container engine (not supported for
+// helpers yet) and for unreadable input the reference rejects too.
+CommandJob prepare_command_job(const CommandOptions& options, std::vector<std::string> command, RunnerMode mode);
+
+} // namespace ansible_runner::config
