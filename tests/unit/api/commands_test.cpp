@@ -3,6 +3,7 @@
 #include <ansible_runner/commands.hpp>
 
 #include <fcntl.h>
+#include <sstream>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -119,6 +120,15 @@ TEST(RunCommand, PexpectModeRunsOnATerminal) {
   EXPECT_EQ("", r.error);
 }
 
+TEST(RunCommand, PexpectModeAnswersPasswordPrompts) {
+  TempDir dir;
+  CommandOptions o = options_in(dir, RunnerMode::pexpect);
+  o.passwords = Json{{"Secret:\\s*$", "s3cret"}};
+  CommandResponse r = ansible_runner::run_command("sh", Args{"-c", "printf 'Secret: '; read x; echo \"got $x\""}, o);
+  EXPECT_EQ(0, r.rc);
+  EXPECT_NE(std::string::npos, r.response.find("got s3cret")) << r.response;
+}
+
 TEST(RunCommand, DefaultsToATempPrivateDataDir) {
   CommandOptions o;
   o.quiet = true;
@@ -169,6 +179,23 @@ TEST(Helpers, PluginDocsAsJson) {
   ASSERT_TRUE(r.json.has_value());
   EXPECT_TRUE(r.json->contains("ansible.builtin.ping"));
   EXPECT_TRUE(r.runner.command.at(0).ends_with("/ansible-doc"));
+}
+
+TEST(Helpers, PluginDocsAsyncGivesAHandle) {
+  if (!have_ansible()) {
+    GTEST_SKIP();
+  }
+  TempDir dir;
+  ansible_runner::PluginDocsRequest request;
+  request.plugin_names = {"ansible.builtin.ping"};
+  request.snippet = true;
+  ansible_runner::RunHandle handle = ansible_runner::get_plugin_docs_async(request, options_in(dir));
+  const ansible_runner::RunResult& result = handle.wait();
+  EXPECT_EQ("successful", result.status);
+  std::stringstream text;
+  text << result.open_stdout().rdbuf();
+  EXPECT_NE(std::string::npos, text.str().find("ping")) << text.str();
+  EXPECT_EQ("-s", result.command.at(1));
 }
 
 TEST(Helpers, PluginListHumanIsText) {

@@ -104,3 +104,18 @@ TEST(RunAsync, DestroyingTheHandleWaitsForTheJob) {
   }
   EXPECT_EQ("successful", ansible_runner::util::read_file(dir / "artifacts/t1/status"));
 }
+
+TEST(RunAsync, HostEventsFollowTheJobToo) {
+  TempDir dir;
+  ansible_runner::util::make_dirs(dir / "artifacts/t1/job_events", 0700);
+  RunHandle handle = ansible_runner::run_async(fake_run_options(dir, {"event:runner_on_ok", "sleep:0.2", "exit:0"}));
+  int matched = 0;
+  for (const Json& event : handle.host_events("nobody")) {
+    (void)event;
+    ++matched;
+  }
+  EXPECT_TRUE(handle.finished());
+  EXPECT_EQ(0, matched);
+}
+
+TEST(Version, IsTheReferenceVersion) { EXPECT_STREQ("2.3.1", ansible_runner::version()); }
