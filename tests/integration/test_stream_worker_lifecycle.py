@@ -141,10 +141,11 @@ def test_private_data_dir_kept_or_deleted(tmp_path, ours):
     assert not gone.exists()
     assert b"stale" not in result.stdout
 
-    # Without --private-data-dir: a temp dir, removed at the end.
-    before = set(Path("/tmp").glob("tmp*"))
-    assert worker(ours, job).returncode == 0
-    assert set(Path("/tmp").glob("tmp*")) <= before
+    # Without --private-data-dir: a temp dir (under a private TMPDIR here), removed at the end.
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    assert worker(ours, job, env=dict(os.environ, TMPDIR=str(scratch))).returncode == 0
+    assert list(scratch.iterdir()) == []
 
 
 def test_exit_codes_follow_the_job(tmp_path, ours, reference):
