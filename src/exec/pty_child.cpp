@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -34,7 +35,7 @@ ExitStatus decode_status(int status) {
 }
 
 // Runs in the child between fork and exec: async-signal-safe calls only.
-[[noreturn]] void exec_child(const char* slave_name, int error_fd, const char* path, char* const argv[],
+[[noreturn]] void exec_child(pid_t parent, const char* slave_name, int error_fd, const char* path, char* const argv[],
                              char* const envp[], const char* cwd, const winsize& size) {
   sigset_t none;
   sigemptyset(&none);
@@ -43,6 +44,12 @@ ExitStatus decode_status(int status) {
     signal(sig, SIG_DFL);
   }
   signal(SIGHUP, SIG_IGN);
+  // The job must not outlive the runner: a worker killed by Receptor's SIGKILL would otherwise
+  // leave ansible-playbook running on the node (it ignores SIGHUP, as under the reference).
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) {
+    _exit(127); // the runner died before prctl took effect
+  }
   setsid();
   int slave = open(slave_name, O_RDWR); // first tty opened by a session leader: controlling tty
   if (slave < 0) {
@@ -149,12 +156,13 @@ PtyChild PtyChild::spawn(const SpawnSpec& spec) {
   util::UniqueFd error_read(error_pipe[0]);
   util::UniqueFd error_write(error_pipe[1]);
 
+  pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
     throw SpawnError(std::string("cannot fork: ") + std::strerror(errno));
   }
   if (pid == 0) {
-    exec_child(slave_name, error_write.get(), path->c_str(), argv.data(), envp.data(), spec.cwd.c_str(), size);
+    exec_child(parent, slave_name, error_write.get(), path->c_str(), argv.data(), envp.data(), spec.cwd.c_str(), size);
   }
   error_write.reset();
   int child_errno = 0;
