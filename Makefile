@@ -22,9 +22,15 @@ run: build
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j2
 
-# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
-test-asan:
-	@$(MAKE) test BUILD=build-asan BUILD_TYPE=Debug CMAKE_FLAGS=-DAR_SANITIZE=ON
+# Unit tests, and the black-box tests that feed hostile input, under AddressSanitizer and
+# UndefinedBehaviorSanitizer.
+ASAN_INTEGRATION ?= stream_catalogue|stream_worker_lifecycle|run_differential
+ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+test-asan: deps
+	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAR_DEV_MODE=ON -DAR_SANITIZE=ON >/dev/null
+	@cmake --build build-asan
+	@$(ASAN_ENV) ctest --test-dir build-asan --output-on-failure -j2 -L unit
+	@$(ASAN_ENV) ctest --test-dir build-asan --output-on-failure -j2 -R 'integration.test_($(ASAN_INTEGRATION))$$'
 
 bench: build
 	@bench/run.sh $(BUILD)/ansible-runner
