@@ -57,8 +57,8 @@ if ! have_receptor; then
   # look for a deprecation notice) and our proxy refuses that list, so the pinned module is
   # installed from its verified copy in the module cache, as the main module with its own
   # go.sum (dependencies come from the proxy, checked against that go.sum). The version is
-  # stamped the way receptor's Makefile does it. nice: 2 cores shared with the C++ build.
-  (cd "$dir" && GOBIN=$bin nice -n 10 "$go" install -trimpath \
+  # stamped the way receptor's Makefile does it.
+  (cd "$dir" && GOBIN=$bin "$go" install -trimpath \
      -ldflags "-X 'github.com/ansible/receptor/internal/version.Version=$RECEPTOR_VERSION'" \
      ./cmd/receptor-cl) >>"$log" 2>&1 || unreachable "go install"
   mv -f "$bin/receptor-cl" "$bin/receptor"
