@@ -42,6 +42,7 @@ std::function<bool()> cancel_callback(const GlobalOptions& global) {
   }
   struct sigaction sa{};
   sa.sa_handler = on_cancel_signal;
+  sa.sa_flags = 0; // no SA_RESTART: a blocked read of the job stream returns EINTR and stops
   sigemptyset(&sa.sa_mask);
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);

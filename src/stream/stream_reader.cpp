@@ -39,6 +39,9 @@ bool StreamReader::fill() {
       return false;
     }
     if (errno == EINTR) {
+      if (m_interrupted && m_interrupted()) {
+        throw StreamError("interrupted while reading the stream");
+      }
       continue;
     }
     if (errno == EAGAIN) {

@@ -3,6 +3,7 @@
 // that follows a `{"zipfile": N}` line with no separator before the next line.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,10 @@ public:
   static constexpr size_t k_default_max_line = 256u << 20;
 
   explicit StreamReader(int fd, size_t max_line_bytes = k_default_max_line);
+
+  // Consulted when a read is interrupted by a signal: returning true makes the read throw
+  // StreamError instead of waiting on, so SIGTERM stops a worker whose input never ends.
+  void set_interrupt_check(std::function<bool()> check) { m_interrupted = std::move(check); }
 
   // The next line without its '\n'; nullopt at end of input. A last line without '\n' is
   // returned as is (Python's readline() does the same, so `{"eof": true}` without a newline is
@@ -36,6 +41,7 @@ private:
   bool fill();
 
   int m_fd;
+  std::function<bool()> m_interrupted;
   size_t m_max_line;
   std::vector<char> m_buf;
   size_t m_begin = 0;

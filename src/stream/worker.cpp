@@ -122,6 +122,9 @@ RunResult worker(int in_fd, int out_fd, const WorkerOptions& options, const std:
   std::optional<Json> kwargs;
   try {
     stream::StreamReader reader(in_fd);
+    if (should_cancel) {
+      reader.set_interrupt_check(should_cancel);
+    }
     stream::UnzipLimits limits{options.limits.max_bytes, options.limits.max_entries};
     kwargs = stream::read_job_stream(reader, dir->path(), limits);
   } catch (const stream::JobStreamRejected& e) {

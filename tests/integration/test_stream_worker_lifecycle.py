@@ -166,3 +166,23 @@ def test_only_transmit_kwargs_stream_uses_the_existing_dir(tmp_path, ours):
     assert result.returncode == 0, result.stdout[-500:]
     statuses = [m["status"] for m in messages(result.stdout) if "status" in m]
     assert statuses[-1] == "successful"
+
+
+def test_sigterm_while_waiting_for_the_job_stream(tmp_path, ours):
+    """A worker whose input never ends still stops on SIGTERM, with an error status and eof."""
+    wk = subprocess.Popen([ours, "worker", "--private-data-dir", str(tmp_path / "pdd")], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wk.stdin.write(b'{"kwargs": {"playbook": "x.yml"}}\n')
+        wk.stdin.flush()
+        time.sleep(1)
+        wk.send_signal(signal.SIGTERM)
+        wk.wait(timeout=20)  # stdin stays open: only the signal can end the read
+        out = wk.stdout.read()
+    finally:
+        if wk.poll() is None:
+            wk.kill()
+        wk.stdin.close()
+    msgs = messages(out)
+    assert msgs[0]["status"] == "error" and msgs[-1] == {"eof": True}
+    assert wk.returncode == 1
