@@ -8,7 +8,9 @@
 
 #include <ansible_runner/errors.hpp>
 
+#include "config/helper_mounts.hpp"
 #include "config/temp_dir.hpp"
+#include "config/volume_mounts.hpp"
 #include "util/base64.hpp"
 #include "util/fs.hpp"
 #include "util/pypath.hpp"
@@ -17,88 +19,6 @@
 namespace ansible_runner::config {
 
 namespace {
-
-// os.path.expandvars: $NAME and ${NAME} replaced when set, left as written otherwise.
-std::string expand_vars(const std::string& s) {
-  std::string out;
-  size_t i = 0;
-  while (i < s.size()) {
-    if (s[i] != '$') {
-      out += s[i++];
-      continue;
-    }
-    size_t start = i + 1;
-    bool braced = start < s.size() && s[start] == '{';
-    size_t name_start = braced ? start + 1 : start;
-    size_t end = name_start;
-    while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_')) {
-      ++end;
-    }
-    if (end == name_start || (braced && (end >= s.size() || s[end] != '}'))) {
-      out += s[i++];
-      continue;
-    }
-    std::string name = s.substr(name_start, end - name_start);
-    size_t after = braced ? end + 1 : end;
-    const char* value = std::getenv(name.c_str());
-    out += value ? std::string(value) : s.substr(i, after - i);
-    i = after;
-  }
-  return out;
-}
-
-std::string expand(const std::string& path) { return util::py_abspath(util::expand_user(expand_vars(path))); }
-
-std::string with_trailing_slash(const std::string& path) { return path.ends_with('/') ? path : path + "/"; }
-
-void ensure_safe_to_mount(std::string path) {
-  if (util::py_isfile(path)) {
-    path = util::dirname(path);
-  }
-  std::string slashed = with_trailing_slash(path);
-  if (slashed == "/" || slashed == "/home/" || slashed == "/usr/") {
-    throw ConfigurationError("When using containerized execution, cannot mount '/' or '/home' or '/usr'");
-  }
-}
-
-class MountBuilder {
-public:
-  MountBuilder(std::vector<std::string>& args, std::optional<std::string> workdir)
-      : m_args(args), m_workdir(std::move(workdir)) {}
-
-  // The reference's _update_volume_mount_paths: a missing source is skipped; a file source
-  // mounts its directory; both sides get a trailing '/'; duplicates are skipped.
-  void add(const std::string& src, const std::optional<std::string>& dst, const std::string& labels) {
-    if (src.empty() || !util::exists(src)) {
-      return;
-    }
-    std::string src_path = expand(src);
-    std::string dst_path;
-    if (!dst) {
-      dst_path = src_path;
-    } else if (m_workdir && !m_workdir->empty() && !dst->starts_with('/')) {
-      dst_path = expand(util::path_join(*m_workdir, *dst));
-    } else {
-      dst_path = expand(*dst);
-    }
-    bool is_dir = util::py_isdir(src_path);
-    std::string src_dir = with_trailing_slash(is_dir ? src_path : util::dirname(src_path));
-    std::string dst_dir = with_trailing_slash(is_dir ? dst_path : util::dirname(dst_path));
-    ensure_safe_to_mount(src_dir);
-    ensure_safe_to_mount(dst_dir);
-    std::string volume = src_dir + ":" + dst_dir;
-    if (!labels.empty()) {
-      volume += (labels.starts_with(':') ? "" : ":") + labels;
-    }
-    if (std::find(m_args.begin(), m_args.end(), volume) == m_args.end()) {
-      m_args.insert(m_args.end(), {"-v", volume});
-    }
-  }
-
-private:
-  std::vector<std::string>& m_args;
-  std::optional<std::string> m_workdir;
-};
 
 std::string auth_field(const Json& auth, const char* key) {
   return auth.contains(key) ? util::python_str(auth[key]) : "None";
@@ -146,8 +66,12 @@ std::string container_name_for(const std::string& ident) {
 Container wrap_for_container(const ContainerSpec& spec, const std::vector<std::string>& command) {
   Container container;
   auto& args = container.command;
-  args = {spec.executable, "run", "--rm", "--tty", "--interactive"};
-  MountBuilder mounts(args, spec.container_workdir);
+  args = {spec.executable, "run", "--rm"};
+  if (spec.tty) {
+    args.push_back("--tty");
+  }
+  args.push_back("--interactive");
+  VolumeMounts mounts(args, spec.container_workdir);
   if (spec.container_workdir && !spec.container_workdir->empty()) {
     container.workdir = *spec.container_workdir;
   } else if (spec.host_cwd && util::exists(*spec.host_cwd)) {
@@ -160,7 +84,9 @@ Container wrap_for_container(const ContainerSpec& spec, const std::vector<std::s
   args.insert(args.end(), {"--workdir", container.workdir});
 
   std::string artifacts = util::path_join(spec.private_data_dir, "artifacts");
-  if (!util::exists(artifacts)) {
+  if (spec.helper) {
+    add_helper_mounts(args, mounts, spec, command);
+  } else if (!util::exists(artifacts)) {
     util::make_dirs(artifacts, 0700);
   }
   mounts.add(spec.private_data_dir, "/runner", ":Z");
