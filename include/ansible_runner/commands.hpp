@@ -51,9 +51,12 @@ struct CommandOptions {
   bool check_job_event_data = false;
   bool suppress_env_files = false;          // accepted; nothing is dumped anyway
 
-  // Process isolation. A container engine (podman, docker) is not supported by the helpers
-  // yet (ConfigurationError); with any other executable the reference runs the command
-  // unwrapped, and so do we (only the executable is not resolved through PATH then).
+  // Process isolation. With podman or docker (the default executable is podman) the command
+  // runs in a container of container_image (default quay.io/ansible/ansible-runner:devel),
+  // with the private data dir, the artifacts, ~/.ssh, SSH_AUTH_SOCK and, for Ansible tools,
+  // the directories of their file arguments mounted (execution.md 9). With any other
+  // executable the reference runs the command unwrapped, and so do we. Either way the
+  // Ansible tools are not resolved through our PATH then.
   bool process_isolation = false;
   std::optional<std::string> process_isolation_executable;
   std::optional<std::string> container_image;

@@ -32,8 +32,8 @@ std::string ansible_executable(const std::string& name, const CommandOptions& op
   return util::py_abspath(*path);
 }
 
-api::PreparedJob prepare(const CommandOptions& options, std::vector<std::string> command, RunnerMode mode) {
-  config::CommandJob prepared = config::prepare_command_job(options, std::move(command), mode);
+api::PreparedJob prepare(const CommandOptions& options, const config::CommandLine& command, RunnerMode mode) {
+  config::CommandJob prepared = config::prepare_command_job(options, command, mode);
   api::PreparedJob job;
   job.description = api::describe_job(prepared.job);
   if (mode == RunnerMode::subprocess) {
@@ -73,11 +73,17 @@ CommandResponse respond(RunResult result, bool parse) {
   return response;
 }
 
+config::CommandLine tool_command(const std::string& tool, const std::vector<std::string>& args,
+                                 const CommandOptions& options) {
+  config::CommandLine command{{ansible_executable(tool, options)}, true};
+  command.argv.insert(command.argv.end(), args.begin(), args.end());
+  return command;
+}
+
 CommandResponse run_helper(const std::string& tool, std::vector<std::string> args, const CommandOptions& options,
                            const Handlers& handlers, bool parse) {
-  std::vector<std::string> command{ansible_executable(tool, options)};
-  command.insert(command.end(), args.begin(), args.end());
-  api::PreparedJob job = prepare(options, std::move(command), options.runner_mode.value_or(RunnerMode::subprocess));
+  api::PreparedJob job = prepare(options, tool_command(tool, args, options),
+                                 options.runner_mode.value_or(RunnerMode::subprocess));
   return respond(job.run(handlers), parse);
 }
 
@@ -85,11 +91,11 @@ api::PreparedJob prepare_run_command(const std::string& executable_cmd,
                                      const std::optional<std::vector<std::string>>& cmdline_args,
                                      const CommandOptions& options) {
   RunnerMode mode = api::run_command_mode(executable_cmd, cmdline_args, options);
-  std::vector<std::string> command{executable_cmd};
+  config::CommandLine command{{executable_cmd}, api::is_ansible_command(executable_cmd)};
   if (cmdline_args) {
-    command.insert(command.end(), cmdline_args->begin(), cmdline_args->end());
+    command.argv.insert(command.argv.end(), cmdline_args->begin(), cmdline_args->end());
   }
-  return prepare(options, std::move(command), mode);
+  return prepare(options, command, mode);
 }
 
 bool is_json(const std::optional<std::string>& format) { return format && *format == "json"; }
@@ -132,9 +138,8 @@ CommandResponse get_plugin_docs(const PluginDocsRequest& request, const CommandO
 RunHandle get_plugin_docs_async(const PluginDocsRequest& request, const CommandOptions& options,
                                 const Handlers& handlers) {
   std::vector<std::string> args = api::plugin_docs_args(request);
-  std::vector<std::string> command{ansible_executable("ansible-doc", options)};
-  command.insert(command.end(), args.begin(), args.end());
-  return api::start_async(prepare(options, std::move(command), options.runner_mode.value_or(RunnerMode::subprocess)),
+  return api::start_async(prepare(options, tool_command("ansible-doc", args, options),
+                                  options.runner_mode.value_or(RunnerMode::subprocess)),
                           handlers);
 }
 

@@ -137,6 +137,10 @@ std::vector<std::string> role_argspec_args(const RoleArgspecRequest& r) {
   return args;
 }
 
+bool is_ansible_command(const std::string& executable_cmd) {
+  return last_pathsep_part(executable_cmd).starts_with("ansible");
+}
+
 RunnerMode run_command_mode(const std::string& executable_cmd,
                             const std::optional<std::vector<std::string>>& cmdline_args,
                             const CommandOptions& options) {

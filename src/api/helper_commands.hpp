@@ -22,4 +22,8 @@ RunnerMode run_command_mode(const std::string& executable_cmd,
                             const std::optional<std::vector<std::string>>& cmdline_args,
                             const CommandOptions& options);
 
+// The reference's "is it an ansible command" test for run_command: the part after the last
+// ':' (os.pathsep, not '/') starts with "ansible".
+bool is_ansible_command(const std::string& executable_cmd);
+
 } // namespace ansible_runner::api

@@ -54,6 +54,24 @@ private:
   bool m_pending;
 };
 
+// The reference's Runner.kill_container(): `<engine> kill <name>` after a timeout or an error,
+// its output ignored (a container that already ended makes it fail).
+void kill_container(const config::JobConfig& config) {
+  if (!config.container_name || !config.process_isolation_executable) {
+    return;
+  }
+  exec::PipeSpawnSpec spec;
+  spec.argv = {*config.process_isolation_executable, "kill", *config.container_name};
+  spec.env = env_entries(config.spawn_env.empty() ? config.env : config.spawn_env);
+  exec::PipeLimits limits;
+  limits.timeout = 30;
+  try {
+    exec::run_piped(spec, limits);
+  } catch (const exec::SpawnError&) {
+    // nothing to kill with
+  }
+}
+
 } // namespace
 
 SubprocessRunner::SubprocessRunner(config::JobConfig config, SubprocessOptions options, const Handlers& handlers,
@@ -96,6 +114,9 @@ RunResult SubprocessRunner::run() {
     outcome.err = std::string(e.what()) + "\n";
   }
 
+  if (!started || outcome.canceled || outcome.timed_out || outcome.status.exit_code != 0) {
+    kill_container(m_config);
+  }
   result.canceled = outcome.canceled;
   result.timed_out = outcome.timed_out;
   if (!started || outcome.canceled || outcome.timed_out) {

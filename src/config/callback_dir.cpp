@@ -1,8 +1,12 @@
 #include "config/callback_dir.hpp"
 
 #include <climits>
+#include <filesystem>
 #include <unistd.h>
 
+#include <ansible_runner/errors.hpp>
+
+#include "util/fs.hpp"
 #include "util/pypath.hpp"
 
 namespace ansible_runner::config {
@@ -20,6 +24,17 @@ std::string callback_plugin_dir() {
     }
   }
   return AR_INSTALL_DATADIR "/ansible-runner/callback";
+}
+
+void copy_callback_plugin_into(const std::string& artifact_dir) {
+  namespace fs = std::filesystem;
+  std::string target = util::path_join(artifact_dir, "callback");
+  std::error_code ec;
+  fs::remove_all(target, ec);
+  fs::copy(callback_plugin_dir(), target, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+  if (ec) {
+    throw ConfigurationError("cannot copy the callback plugin to " + target + ": " + ec.message());
+  }
 }
 
 } // namespace ansible_runner::config

@@ -10,6 +10,7 @@
 #include <ansible_runner/errors.hpp>
 
 #include "config/callback_dir.hpp"
+#include "config/container.hpp"
 #include "config/env_loader.hpp"
 #include "config/environment.hpp"
 #include "config/settings.hpp"
@@ -25,6 +26,7 @@ namespace ansible_runner::config {
 namespace {
 
 constexpr const char* k_auto_create_prefix = ".ansible-runner-";
+constexpr const char* k_default_container_image = "quay.io/ansible/ansible-runner:devel"; // 2.3.1
 
 // The reference reads these files inside try/except ConfigurationError and carries on
 // without them.
@@ -83,9 +85,57 @@ void make_ssh_key_fifo(const std::string& path) {
   }
 }
 
+// The container around a helper; the engine runs where we are, with our environment plus
+// the job's, as for run() (execution.md 9).
+void wrap_in_container(const CommandOptions& o, const Settings& settings, const CommandLine& command, RunnerMode mode,
+                       JobConfig& job) {
+  ContainerSpec spec;
+  spec.executable = *job.process_isolation_executable;
+  spec.private_data_dir = job.private_data_dir;
+  spec.artifact_dir = job.artifact_dir;
+  spec.ident = job.ident;
+  spec.container_name = *job.container_name;
+  spec.image = settings.string("container_image", o.container_image).value_or(k_default_container_image);
+  if (spec.image.empty()) {
+    spec.image = k_default_container_image;
+  }
+  spec.container_workdir = o.container_workdir;
+  if (o.host_cwd && !o.host_cwd->empty()) {
+    spec.host_cwd = util::py_abspath(*o.host_cwd);
+  }
+  spec.volume_mounts = settings.string_list("container_volume_mounts", o.container_volume_mounts)
+                           .value_or(std::vector<std::string>{});
+  spec.options = settings.string_list("container_options", o.container_options).value_or(std::vector<std::string>{});
+  spec.auth_data = settings.value("container_auth_data", o.container_auth_data);
+  spec.tty = mode == RunnerMode::pexpect || o.input_fd.has_value();
+  spec.helper = HelperContainer{command.ansible_command,
+                                std::vector<std::string>(command.argv.begin() + (command.argv.empty() ? 0 : 1),
+                                                         command.argv.end())};
+  Container container = wrap_for_container(spec, job.command);
+  job.command = std::move(container.command);
+  job.cwd = container.workdir;
+  if (container.registry_auth_dir) {
+    job.cleanup_paths.push_back(*container.registry_auth_dir);
+  }
+  if (container.registries_conf) {
+    job.env["CONTAINERS_REGISTRIES_CONF"] = *container.registries_conf;
+    job.env["REGISTRIES_CONFIG_PATH"] = *container.registries_conf;
+  }
+  std::string env_list;
+  for (const auto& [key, value] : job.env.items()) {
+    env_list += (env_list.empty() ? "" : "\n") + key + "=" + value.get<std::string>();
+  }
+  job.env_list = std::move(env_list);
+  job.spawn_env = process_environment();
+  for (const auto& [key, value] : job.env.items()) {
+    job.spawn_env[key] = value;
+  }
+  job.spawn_cwd = util::py_abspath(".");
+}
+
 } // namespace
 
-CommandJob prepare_command_job(const CommandOptions& o, std::vector<std::string> command, RunnerMode mode) {
+CommandJob prepare_command_job(const CommandOptions& o, const CommandLine& command, RunnerMode mode) {
   CommandJob out;
   out.mode = mode;
   JobConfig& job = out.job;
@@ -139,19 +189,25 @@ CommandJob prepare_command_job(const CommandOptions& o, std::vector<std::string>
   bool process_isolation = settings.flag("process_isolation", o.process_isolation);
   std::string executable = settings.string("process_isolation_executable", o.process_isolation_executable)
                                .value_or("podman");
-  if (process_isolation && (executable == "podman" || executable == "docker")) {
-    // The reference wraps helper commands in `<engine> run` with extra mounts; not done yet.
-    throw ConfigurationError("process isolation with a container engine (" + executable +
-                             ") is not supported for command helpers yet");
+  if (executable.empty()) {
+    executable = "podman";
+  }
+  job.containerized = process_isolation && (executable == "podman" || executable == "docker");
+  if (job.containerized) {
+    job.process_isolation_executable = executable;
+    job.container_name = container_name_for(job.ident);
+    copy_callback_plugin_into(job.artifact_dir);
   }
 
   EnvironmentInputs env_in;
+  env_in.containerized = job.containerized;
+  env_in.isolation_executable = executable;
   env_in.ident = job.ident;
   env_in.artifact_dir = job.artifact_dir;
   env_in.fact_cache_type = job.fact_cache_type;
   env_in.envvars = o.envvars;
   env_in.envvars_file = load_mapping_or_none(loader, "env/envvars");
-  env_in.callback_dir = callback_plugin_dir();
+  env_in.callback_dir = job.containerized ? "" : callback_plugin_dir();
 
   std::optional<std::string> ssh_key = o.ssh_key ? o.ssh_key : load_text_or_none(loader, "env/ssh_key");
   if (ssh_key && !ssh_key->empty()) {
@@ -172,13 +228,17 @@ CommandJob prepare_command_job(const CommandOptions& o, std::vector<std::string>
   env_in.fact_cache_dir = job.fact_cache_dir;
   job.env = build_environment(env_in);
 
-  // --- the command and its ssh-agent wrapping
-  job.command = std::move(command);
+  // --- _handle_command_wrap: ssh-agent, then the container
+  job.command = command.argv;
   if (job.ssh_key) {
-    job.command = wrap_with_ssh_agent(job.command, job.ssh_key_fifo);
+    std::string fifo = job.containerized ? "/runner/artifacts/" + job.ident + "/ssh_key_data" : job.ssh_key_fifo;
+    job.command = wrap_with_ssh_agent(job.command, fifo);
   }
   job.spawn_cwd = job.cwd;
   job.spawn_env = job.env;
+  if (job.containerized) {
+    wrap_in_container(o, settings, command, mode, job);
+  }
   return out;
 }
 

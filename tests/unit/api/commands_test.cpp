@@ -284,9 +284,22 @@ TEST(Helpers, MissingToolIsAConfigurationError) {
   }
 }
 
-TEST(Helpers, ContainerEnginesAreRefusedForNow) {
+TEST(Helpers, ContainerCommandLineIsRecorded) {
+  // A fake engine: prints its arguments, so the test needs no podman.
   TempDir dir;
+  ansible_runner::util::make_dirs(dir / "bin", 0700);
+  ansible_runner::util::write_file(dir / "bin/podman", "#!/bin/sh\necho \"$@\"\n", 0755);
   CommandOptions o = options_in(dir);
   o.process_isolation = true;
-  EXPECT_THROW(ansible_runner::run_command("true", Args{}, o), ansible_runner::ConfigurationError);
+  o.envvars = Json{{"PATH", (dir / "bin") + ":/usr/bin:/bin"}};
+  const char* old_path = std::getenv("PATH");
+  std::string saved = old_path ? old_path : "";
+  ::setenv("PATH", ((dir / "bin") + ":" + saved).c_str(), 1);
+  CommandResponse r = ansible_runner::get_ansible_config({"list", std::nullopt, false}, o);
+  ::setenv("PATH", saved.c_str(), 1);
+  EXPECT_EQ(0, r.rc);
+  EXPECT_EQ("podman", r.runner.command.at(0));
+  EXPECT_NE(std::string::npos, r.response.find("run --rm --interactive")) << r.response;
+  EXPECT_NE(std::string::npos, r.response.find("ansible-config list")) << r.response;
+  EXPECT_TRUE(ansible_runner::util::exists(dir / "artifacts/c1/env.list"));
 }
