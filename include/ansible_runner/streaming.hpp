@@ -54,7 +54,7 @@ RunResult worker(int in_fd, int out_fd, const WorkerOptions& options,
 int worker_exit_code(const RunResult& result);
 
 struct ProcessOptions {
-  std::string private_data_dir;
+  std::string private_data_dir;            // empty: a new temp dir, left in place for the caller
   std::optional<std::string> ident;        // artifacts go to <pdd>/artifacts/<ident>, else <pdd>/artifacts
   std::optional<std::string> artifact_dir; // wins over both (made absolute)
   bool quiet = false;                       // do not print event stdout

@@ -216,6 +216,14 @@ private:
 } // namespace
 
 RunResult process(int in_fd, const ProcessOptions& options, const Handlers& handlers) {
+  if (options.private_data_dir.empty() && !options.artifact_dir) {
+    // The reference's API makes a temp dir and leaves it for the caller (the artifacts are the
+    // point of processing).
+    ProcessOptions with_dir = options;
+    with_dir.private_data_dir = util::make_temp_dir("tmp");
+    Processor processor(in_fd, with_dir, handlers);
+    return processor.run();
+  }
   Processor processor(in_fd, options, handlers);
   return processor.run();
 }
