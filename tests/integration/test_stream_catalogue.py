@@ -99,3 +99,14 @@ def test_catalogue_is_up_to_date():
             if path.is_file() and path.suffix in (".stream", ".zip", ".json"):
                 original = STREAMS / path.relative_to(copy)
                 assert path.read_bytes() == original.read_bytes(), f"{original} is stale: run make_streams.py"
+
+
+def test_process_quiet_and_without_ident(tmp_path, ours, reference):
+    stream = (STREAMS / "result" / "ref_successful.stream").read_bytes()
+    for who, binary in (("ref", reference), ("ours", ours)):
+        pdd = tmp_path / who
+        quiet = process(binary, stream, pdd, quiet=True)  # only the top-level -q reaches process
+        assert quiet.returncode == 0 and quiet.stdout == b""
+        # Without --ident the artifacts land directly in <pdd>/artifacts.
+        assert (pdd / "artifacts" / "rc").read_text() == "0"
+        assert len(list((pdd / "artifacts" / "job_events").iterdir())) == 6
