@@ -118,7 +118,8 @@ Json parse_json_response(const std::string& text) {
   return parsed;
 }
 
-CommandResponse run_command(const std::string& executable_cmd, const std::optional<std::vector<std::string>>& cmdline_args,
+CommandResponse run_command(const std::string& executable_cmd,
+                            const std::optional<std::vector<std::string>>& cmdline_args,
                             const CommandOptions& options, const Handlers& handlers) {
   api::PreparedJob job = prepare_run_command(executable_cmd, cmdline_args, options);
   return respond(job.run(handlers), false);
@@ -148,7 +149,8 @@ CommandResponse get_plugin_list(const PluginListRequest& request, const CommandO
   return run_helper("ansible-doc", api::plugin_list_args(request), options, handlers, is_json(request.response_format));
 }
 
-CommandResponse get_inventory(const InventoryRequest& request, const CommandOptions& options, const Handlers& handlers) {
+CommandResponse get_inventory(const InventoryRequest& request, const CommandOptions& options,
+                              const Handlers& handlers) {
   return run_helper("ansible-inventory", api::inventory_args(request), options, handlers,
                     is_json(request.response_format));
 }

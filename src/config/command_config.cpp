@@ -174,16 +174,18 @@ CommandJob prepare_command_job(const CommandOptions& o, const CommandLine& comma
   Settings settings(merged_settings);
   job.settings = settings.values();
 
+  // int(timeout) when truthy, else the mode's setting.
+  std::optional<double> timeout;
+  if (o.timeout && *o.timeout != 0) {
+    timeout = static_cast<double>(static_cast<long long>(*o.timeout));
+  }
   if (mode == RunnerMode::pexpect) {
     job.passwords = password_prompts(merge_mappings(o.passwords, load_mapping_or_none(loader, "env/passwords")));
     job.pexpect_timeout = settings.number("pexpect_timeout").value_or(5);
     job.idle_timeout = truthy_number(settings.number("idle_timeout"));
-    job.job_timeout = o.timeout && *o.timeout != 0 ? std::optional<double>(static_cast<double>(static_cast<long long>(*o.timeout)))
-                                                   : truthy_number(settings.number("job_timeout"));
+    job.job_timeout = timeout ? timeout : truthy_number(settings.number("job_timeout"));
   } else {
-    out.subprocess_timeout = o.timeout && *o.timeout != 0
-                                 ? std::optional<double>(static_cast<double>(static_cast<long long>(*o.timeout)))
-                                 : truthy_number(settings.number("subprocess_timeout"));
+    out.subprocess_timeout = timeout ? timeout : truthy_number(settings.number("subprocess_timeout"));
   }
 
   bool process_isolation = settings.flag("process_isolation", o.process_isolation);
@@ -222,7 +224,8 @@ CommandJob prepare_command_job(const CommandOptions& o, const CommandLine& comma
     bool honoured = !settings.has("fact_cache_type") ||
                     settings.value("fact_cache_type", std::nullopt) == Json("jsonfile");
     if (honoured) {
-      job.fact_cache_dir = util::path_join(job.artifact_dir, util::python_str(*settings.value("fact_cache", std::nullopt)));
+      std::string name = util::python_str(*settings.value("fact_cache", std::nullopt));
+      job.fact_cache_dir = util::path_join(job.artifact_dir, name);
     }
   }
   env_in.fact_cache_dir = job.fact_cache_dir;

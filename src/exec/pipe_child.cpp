@@ -274,7 +274,8 @@ PipeOutcome run_piped(const PipeSpawnSpec& spec, const PipeLimits& limits) {
         throw;
       }
     }
-    if (!outcome.canceled && limits.timeout && *limits.timeout > 0 && Clock::now() - started > seconds(*limits.timeout)) {
+    bool has_timeout = limits.timeout && *limits.timeout > 0;
+    if (!outcome.canceled && has_timeout && Clock::now() - started > seconds(*limits.timeout)) {
       outcome.timed_out = true;
     }
     if (outcome.canceled || outcome.timed_out) {
