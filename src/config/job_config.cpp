@@ -342,6 +342,14 @@ JobConfig prepare(const RunOptions& o) {
     spec.hide_paths = hide_paths.value_or(std::vector<std::string>{});
     spec.ro_paths = ro_paths.value_or(std::vector<std::string>{});
     spec.show_paths = show_paths.value_or(std::vector<std::string>{});
+    // The plugin dir the environment points at: the last ANSIBLE_CALLBACK_PLUGINS entry.
+    std::string plugins = job.env.value("ANSIBLE_CALLBACK_PLUGINS", std::string());
+    spec.plugin_dir = plugins.substr(plugins.rfind(':') + 1);
+    if (directory_isolation_copy) {
+      // The sandbox changes into the project copy, so it must be visible there (the
+      // reference never gets this far: its copytree fails on the dir it just made).
+      spec.show_paths.push_back(*directory_isolation_copy);
+    }
     if (command.mode == ExecutionMode::ansible_playbook) {
       spec.chdir = directory_isolation_copy.value_or(job.project_dir);
     } else if (command.mode == ExecutionMode::ansible) {

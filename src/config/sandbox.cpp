@@ -19,6 +19,25 @@ std::vector<std::string> existing_real_paths(const std::vector<std::string>& pat
   }
   return out;
 }
+
+bool is_within(const std::string& path, const std::string& dir) {
+  return path == dir || path.starts_with(dir.ends_with('/') ? dir : dir + "/");
+}
+
+// The plugin dir (resolved) when no fixed bind or the private data dir already covers it.
+std::optional<std::string> plugin_bind(const SandboxSpec& spec) {
+  if (!spec.plugin_dir || spec.plugin_dir->empty() || !util::exists(*spec.plugin_dir)) {
+    return std::nullopt;
+  }
+  std::string real = util::py_realpath(*spec.plugin_dir);
+  for (const std::string& bound : {std::string("/bin"), std::string("/etc"), std::string("/usr"), std::string("/opt"),
+                                   util::py_realpath(spec.private_data_dir)}) {
+    if (is_within(real, bound)) {
+      return std::nullopt;
+    }
+  }
+  return real;
+}
 } // namespace
 
 Sandbox wrap_for_sandbox(const SandboxSpec& spec, const std::vector<std::string>& command) {
@@ -36,6 +55,10 @@ Sandbox wrap_for_sandbox(const SandboxSpec& spec, const std::vector<std::string>
           "--ro-bind", "/opt", "/opt",
           "--symlink", "usr/lib64", "/lib64",
           "--symlink", "usr/lib", "/lib"};
+  if (auto plugin = plugin_bind(spec)) {
+    // Without it Ansible stops with "Invalid callback for stdout specified: awx_display".
+    args.insert(args.end(), {"--ro-bind", *plugin, *plugin});
+  }
   for (const auto& path : existing_real_paths(spec.hide_paths)) {
     std::string stand_in = util::py_isdir(path) ? make_temp_dir_in(sandbox.temp_dir, "tmp")
                                                  : make_temp_file_in(sandbox.temp_dir);

@@ -15,6 +15,9 @@ struct SandboxSpec {
   std::vector<std::string> ro_paths;       // bound read-only
   std::vector<std::string> show_paths;     // bound read-write
   std::optional<std::string> chdir;        // the sandbox's working dir (realpath'd here)
+  // Our callback plugin dir: bound read-only unless one of the sandbox's binds already shows
+  // it (the reference's plugin lives under /usr; ours may be in a build tree or /srv).
+  std::optional<std::string> plugin_dir;
 };
 
 struct Sandbox {
@@ -24,7 +27,8 @@ struct Sandbox {
 
 // Creates the sandbox temp dir and the hide-path stand-ins, and returns the wrapped command.
 // Like upstream main (not 2.3.1) it also links /lib to usr/lib, without which bwrap cannot
-// exec anything on merged-/usr systems such as Debian.
+// exec anything on merged-/usr systems such as Debian, and, right after that, binds the
+// callback plugin dir read-only when it is outside /bin, /etc, /usr, /opt and the pdd.
 Sandbox wrap_for_sandbox(const SandboxSpec& spec, const std::vector<std::string>& command);
 
 } // namespace ansible_runner::config

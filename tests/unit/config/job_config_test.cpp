@@ -8,6 +8,7 @@
 #include "config/job_config.hpp"
 #include "test_util.hpp"
 #include "util/fs.hpp"
+#include "util/pypath.hpp"
 
 namespace ansible_runner::config {
 namespace {
@@ -281,6 +282,12 @@ TEST_F(PrepareTest, DirectoryIsolationCopiesTheProject) {
   EXPECT_EQ(job.cwd, m_dir / "di");
   ASSERT_EQ(job.cleanup_paths.size(), 2u);
   EXPECT_TRUE(util::exists(job.cleanup_paths[0] + "/test.yml"));
+  // The copy is bound into the sandbox, which changes into it.
+  std::string copy = util::py_realpath(job.cleanup_paths[0]);
+  std::vector<std::string> bind = {"--bind", copy, copy};
+  EXPECT_NE(std::search(job.command.begin(), job.command.end(), bind.begin(), bind.end()), job.command.end());
+  std::vector<std::string> chdir = {"--chdir", copy, "ansible-playbook"};
+  EXPECT_NE(std::search(job.command.begin(), job.command.end(), chdir.begin(), chdir.end()), job.command.end());
 }
 
 TEST_F(PrepareTest, ContainerCommandEnvListAndSpawnEnv) {
