@@ -218,8 +218,13 @@ JobConfig prepare(const RunOptions& o) {
   job.sandboxed = r.process_isolation && !job.containerized;
   if (r.process_isolation) {
     job.process_isolation_executable = r.isolation_executable;
-    if (!isolation_executable_available(r.isolation_executable)) {
-      throw ConfigurationError(isolation_executable_missing_message(r.isolation_executable));
+  }
+  // Like the reference's run(), only the kwarg is probed (with the kwarg's executable): with
+  // process_isolation from env/settings a missing executable ends the job with rc 127 instead.
+  if (o.process_isolation) {
+    std::string probed = o.process_isolation_executable.value_or("podman");
+    if (!isolation_executable_available(probed)) {
+      throw ConfigurationError(isolation_executable_missing_message(probed));
     }
   }
   std::string container_image = settings.string("container_image", o.container_image).value_or(k_default_container_image);

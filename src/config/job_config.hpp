@@ -71,7 +71,8 @@ struct JobConfig {
 // the ssh-key FIFO (the runner does) and does not write env.list.
 // Throws ConfigurationError naming the file, line and field for bad input, with the
 // reference's texts for its own validation errors, e.g. "Unable to find process isolation
-// executable: podman" when `<exe> --version` fails.
+// executable: podman" when the process_isolation option is set and `<exe> --version` fails
+// (process_isolation from env/settings is not probed, as in the reference).
 JobConfig prepare(const RunOptions& options);
 
 } // namespace ansible_runner::config

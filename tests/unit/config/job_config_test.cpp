@@ -252,6 +252,17 @@ TEST_F(PrepareTest, MissingIsolationExecutable) {
   EXPECT_EQ(expect_error(m_options), "Unable to find process isolation executable: no-such-engine-here");
 }
 
+TEST_F(PrepareTest, IsolationFromSettingsIsNotProbed) {
+  // The reference probes only the process_isolation kwarg; from env/settings the job starts
+  // and fails with rc 127 when the executable is missing.
+  write("env/settings", "process_isolation: true\nprocess_isolation_executable: no-such-engine-here\n"
+                        "process_isolation_path: " + m_dir.path() + "\n");
+  JobConfig job = prepare(m_options);
+  ASSERT_FALSE(job.command.empty());
+  EXPECT_EQ(job.command.front(), "no-such-engine-here");
+  EXPECT_TRUE(job.sandboxed);
+}
+
 TEST_F(PrepareTest, SandboxWithBwrapLikeExecutable) {
   m_options.process_isolation = true;
   m_options.process_isolation_executable = "true"; // any non-container executable is a sandbox
