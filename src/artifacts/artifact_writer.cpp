@@ -95,7 +95,9 @@ void rotate_artifact_dirs(const std::string& artifact_root, int keep) {
     }
     std::string path = util::path_join(artifact_root, name);
     struct stat st{};
-    if (::stat(path.c_str(), &st) == 0) {
+    // Only artifact dirs rotate. The reference also counts plain files and then crashes on
+    // them (NotADirectoryError, the run never ends with a status); we leave them alone.
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
       entries.push_back({path, st.st_mtim});
     }
   }

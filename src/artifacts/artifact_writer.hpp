@@ -40,7 +40,8 @@ private:
   std::string m_scratch;
 };
 
-// Keeps only the newest `keep` entries of the artifact root by mtime (0: keep all).
+// Keeps only the newest `keep` directories of the artifact root by mtime (0: keep all);
+// plain files there are neither counted nor removed.
 void rotate_artifact_dirs(const std::string& artifact_root, int keep);
 
 } // namespace ansible_runner::artifacts
