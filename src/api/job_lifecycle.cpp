@@ -2,6 +2,7 @@
 
 #include <ansible_runner/errors.hpp>
 
+#include "exec/pipe_child.hpp"
 #include "util/fs.hpp"
 
 namespace ansible_runner::api {
@@ -32,6 +33,32 @@ std::string final_status(const RunResult& result) {
     return "timeout";
   }
   return "failed";
+}
+
+std::vector<std::string> spawn_environment(const config::JobConfig& config) {
+  const Json& env = config.spawn_env.empty() ? config.env : config.spawn_env;
+  std::vector<std::string> out;
+  out.reserve(env.size());
+  for (const auto& [key, value] : env.items()) {
+    out.push_back(key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
+  }
+  return out;
+}
+
+void kill_container(const config::JobConfig& config) {
+  if (!config.container_name || !config.process_isolation_executable) {
+    return;
+  }
+  exec::PipeSpawnSpec spec;
+  spec.argv = {*config.process_isolation_executable, "kill", *config.container_name};
+  spec.env = spawn_environment(config);
+  exec::PipeLimits limits;
+  limits.timeout = 30;
+  try {
+    exec::run_piped(spec, limits);
+  } catch (const exec::SpawnError&) {
+    // nothing to kill with
+  }
 }
 
 void finish_job(const Handlers& handlers, const config::JobConfig& config, RunResult& result) {

@@ -3,6 +3,7 @@
 // handler, and the end of a job (clean-up paths, artifacts handler, finished handler) with the
 // reference's CallbackError texts (execution.md 7).
 #include <string>
+#include <vector>
 
 #include <ansible_runner/runner.hpp>
 
@@ -15,6 +16,13 @@ void emit_status(const Handlers& handlers, const config::JobConfig& config, cons
 
 // rc and flags -> the final status, in the reference's order of checks.
 std::string final_status(const RunResult& result);
+
+// KEY=VALUE entries of the environment the process starts with: spawn_env (containers), else env.
+std::vector<std::string> spawn_environment(const config::JobConfig& config);
+
+// The reference's Runner.kill_container(): `<engine> kill <name>` after a cancel, timeout or
+// error of a containerized job; nothing for other jobs.
+void kill_container(const config::JobConfig& config);
 
 // After the status and rc files: removes the config's clean-up paths, then calls on_artifacts
 // and on_finished; exceptions from those become CallbackError.

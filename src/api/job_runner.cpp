@@ -12,6 +12,8 @@
 #include <ansible_runner/errors.hpp>
 
 #include "api/job_description.hpp"
+#include "api/job_lifecycle.hpp"
+#include "api/ssh_key_handover.hpp"
 #include "artifacts/artifact_writer.hpp"
 #include "events/event_builder.hpp"
 #include "events/output_filter.hpp"
@@ -31,15 +33,6 @@ constexpr auto k_tick = std::chrono::milliseconds(100);
 // After the child exits, output still in the pty is drained until EIO; a grandchild that keeps
 // the pty open must not hold the job, so give up after this much silence.
 constexpr auto k_drain_quiet = std::chrono::seconds(2);
-
-std::vector<std::string> env_entries(const Json& env) {
-  std::vector<std::string> out;
-  out.reserve(env.size());
-  for (const auto& [key, value] : env.items()) {
-    out.push_back(key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
-  }
-  return out;
-}
 
 std::chrono::nanoseconds seconds(double s) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
@@ -123,41 +116,26 @@ struct JobRunner::Pump {
 JobRunner::JobRunner(config::JobConfig config, const Handlers& handlers, int console_fd)
     : m_config(std::move(config)), m_handlers(handlers), m_console_fd(console_fd) {}
 
-void JobRunner::emit_status(const std::string& status) {
-  if (!m_handlers.on_status) {
-    return;
-  }
-  Json data = Json::object();
-  data["status"] = status;
-  data["runner_ident"] = m_config.ident;
-  if (status == "starting") {
-    data["command"] = m_config.command;
-    data["env"] = m_config.env;
-    data["cwd"] = m_config.cwd;
-  }
-  m_handlers.on_status(data);
-}
-
 RunResult JobRunner::run() {
   RunResult result = describe_job(m_config);
 
   result.status = "starting";
-  emit_status("starting");
+  emit_status(m_handlers, m_config, "starting");
   artifacts::ArtifactWriter writer(m_config);
   writer.prepare();
   Pump pump(*this, writer);
+  SshKeyHandover ssh_key(m_config);
 
   result.status = "running";
-  emit_status("running");
+  emit_status(m_handlers, m_config, "running");
 
   std::optional<exec::PtyChild> child;
   try {
     if (m_config.env_list) {
       util::write_file(util::path_join(m_config.artifact_dir, "env.list"), *m_config.env_list, 0600);
     }
-    const Json& spawn_env = m_config.spawn_env.empty() ? m_config.env : m_config.spawn_env;
     const std::string& spawn_cwd = m_config.spawn_cwd.empty() ? m_config.cwd : m_config.spawn_cwd;
-    exec::SpawnSpec spec{m_config.command, env_entries(spawn_env), spawn_cwd, 24, 80};
+    exec::SpawnSpec spec{m_config.command, spawn_environment(m_config), spawn_cwd, 24, 80};
     child.emplace(exec::PtyChild::spawn(spec));
   } catch (const exec::SpawnError& e) {
     pump.feed(std::string(e.what()) + "\n");
@@ -168,7 +146,6 @@ RunResult JobRunner::run() {
     util::set_nonblocking(child->master_fd());
     const auto started = Clock::now();
     bool killed = false;
-    bool ssh_key_pending = m_config.ssh_key.has_value() && !m_config.ssh_key_fifo.empty();
     std::optional<Clock::time_point> exited_at;
     Clock::time_point last_output = Clock::now();
     char buf[65536];
@@ -195,15 +172,7 @@ RunResult JobRunner::run() {
           break;
         }
       }
-      if (ssh_key_pending) {
-        // The wrapper's ssh-add opens the FIFO for reading; hand the key over then.
-        util::UniqueFd fifo(::open(m_config.ssh_key_fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-        if (fifo) {
-          util::set_nonblocking(fifo.get(), false);
-          util::write_all(fifo.get(), *m_config.ssh_key);
-          ssh_key_pending = false;
-        }
-      }
+      ssh_key.poll();
       if (!exit_status) {
         exit_status = child->try_wait();
         if (exit_status) {
@@ -238,15 +207,13 @@ RunResult JobRunner::run() {
         result.timed_out = true;
       }
       if ((result.canceled || result.timed_out) && !exit_status) {
+        kill_container(m_config);
         child->kill_group(SIGKILL);
         killed = true;
       }
     }
   }
   pump.finish();
-  if (!m_config.ssh_key_fifo.empty()) {
-    ::unlink(m_config.ssh_key_fifo.c_str());
-  }
 
   if (result.canceled || result.timed_out) {
     result.rc = 254;
@@ -256,39 +223,11 @@ RunResult JobRunner::run() {
     result.rc = *exit_status->exit_code;
   } // killed by a foreign signal: rc stays empty ("None"), as the reference's
 
-  if (result.canceled) {
-    result.status = "canceled";
-  } else if (result.rc == 0 && !result.timed_out) {
-    result.status = "successful";
-  } else if (result.timed_out) {
-    result.status = "timeout";
-  } else {
-    result.status = "failed";
-  }
-  emit_status(result.status);
+  result.status = final_status(result);
+  emit_status(m_handlers, m_config, result.status);
   writer.write_result(result.status, result.rc);
-  finalize(result);
+  finish_job(m_handlers, m_config, result);
   return result;
-}
-
-void JobRunner::finalize(RunResult& result) {
-  for (const auto& path : m_config.cleanup_paths) {
-    util::remove_tree(path, true);
-  }
-  if (m_handlers.on_artifacts) {
-    try {
-      m_handlers.on_artifacts(m_config.artifact_dir);
-    } catch (const std::exception& e) {
-      throw CallbackError(std::string("Exception in Artifact Callback: ") + e.what());
-    }
-  }
-  if (m_handlers.on_finished) {
-    try {
-      m_handlers.on_finished(result);
-    } catch (const std::exception& e) {
-      throw CallbackError(std::string("Exception in Finished Callback: ") + e.what());
-    }
-  }
 }
 
 } // namespace ansible_runner::api

@@ -16,8 +16,6 @@ public:
 
 private:
   struct Pump;
-  void emit_status(const std::string& status);
-  void finalize(RunResult& result);
 
   config::JobConfig m_config;
   const Handlers& m_handlers;

@@ -6,73 +6,13 @@
 #include "api/captured_output.hpp"
 #include "api/job_description.hpp"
 #include "api/job_lifecycle.hpp"
+#include "api/ssh_key_handover.hpp"
 #include "artifacts/artifact_writer.hpp"
 #include "exec/pipe_child.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
 
 namespace ansible_runner::api {
-
-namespace {
-
-std::vector<std::string> env_entries(const Json& env) {
-  std::vector<std::string> out;
-  out.reserve(env.size());
-  for (const auto& [key, value] : env.items()) {
-    out.push_back(key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
-  }
-  return out;
-}
-
-// Hands the key to ssh-add once it opens the FIFO for reading (its wrapper does so first).
-class SshKeyHandover {
-public:
-  explicit SshKeyHandover(const config::JobConfig& config)
-      : m_config(config), m_pending(config.ssh_key.has_value() && !config.ssh_key_fifo.empty()) {}
-  ~SshKeyHandover() {
-    if (!m_config.ssh_key_fifo.empty()) {
-      ::unlink(m_config.ssh_key_fifo.c_str());
-    }
-  }
-  SshKeyHandover(const SshKeyHandover&) = delete;
-  SshKeyHandover& operator=(const SshKeyHandover&) = delete;
-
-  void poll() {
-    if (!m_pending) {
-      return;
-    }
-    util::UniqueFd fifo(::open(m_config.ssh_key_fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-    if (fifo) {
-      util::set_nonblocking(fifo.get(), false);
-      util::write_all(fifo.get(), *m_config.ssh_key);
-      m_pending = false;
-    }
-  }
-
-private:
-  const config::JobConfig& m_config;
-  bool m_pending;
-};
-
-// The reference's Runner.kill_container(): `<engine> kill <name>` after a timeout or an error,
-// its output ignored (a container that already ended makes it fail).
-void kill_container(const config::JobConfig& config) {
-  if (!config.container_name || !config.process_isolation_executable) {
-    return;
-  }
-  exec::PipeSpawnSpec spec;
-  spec.argv = {*config.process_isolation_executable, "kill", *config.container_name};
-  spec.env = env_entries(config.spawn_env.empty() ? config.env : config.spawn_env);
-  exec::PipeLimits limits;
-  limits.timeout = 30;
-  try {
-    exec::run_piped(spec, limits);
-  } catch (const exec::SpawnError&) {
-    // nothing to kill with
-  }
-}
-
-} // namespace
 
 SubprocessRunner::SubprocessRunner(config::JobConfig config, SubprocessOptions options, const Handlers& handlers,
                                    int console_fd)
@@ -92,7 +32,7 @@ RunResult SubprocessRunner::run() {
 
   exec::PipeSpawnSpec spec;
   spec.argv = m_config.command;
-  spec.env = env_entries(m_config.spawn_env.empty() ? m_config.env : m_config.spawn_env);
+  spec.env = spawn_environment(m_config);
   spec.cwd = m_config.spawn_cwd.empty() ? m_config.cwd : m_config.spawn_cwd;
   spec.stdin_fd = m_options.input_fd.value_or(-1);
   spec.stdout_fd = m_options.output_fd.value_or(-1);
