@@ -152,3 +152,61 @@ def assert_same(ref, ours):
     for i, (r, o) in enumerate(zip(ref["events"], ours["events"])):
         assert o == r, f"event {i} ({r['event']}) differs:\nours {o}\nref  {r}"
     assert ours["stdout_lines"] == ref["stdout_lines"]
+
+
+def run_job_at(binary, pdd, args, ident="job", artifact_root=None, timeout=300, env=None, cwd=None):
+    """Like run_job, for artifacts outside <pdd>/artifacts: runs `binary run pdd ARGS --ident
+    ident` in cwd and collects the outcome from artifact_root/<ident> (default <pdd>/artifacts)."""
+    proc = subprocess.run([binary, "run", str(pdd), "--ident", ident, *args], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=timeout, env=env, cwd=cwd)
+    return collect_run(proc.returncode, proc.stdout, proc.stderr,
+                       Path(artifact_root or Path(pdd) / "artifacts") / ident)
+
+
+def collect_run(exit_code, console, stderr, art):
+    """The outcome of a finished `run` (exit code, console bytes, stderr bytes) with the files
+    of its artifact dir `art`, in run_job's shape."""
+    art = Path(art)
+    events = []
+    events_dir = art / "job_events"
+    if events_dir.is_dir():
+        for f in events_dir.iterdir():
+            if f.name.endswith(".json") and "partial" not in f.name:
+                events.append(json.loads(f.read_text()))
+    events.sort(key=lambda e: e["counter"])
+    files = sorted(str(p.relative_to(art)) for p in art.rglob("*")
+                   if "job_events" not in p.parts and "fact_cache" not in p.parts) if art.is_dir() else []
+    return {
+        "exit": exit_code,
+        "console": console.decode("utf-8", "replace"),
+        "stderr": stderr.decode("utf-8", "replace"),
+        "status": (art / "status").read_text() if (art / "status").exists() else None,
+        "rc": (art / "rc").read_text() if (art / "rc").exists() else None,
+        "stdout": (art / "stdout").read_bytes().decode() if (art / "stdout").exists() else None,
+        "command": json.loads((art / "command").read_text()) if (art / "command").exists() else None,
+        "events": events,
+        "files": files,
+        "artifact_dir": art,
+    }
+
+
+def mask_run(run, replacements):
+    """Replaces each {old: new} in the run's console, stdout and event stdout texts (e.g. the
+    callback plugin's install path, which -vvvv prints and which differs between runners)."""
+    def sub(text):
+        for old, new in replacements.items():
+            if old:
+                text = text.replace(old, new)
+        return text
+    run["console"] = sub(run["console"])
+    if run["stdout"] is not None:
+        run["stdout"] = sub(run["stdout"])
+    for event in run["events"]:
+        event["stdout"] = sub(event["stdout"])
+    return run
+
+
+def callback_dir(run):
+    """The directory of the awx_display plugin the run used (last ANSIBLE_CALLBACK_PLUGINS entry)."""
+    env = (run["command"] or {}).get("env", {})
+    return env.get("ANSIBLE_CALLBACK_PLUGINS", "").split(":")[-1]
