@@ -3,8 +3,10 @@ through ours, back to back, compared after normalisation (diff_util) — events,
 code, stdout and the artifact files — plus the option's own observable effect.
 
 Deliberate differences are pinned here with both behaviours asserted (see the README table):
-the reference writes `--cmdline` into env/cmdline, crashes rotating a plain file, runs bwrap
-without /lib, never passes <pdd>/roles in role mode, and `stop` leaves Ansible running.
+the reference writes `--cmdline` into env/cmdline, crashes rotating a plain file, treats
+`--inventory NAME` as INI text, runs bwrap without /lib, crashes on directory isolation, never
+passes <pdd>/roles in role mode, exits 0 when Ansible dies of a foreign signal, and its `stop`
+leaves Ansible running.
 Timing: ours must end within 1 s of a job timeout or a cancel signal; the reference, which only
 checks every pexpect_timeout (set to 1 s here to keep the file short), is given more.
 """
@@ -396,14 +398,37 @@ def test_inventory_name_inside_pdd_inventory(tmp_path, ours, reference):
 
 def test_bwrap_sandbox_runs_the_job(tmp_path, ours, reference):
     """Deliberate difference: the reference's bwrap line has no /lib and cannot exec Ansible on
-    Debian; ours runs the job in the sandbox (with our plugin dir bound read-only if needed)."""
-    results = run_pair(tmp_path, ["-p", "ok_changed.yml", "--process-isolation", "--process-isolation-executable",
-                                  "bwrap", "--process-isolation-path", "{own}"])
+    Debian; ours runs the job in the sandbox (with our plugin dir bound read-only if needed), with
+    --process-isolation-hide-paths masked and --process-isolation-ro-paths read-only."""
+    shared = tmp_path / "shared"
+    (shared / "hidden").mkdir(parents=True)
+    (shared / "hidden" / "secret").write_text("s\n")
+    (shared / "ro").mkdir()
+    (shared / "ro" / "file").write_text("r\n")
+    playbook = f"""\
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: ls -A {shared}/hidden
+      register: hidden
+    - command: cat {shared}/ro/file
+      register: ro
+    - shell: echo x > {shared}/ro/new
+      register: write
+      ignore_errors: true
+    - debug:
+        msg: "hidden={{{{ hidden.stdout_lines }}}} ro={{{{ ro.stdout }}}} write_rc={{{{ write.rc }}}}"
+"""
+    results = run_pair(tmp_path, ["-p", "iso.yml", "--process-isolation", "--process-isolation-executable", "bwrap",
+                                  "--process-isolation-path", "{own}", "--process-isolation-hide-paths",
+                                  f"{shared}/hidden", "--process-isolation-ro-paths", f"{shared}/ro"],
+                       files={"project/iso.yml": playbook})
     ref, mine = results["reference"].run, results["ours"].run
     assert (ref["status"], ref["rc"]) == ("failed", "1")
     assert "bwrap: execvp ansible-playbook: No such file or directory" in ref["stdout"]
     assert (mine["status"], mine["rc"], mine["exit"]) == ("successful", "0", 0), mine["stdout"]
-    assert "changed=1" in mine["stdout"]
+    assert "hidden=[] ro=r write_rc=2" in mine["stdout"]
+    assert not (shared / "ro" / "new").exists()
     assert mine["command"]["command"][0] == "bwrap"
     # The sandbox temp dir is removed after the run.
     assert not list(results["ours"].own.glob("ansible_runner_pi_*"))
@@ -656,3 +681,28 @@ def test_stop_ends_the_job_unlike_the_reference(tmp_path, ours, reference):
             kill_matching(f"ansible-playbook .*{pdd}")
     assert seen["reference"] == (0, 0, 1, False, True, None)
     assert seen["ours"] == (0, 0, 1, False, False, "canceled")
+
+
+def test_ansible_killed_by_a_foreign_signal(tmp_path, ours, reference):
+    """Ansible killed by someone else's SIGKILL: both record rc None and status failed; the
+    reference then exits 0, hiding the failure, ours exits 1 (pinned difference)."""
+    seen = {}
+    for who, binary in RUNNERS:
+        mark = marker()
+        pdd = make_pdd(tmp_path / who, "ok_changed.yml", env={"settings": FAST_REFERENCE})
+        (pdd / "project" / "long.yml").write_text(LONG_PLAYBOOK.format(marker=mark))
+        proc, out = start_long_job(binary, pdd, "killed", mark)
+        try:
+            assert wait_for(lambda: pids_matching(f"sleep {mark}"), 60), "the long task never started"
+            kill_matching(f"ansible-playbook .*{pdd}/")
+            exit_code = proc.wait(timeout=30)
+            art = pdd / "artifacts" / "killed"
+            seen[who] = (exit_code, (art / "status").read_text(), (art / "rc").read_text())
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+            out.close()
+            kill_matching(f"sleep {mark}")
+    assert seen["reference"] == (0, "failed", "None")
+    assert seen["ours"] == (1, "failed", "None")
