@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ansible_runner/errors.hpp>
@@ -76,13 +75,6 @@ std::vector<PasswordPrompt> password_prompts(const Json& passwords) {
 
 std::optional<double> truthy_number(std::optional<double> value) {
   return value && *value != 0 ? value : std::nullopt;
-}
-
-void make_ssh_key_fifo(const std::string& path) {
-  ::unlink(path.c_str()); // a FIFO left by an earlier run with the same ident
-  if (::mkfifo(path.c_str(), 0600) != 0) {
-    throw ConfigurationError("cannot create the ssh key FIFO " + path + ": " + std::strerror(errno));
-  }
 }
 
 // The container around a helper; the engine runs where we are, with our environment plus
@@ -214,8 +206,7 @@ CommandJob prepare_command_job(const CommandOptions& o, const CommandLine& comma
   std::optional<std::string> ssh_key = o.ssh_key ? o.ssh_key : load_text_or_none(loader, "env/ssh_key");
   if (ssh_key && !ssh_key->empty()) {
     job.ssh_key = ssh_key;
-    job.ssh_key_fifo = util::path_join(job.artifact_dir, "ssh_key_data");
-    make_ssh_key_fifo(job.ssh_key_fifo);
+    job.ssh_key_fifo = util::path_join(job.artifact_dir, "ssh_key_data"); // made by the runner
   }
   job.suppress_output_file = settings.flag("suppress_output_file", false);
   job.suppress_ansible_output = settings.flag("suppress_ansible_output", o.quiet);

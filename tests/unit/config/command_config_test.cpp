@@ -104,15 +104,12 @@ TEST(CommandConfig, QuietAndSettings) {
   EXPECT_EQ(c.job.artifact_dir + "/facts", c.job.env["ANSIBLE_CACHE_PLUGIN_CONNECTION"]);
 }
 
-TEST(CommandConfig, SshKeyMakesAFifoAndWrapsTheCommand) {
+TEST(CommandConfig, SshKeyWrapsTheCommand) {
   TempDir dir;
   CommandOptions o = in_dir(dir);
   o.ssh_key = "KEY";
   CommandJob c = prepare_command_job(o, {{"ansible", "all"}, true}, RunnerMode::subprocess);
-  struct stat st{};
-  ASSERT_EQ(0, ::stat(c.job.ssh_key_fifo.c_str(), &st));
-  EXPECT_TRUE(S_ISFIFO(st.st_mode));
-  EXPECT_EQ(0600u, st.st_mode & 0777);
+  EXPECT_EQ(c.job.artifact_dir + "/ssh_key_data", c.job.ssh_key_fifo); // the runner makes the FIFO
   EXPECT_EQ("ssh-agent", c.job.command.at(0));
   EXPECT_NE(std::string::npos, c.job.command.back().find("ssh-add " + c.job.ssh_key_fifo));
 }
