@@ -6,8 +6,11 @@ reported (and the run exits 1); a timing never fails the run.
 """
 
 import argparse
+import dataclasses
+import json
 import os
 import shlex
+import shutil
 import sys
 import time
 
@@ -57,6 +60,34 @@ METHOD = """
 """
 
 
+def default_work():
+    """Scratch space on tmpfs when there is one: on a disk mounted with ``discard`` every
+    unlink waits for the device, and removing 100,000 event files between rounds takes many
+    minutes. The measured writes land in the page cache either way."""
+    shm = "/dev/shm"
+    if os.path.isdir(shm) and os.access(shm, os.W_OK):
+        return os.path.join(shm, f"ansible-runner-bench-{os.getuid()}")
+    return os.path.join(HERE, "out", "work")
+
+
+def render_only(raw, results):
+    with open(raw) as f:
+        d = json.load(f)
+
+    def summ(x):
+        return harness.Summary(**x)
+    rows = [cases.Row(**{**r, "ref": summ(r["ref"]), "ours": summ(r["ours"])})
+            for r in d["rows"]]
+    e2e_rows = [cases.E2ERow(**{**r, "bare": summ(r["bare"]), "ref": summ(r["ref"]),
+                                "ours": summ(r["ours"])}) for r in d["e2e"]]
+    text = report.render(d["machine"], rows, e2e_rows, d["command"], d["elapsed"], METHOD,
+                         d["quick"], [tuple(e) for e in d["errors"]], d.get("when"))
+    with open(results, "w") as f:
+        f.write(text)
+    print(f"wrote {results}", file=sys.stderr)
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="bench/run.sh", description=__doc__.splitlines()[0])
     p.add_argument("ours", nargs="?", default=os.path.join(HERE, "..", "build", "ansible-runner"),
@@ -65,10 +96,19 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="small sizes, 1 round: a smoke run")
     p.add_argument("--cases", default=",".join(cases.CASES),
                    help=f"comma-separated subset of {','.join(cases.CASES)}")
-    p.add_argument("--out", default=os.path.join(HERE, "out"), help="work dir (git-ignored)")
+    p.add_argument("--out", default=os.path.join(HERE, "out"),
+                   help="where generated inputs are cached (default bench/out, git-ignored)")
+    p.add_argument("--work", default=default_work(),
+                   help="scratch dir for everything the measured commands write "
+                   "(default: on tmpfs /dev/shm if available, else bench/out/work)")
     p.add_argument("--results", help="where to write the Markdown "
                    "(default bench/RESULTS.md, or bench/out/RESULTS-quick.md with --quick)")
+    p.add_argument("--render", metavar="RESULTS_JSON",
+                   help="only re-render the Markdown from the raw results of an earlier run "
+                   "(bench/out/results.json)")
     args = p.parse_args(argv)
+    if args.render:
+        return render_only(args.render, args.results or os.path.join(HERE, "RESULTS.md"))
 
     ours = os.path.abspath(args.ours)
     if not os.access(ours, os.X_OK):
@@ -86,8 +126,17 @@ def main(argv=None):
     if not os.access(harness.TIME, os.X_OK):
         p.error(f"{harness.TIME} is needed for clean peak-RSS figures: apt-get install time")
     sizes = cases.QUICK if args.quick else cases.FULL
-    ctx = cases.Context(ours, args.ref, os.path.abspath(args.out), sizes, log)
+    work = os.path.abspath(args.work)
+    marker = os.path.join(work, ".bench-scratch")
+    if os.path.lexists(work):
+        if os.listdir(work) and not os.path.exists(marker):
+            p.error(f"--work {work}: exists, is not empty and was not made by the benchmark")
+        shutil.rmtree(work)
+    os.makedirs(work)
+    open(marker, "w").close()
+    ctx = cases.Context(ours, args.ref, os.path.abspath(args.out), work, sizes, log)
     machine = sysinfo.describe(ours, args.ref)
+    machine["Scratch dir (outputs of the measured commands)"] = work
     machine["Spawn floor (`/bin/true` as measured)"] = f"{harness.spawn_floor() * 1000:.1f} ms"
     for k, v in machine.items():
         log(f"{k}: {v}")
@@ -100,11 +149,21 @@ def main(argv=None):
     elapsed = time.time() - t0
     machine["Load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     command = "bench/run.sh " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+    when = report.now()
     text = report.render(machine, rows, e2e_rows, command.strip(), elapsed, METHOD, args.quick,
-                         ctx.errors)
+                         ctx.errors, when)
+    raw = os.path.join(args.out, "results-quick.json" if args.quick else "results.json")
+    os.makedirs(args.out, exist_ok=True)
+    with open(raw, "w") as f:
+        json.dump({"command": command.strip(), "elapsed": elapsed, "quick": args.quick,
+                   "when": when,
+                   "machine": machine, "errors": ctx.errors,
+                   "rows": [dataclasses.asdict(r) for r in rows],
+                   "e2e": [dataclasses.asdict(r) for r in e2e_rows]}, f, indent=1)
     os.makedirs(os.path.dirname(os.path.abspath(results)), exist_ok=True)
     with open(results, "w") as f:
         f.write(text)
+    shutil.rmtree(work, ignore_errors=True)
     log(f"wrote {results} ({elapsed / 60:.1f} min)")
     print(text)
     return 1 if ctx.errors else 0

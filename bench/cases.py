@@ -22,6 +22,7 @@ What is timed, exactly (wall = spawn .. exit of the measured process):
 """
 
 import dataclasses
+import hashlib
 import os
 import shutil
 
@@ -82,7 +83,9 @@ QUICK = Sizes(startup_rounds=1, big_mb=10, many_files=500, project_mb=2, stream_
 
 
 class Context:
-    def __init__(self, ours, ref, out, sizes, log, timeout=1800):
+    def __init__(self, ours, ref, out, work, sizes, log, timeout=1800):
+        """``out/inputs`` caches the generated inputs; ``work`` holds everything the measured
+        commands write (recorded streams, unpacked dirs, artifacts) and is emptied per run."""
         self.ours = ours
         self.ref = ref
         self.out = out
@@ -91,7 +94,7 @@ class Context:
         self.timeout = timeout
         self.errors = []          # (what, message) of the sub-cases that failed
         self.inputs = os.path.join(out, "inputs")
-        self.work = os.path.join(out, "work")
+        self.work = work
         os.makedirs(self.inputs, exist_ok=True)
         os.makedirs(self.work, exist_ok=True)
 
@@ -163,12 +166,15 @@ def _stream_inputs(ctx):
     s = ctx.sizes
     return [
         ("empty", lambda: inputs.make_empty(os.path.join(ctx.inputs, "pdd-empty"))),
+        # One directory per size, so that quick and full runs do not regenerate each other's.
         (f"1 file of {s.big_mb} MB (random)",
-         lambda: inputs.make_big(os.path.join(ctx.inputs, "pdd-big"), s.big_mb)),
+         lambda: inputs.make_big(os.path.join(ctx.inputs, f"pdd-big-{s.big_mb}"), s.big_mb)),
         (f"{s.many_files:,} files of 1-4 KB",
-         lambda: inputs.make_many(os.path.join(ctx.inputs, "pdd-many"), s.many_files)),
+         lambda: inputs.make_many(os.path.join(ctx.inputs, f"pdd-many-{s.many_files}"),
+                                  s.many_files)),
         (f"{s.project_mb:g} MB project",
-         lambda: inputs.make_project(os.path.join(ctx.inputs, "pdd-project"), s.project_mb)),
+         lambda: inputs.make_project(os.path.join(ctx.inputs, f"pdd-project-{s.project_mb:g}"),
+                                     s.project_mb)),
     ]
 
 
@@ -263,10 +269,16 @@ def transmit_and_unpack(ctx):
 def _time_process(ctx, n):
     stream = os.path.join(ctx.inputs, f"result-{n}.stream")
     stamp = stream + ".stamp"
-    if not os.path.exists(stamp) or not os.path.exists(stream):
-        size = worker_stream.write_stream(stream, n)
+    with open(worker_stream.__file__, "rb") as f:      # regenerate when the generator changes
+        version = hashlib.sha256(f.read()).hexdigest()[:16]
+    current = None
+    if os.path.exists(stamp) and os.path.exists(stream):
+        with open(stamp) as f:
+            current = f.read()
+    if current != version:
+        worker_stream.write_stream(stream, n)
         with open(stamp, "w") as f:
-            f.write(str(size))
+            f.write(version)
     size = os.path.getsize(stream)
     ctx.log(f"input result stream: {n} events, {size / MB:.1f} MB")
     variants = []
@@ -359,7 +371,7 @@ def _time_e2e(ctx, pdd, name, playbook, extra):
 
 def end_to_end(ctx):
     s = ctx.sizes
-    pdd = inputs.make_e2e(os.path.join(ctx.inputs, "pdd-e2e"), s.loop_items, s.n_hosts)
+    pdd = inputs.make_e2e(ctx.path("pdd-e2e"), s.loop_items, s.n_hosts)
     rows = []
     for name, playbook, extra in (
             (f"loop of {s.loop_items:,} items (debug, localhost)", "loop.yml", []),

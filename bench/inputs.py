@@ -4,7 +4,8 @@ Each input is regenerated only when its parameters change (a ``<name>.stamp`` fi
 records them). Content is deterministic (seeded) except the incompressible file, which is
 ``os.urandom`` output.
 
-Private data dirs (each has ``project/main.yml`` and ``inventory/hosts``):
+Private data dirs (each has ``project/main.yml`` and ``inventory/hosts``; cases.py names them
+after their size):
 * ``big``:      one incompressible file ``project/blob.bin`` of ``big_mb`` MB;
 * ``many``:     ``many_files`` text files of 1-4 KB in ``project/files/dNNN/`` (200 per dir);
 * ``project``:  a ~``project_mb`` MB Ansible project: roles with tasks/handlers/defaults/
