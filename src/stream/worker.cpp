@@ -8,6 +8,7 @@
 #include "stream/job_stream.hpp"
 #include "stream/stream_writer.hpp"
 #include "stream/zip_writer.hpp"
+#include "util/fd.hpp"
 #include "util/fs.hpp"
 
 namespace ansible_runner {
@@ -162,7 +163,12 @@ RunResult worker(int in_fd, int out_fd, const WorkerOptions& options, const std:
       util::UniqueFd zip = stream::build_zip(artifact_dir);
       writer.write_zip(zip.get());
     };
-    handlers.should_cancel = should_cancel;
+    // A consumer that goes away (ssh session killed, link cut, Receptor closing the unit)
+    // closes our output: stop the job then instead of running it to the end unseen, which the
+    // reference does. SIGTERM/SIGINT arrive through should_cancel.
+    handlers.should_cancel = [&] {
+      return (should_cancel && should_cancel()) || writer.failed() || util::peer_closed(out_fd);
+    };
     result = run(run_options, handlers);
   } catch (const std::exception& e) {
     // Unknown kwargs keep the reference's "got an unexpected keyword argument 'x'" text, which

@@ -43,6 +43,11 @@ long read_some(int fd, char* buf, unsigned long size) {
   }
 }
 
+bool peer_closed(int fd) {
+  pollfd p{fd, 0, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
+
 void set_cloexec(int fd) { ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC); }
 
 void set_nonblocking(int fd, bool on) {

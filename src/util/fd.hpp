@@ -36,6 +36,9 @@ bool write_all(int fd, std::string_view data);
 // read() that retries on EINTR. Returns bytes read, 0 at EOF, -1 on error.
 long read_some(int fd, char* buf, unsigned long size);
 
+// True when the reading end of a pipe or socket we write to has gone away (POLLERR/POLLHUP).
+bool peer_closed(int fd);
+
 void set_cloexec(int fd);
 void set_nonblocking(int fd, bool on = true);
 

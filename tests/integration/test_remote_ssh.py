@@ -66,7 +66,7 @@ SSHD_GIVES_UP_WITHIN = 60  # seconds for the node's sshd to drop a client behind
 # result stream and runs the job to its end after the controller side went away. While True, the
 # "job stopped on the node" checks end as xfail instead of failing; set to False once the worker
 # cancels the job when its stdout is closed.
-WORKER_IGNORES_CLOSED_STREAM = True
+WORKER_IGNORES_CLOSED_STREAM = False
 
 BINARIES = {"ours": OURS, "ref": REFERENCE}
 
