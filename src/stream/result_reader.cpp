@@ -1,5 +1,7 @@
 #include "stream/result_reader.hpp"
 
+#include "util/json_parse.hpp"
+
 #include <cstdio>
 
 namespace ansible_runner::stream {
@@ -27,6 +29,14 @@ ParseOutcome try_parse(const std::string& text) {
   } catch (const Json::parse_error& e) {
     out.truncated = e.byte > text.size();
     out.error = e.what();
+    // A Python worker writes undecodable bytes as lone surrogates (\udcff), which strict
+    // parsers refuse; read them as U+FFFD rather than dropping the event.
+    Json lenient = util::parse_python_json(text);
+    if (!lenient.is_discarded()) {
+      out.value = std::move(lenient);
+      out.truncated = false;
+      out.error.clear();
+    }
   }
   return out;
 }

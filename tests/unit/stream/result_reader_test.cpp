@@ -85,3 +85,10 @@ TEST(ResultReader, BytesRepr) {
   EXPECT_EQ(bytes_repr("x\n\x01\xff\\"), "b'x\\n\\x01\\xff\\\\'");
   EXPECT_EQ(bytes_repr(std::string(2000, 'a')).size(), 1003u);
 }
+
+TEST(ResultReader, LoneSurrogatesFromAPythonWorkerAreKept) {
+  auto r = read_all_messages("{\"uuid\": \"u\", \"counter\": 1, \"stdout\": \"bad \\udcff\"}\n{\"eof\": true}\n");
+  ASSERT_EQ(r.messages.size(), 2u);
+  EXPECT_EQ(r.messages[0]["stdout"], "bad \xEF\xBF\xBD");
+  EXPECT_TRUE(r.reports.empty());
+}
