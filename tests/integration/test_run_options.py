@@ -119,17 +119,29 @@ def run_pair(tmp_path, args, playbook="ok_changed.yml", inventory=LOCAL_INVENTOR
     """The job through the reference, then through ours, on twin private data dirs. In args and
     artifact_root, {pdd} is the runner's own private data dir and {own} a scratch dir of its own
     (also the working directory). Returns {"reference": Outcome, "ours": Outcome}."""
-    results = {}
-    for who, binary in RUNNERS:
-        pdd = make_pdd(tmp_path / who, playbook, inventory, env, files)
-        own = tmp_path / f"{who}_own"
+    def run_one(who, binary, name):
+        pdd = make_pdd(tmp_path / name, playbook, inventory, env, files)
+        own = tmp_path / f"{name}_own"
         own.mkdir()
         root = expand(artifact_root, pdd, own) if artifact_root else None
         started = time.monotonic()
         run = run_job_at(binary, pdd, [expand(a, pdd, own) for a in args], ident=ident, artifact_root=root,
                          timeout=timeout, env=runner_env(), cwd=own)
-        results[who] = Outcome(who, pdd, own, run, time.monotonic() - started)
+        return Outcome(who, pdd, own, run, time.monotonic() - started)
+
+    results = {who: run_one(who, binary, who) for who, binary in RUNNERS}
+    # 2.3.1 stops reading when Ansible exits and, under load, loses the last output (the stats
+    # event and recap). Such a reference run is repeated once rather than compared.
+    if reference_truncated(results["reference"].run, results["ours"].run):
+        results["reference"] = run_one("reference", REFERENCE, "reference_again")
     return results
+
+
+def reference_truncated(ref, ours):
+    names = [e["event"] for e in ref["events"]]
+    our_names = [e["event"] for e in ours["events"]]
+    return (our_names[-1:] == ["playbook_on_stats"] and "playbook_on_stats" not in names
+            and our_names[:len(names)] == names)
 
 
 def assert_pair_same(results, ordered=True):
