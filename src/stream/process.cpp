@@ -1,6 +1,7 @@
 // process: result stream in, artifacts and handler calls out (streaming-protocol.md 4).
 #include <charconv>
 #include <optional>
+#include <poll.h>
 
 #include <ansible_runner/errors.hpp>
 #include <ansible_runner/streaming.hpp>
@@ -15,6 +16,9 @@
 
 namespace ansible_runner {
 namespace {
+
+// Event stdout is gathered and written in batches of about this size.
+constexpr size_t k_out_batch = 64 * 1024;
 
 constexpr const char* k_parse_error = "Failed to JSON parse a line from worker stream.";
 
@@ -64,7 +68,7 @@ std::optional<std::string> event_file_name(const Json& event) {
 class Processor {
 public:
   Processor(int in_fd, const ProcessOptions& options, const Handlers& handlers)
-      : m_options(options), m_handlers(handlers), m_reader(in_fd),
+      : m_options(options), m_handlers(handlers), m_in_fd(in_fd), m_reader(in_fd),
         m_messages(m_reader, [this](const std::string& m) { report(m); }) {
     m_result.artifact_dir = artifact_dir_for(options);
     if (options.ident) {
@@ -77,10 +81,12 @@ public:
     try {
       loop();
     } catch (const CallbackError&) {
+      flush_out();
       throw;
     } catch (const Error& e) {
       fail(std::string(k_parse_error) + " Error: " + e.what());
     }
+    flush_out();
     if (m_handlers.on_finished) {
       m_handlers.on_finished(m_result);
     }
@@ -90,6 +96,7 @@ public:
 private:
   void loop() {
     for (;;) {
+      flush_out_before_waiting();
       std::optional<Json> message = m_messages.next();
       if (!message) {
         std::string why = m_messages.last_error().empty() ? "the stream ended before its eof line"
@@ -112,6 +119,27 @@ private:
       } else {
         on_event(data);
       }
+    }
+  }
+
+  // The printed event stdout goes out in batches; it must not sit in the buffer while we wait
+  // for more input (a live job's output would stall). When the input has nothing ready now
+  // (the reader may still hold buffered lines; flushing then is merely early), write it out.
+  void flush_out_before_waiting() {
+    if (m_out.empty()) {
+      return;
+    }
+    pollfd p{m_in_fd, POLLIN, 0};
+    int ready = ::poll(&p, 1, 0);
+    if (ready <= 0 || m_out.size() >= k_out_batch) {
+      flush_out();
+    }
+  }
+
+  void flush_out() {
+    if (!m_out.empty()) {
+      util::write_all(m_options.stdout_fd, m_out); // a closed stdout must not stop the processing
+      m_out.clear();
     }
   }
 
@@ -138,6 +166,7 @@ private:
     m_result.timed_out = m_result.status == "timeout";
     m_result.errored = m_result.status == "error";
     if (m_handlers.on_status) {
+      flush_out();
       m_handlers.on_status(data);
     }
   }
@@ -150,6 +179,7 @@ private:
     }
     try {
       util::UniqueFd zip = stream::make_anonymous_temp_file();
+      flush_out(); // the payload read below may wait for input
       m_reader.read_payload(length.get<uint64_t>(), zip.get());
       stream::extract_zip(zip.get(), m_result.artifact_dir,
                           stream::UnzipLimits{m_options.limits.max_bytes, m_options.limits.max_entries});
@@ -160,6 +190,7 @@ private:
     }
     m_result.rc = read_rc(m_result.artifact_dir);
     if (m_handlers.on_artifacts) {
+      flush_out();
       m_handlers.on_artifacts(m_result.artifact_dir);
     }
     return true;
@@ -179,17 +210,30 @@ private:
     }
     if (!m_options.quiet && event.contains("stdout")) {
       const Json& text = event["stdout"];
-      std::string line = text.is_string() ? text.get<std::string>() : util::python_str(text);
-      line += '\n';
-      util::write_all(m_options.stdout_fd, line); // a closed stdout must not stop the processing
+      if (text.is_string()) {
+        m_out += text.get_ref<const std::string&>();
+      } else {
+        m_out += util::python_str(text);
+      }
+      m_out += '\n';
+      if (m_out.size() >= k_out_batch) {
+        flush_out();
+      }
     }
     bool keep = true;
     if (m_handlers.on_event) {
+      flush_out();
       keep = m_handlers.on_event(event);
     }
     if (keep) {
       std::string path = util::path_join(util::path_join(m_result.artifact_dir, "job_events"), *file_name);
-      util::write_file_atomic(path, util::python_dumps(event), 0600);
+      // Written in place, as the reference does; the line's own bytes when they are already
+      // what json.dumps would give (a strictly parsed single line), else re-serialised.
+      if (m_messages.last_line_exact()) {
+        util::write_file_no_follow(path, m_messages.last_line(), 0600);
+      } else {
+        util::write_file_no_follow(path, util::python_dumps(event), 0600);
+      }
     }
   }
 
@@ -202,12 +246,15 @@ private:
 
   void report(const std::string& message) {
     if (m_options.diagnostics_fd >= 0) {
+      flush_out();
       util::write_all(m_options.diagnostics_fd, "ansible-runner process: " + message + "\n");
     }
   }
 
   const ProcessOptions& m_options;
   const Handlers& m_handlers;
+  int m_in_fd;
+  std::string m_out; // event stdout not yet written
   stream::StreamReader m_reader;
   stream::ResultReader m_messages;
   RunResult m_result;

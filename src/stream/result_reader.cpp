@@ -19,6 +19,7 @@ bool is_blank(const std::string& line) {
 struct ParseOutcome {
   std::optional<Json> value;
   bool truncated = false; // failed at the end of the text: it may be the start of a split line
+  bool lenient = false;   // parsed only by the lone-surrogate fallback
   std::string error;
 };
 
@@ -35,6 +36,7 @@ ParseOutcome try_parse(const std::string& text) {
     if (!lenient.is_discarded()) {
       out.value = std::move(lenient);
       out.truncated = false;
+      out.lenient = true;
       out.error.clear();
     }
   }
@@ -119,6 +121,8 @@ std::optional<Json> ResultReader::next() {
     if (pieces > 1 && m_report) {
       m_report("joined a line that was split into " + std::to_string(pieces) + " pieces");
     }
+    m_line_exact = pieces == 1 && !parsed.lenient && joined.front() == '{' && joined.back() == '}';
+    m_line = std::move(joined);
     return std::move(parsed.value);
   }
 }

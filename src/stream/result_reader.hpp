@@ -33,6 +33,12 @@ public:
   const std::string& last_bad_line() const { return m_bad_line; }
   const std::string& last_error() const { return m_error; }
 
+  // The bytes of the message next() last returned (the line as read, without its line end),
+  // and whether they are a plain JSON object line that parsed strictly (no lone-surrogate
+  // fallback, not joined from pieces): then they can be written back instead of re-serialising.
+  const std::string& last_line() const { return m_line; }
+  bool last_line_exact() const { return m_line_exact; }
+
   StreamReader& raw() { return m_reader; }
 
 private:
@@ -44,6 +50,8 @@ private:
   std::optional<std::string> m_pending;
   std::string m_bad_line;
   std::string m_error;
+  std::string m_line;
+  bool m_line_exact = false;
 };
 
 // Python's repr() of a bytes object, of at most `limit` bytes (the error text of upstream main).

@@ -17,6 +17,10 @@ void write_file_atomic(const std::string& path, std::string_view content, mode_t
 // Creates or truncates `path` with `mode` and writes `content`.
 void write_file(const std::string& path, std::string_view content, mode_t mode = 0600);
 
+// Like write_file, but a symlink at `path` is not followed: it is replaced, as
+// write_file_atomic would (a hostile archive must not make us write elsewhere).
+void write_file_no_follow(const std::string& path, std::string_view content, mode_t mode = 0600);
+
 std::string read_file(const std::string& path);
 // nullopt when the file does not exist; throws for other errors.
 std::optional<std::string> read_file_if_exists(const std::string& path);

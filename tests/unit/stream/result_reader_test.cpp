@@ -92,3 +92,23 @@ TEST(ResultReader, LoneSurrogatesFromAPythonWorkerAreKept) {
   EXPECT_EQ(r.messages[0]["stdout"], "bad \xEF\xBF\xBD");
   EXPECT_TRUE(r.reports.empty());
 }
+
+TEST(ResultReader, LastLineIsTheMessageBytesWhenExact) {
+  auto fd = ansible_runner::test::fd_with(
+      "{\"uuid\": \"u\", \"counter\": 1}\r\n"
+      "  {\"counter\": 2}\n"
+      "{\"uuid\": \"u\", \"stdout\": \"bad \\udcff\"}\n"
+      "{\"a\": \"" + std::string(20000, 'x') + "\n\"}\n");
+  StreamReader raw(fd.get());
+  ResultReader reader(raw, nullptr);
+  ASSERT_TRUE(reader.next());
+  EXPECT_EQ(reader.last_line(), "{\"uuid\": \"u\", \"counter\": 1}");
+  EXPECT_TRUE(reader.last_line_exact());
+  ASSERT_TRUE(reader.next());
+  EXPECT_FALSE(reader.last_line_exact()); // leading blanks: not json.dumps form
+  ASSERT_TRUE(reader.next());
+  EXPECT_FALSE(reader.last_line_exact()); // lone surrogate: read leniently
+  ASSERT_TRUE(reader.next());
+  EXPECT_FALSE(reader.last_line_exact()); // joined from two pieces
+  EXPECT_FALSE(reader.next());
+}
