@@ -61,7 +61,11 @@ void kill_container(const config::JobConfig& config) {
   }
 }
 
-void finish_job(const Handlers& handlers, const config::JobConfig& config, RunResult& result) {
+void finish_job(const Handlers& handlers, const config::JobConfig& config, artifacts::ArtifactWriter& writer,
+                RunResult& result) {
+  result.status = final_status(result);
+  emit_status(handlers, config, result.status);
+  writer.write_result(result.status, result.rc);
   for (const auto& path : config.cleanup_paths) {
     util::remove_tree(path, true);
   }

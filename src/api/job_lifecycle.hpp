@@ -7,6 +7,7 @@
 
 #include <ansible_runner/runner.hpp>
 
+#include "artifacts/artifact_writer.hpp"
 #include "config/job_config.hpp"
 
 namespace ansible_runner::api {
@@ -24,8 +25,10 @@ std::vector<std::string> spawn_environment(const config::JobConfig& config);
 // error of a containerized job; nothing for other jobs.
 void kill_container(const config::JobConfig& config);
 
-// After the status and rc files: removes the config's clean-up paths, then calls on_artifacts
-// and on_finished; exceptions from those become CallbackError.
-void finish_job(const Handlers& handlers, const config::JobConfig& config, RunResult& result);
+// The end of every job, in the reference's order (execution.md 7): the final status from rc
+// and flags, its status message, the status and rc files, the config's clean-up paths, then
+// on_artifacts and on_finished (their exceptions become CallbackError).
+void finish_job(const Handlers& handlers, const config::JobConfig& config, artifacts::ArtifactWriter& writer,
+                RunResult& result);
 
 } // namespace ansible_runner::api

@@ -223,10 +223,7 @@ RunResult JobRunner::run() {
     result.rc = *exit_status->exit_code;
   } // killed by a foreign signal: rc stays empty ("None"), as the reference's
 
-  result.status = final_status(result);
-  emit_status(m_handlers, m_config, result.status);
-  writer.write_result(result.status, result.rc);
-  finish_job(m_handlers, m_config, result);
+  finish_job(m_handlers, m_config, writer, result);
   return result;
 }
 

@@ -92,10 +92,7 @@ RunResult SubprocessRunner::run() {
     util::write_all(m_console_fd, console);
   }
 
-  result.status = final_status(result);
-  emit_status(m_handlers, m_config, result.status);
-  writer.write_result(result.status, result.rc);
-  finish_job(m_handlers, m_config, result);
+  finish_job(m_handlers, m_config, writer, result);
   return result;
 }
 

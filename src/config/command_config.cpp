@@ -61,22 +61,6 @@ std::string make_private_data_dir(const std::optional<std::string>& given) {
   return pdd;
 }
 
-std::vector<PasswordPrompt> password_prompts(const Json& passwords) {
-  std::vector<PasswordPrompt> prompts;
-  for (const auto& [pattern, answer] : passwords.items()) {
-    PasswordPrompt prompt{pattern, std::nullopt};
-    if (!answer.is_null()) {
-      prompt.answer = util::python_str(answer);
-    }
-    prompts.push_back(std::move(prompt));
-  }
-  return prompts;
-}
-
-std::optional<double> truthy_number(std::optional<double> value) {
-  return value && *value != 0 ? value : std::nullopt;
-}
-
 // The container around a helper; the engine runs where we are, with our environment plus
 // the job's, as for run() (execution.md 9).
 void wrap_in_container(const CommandOptions& o, const Settings& settings, const CommandLine& command, RunnerMode mode,
@@ -174,10 +158,10 @@ CommandJob prepare_command_job(const CommandOptions& o, const CommandLine& comma
   if (mode == RunnerMode::pexpect) {
     job.passwords = password_prompts(merge_mappings(o.passwords, load_mapping_or_none(loader, "env/passwords")));
     job.pexpect_timeout = settings.number("pexpect_timeout").value_or(5);
-    job.idle_timeout = truthy_number(settings.number("idle_timeout"));
-    job.job_timeout = timeout ? timeout : truthy_number(settings.number("job_timeout"));
+    job.idle_timeout = nonzero(settings.number("idle_timeout"));
+    job.job_timeout = timeout ? timeout : nonzero(settings.number("job_timeout"));
   } else {
-    out.subprocess_timeout = timeout ? timeout : truthy_number(settings.number("subprocess_timeout"));
+    out.subprocess_timeout = timeout ? timeout : nonzero(settings.number("subprocess_timeout"));
   }
 
   bool process_isolation = settings.flag("process_isolation", o.process_isolation);

@@ -114,34 +114,6 @@ std::optional<Json> resolve_inventory(const std::optional<Json>& inventory, cons
                            util::python_dumps(*inventory));
 }
 
-std::vector<PasswordPrompt> password_prompts(const Json& passwords) {
-  std::vector<PasswordPrompt> prompts;
-  for (const auto& [pattern, answer] : passwords.items()) {
-    PasswordPrompt prompt{pattern, std::nullopt};
-    if (!answer.is_null()) {
-      prompt.answer = util::python_str(answer);
-    }
-    prompts.push_back(std::move(prompt));
-  }
-  return prompts;
-}
-
-// The timeouts are only honoured when truthy (the reference tests `if job_timeout and ...`).
-std::optional<double> nonzero(std::optional<double> value) {
-  return value && *value != 0 ? value : std::nullopt;
-}
-
-void copy_callback_plugin(const std::string& artifact_dir) {
-  namespace fs = std::filesystem;
-  std::string target = util::path_join(artifact_dir, "callback");
-  std::error_code ec;
-  fs::remove_all(target, ec);
-  fs::copy(callback_plugin_dir(), target, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
-  if (ec) {
-    throw ConfigurationError("cannot copy the callback plugin to " + target + ": " + ec.message());
-  }
-}
-
 // Copies the project into a fresh runner_di_* dir under the base path (symlinks kept). The
 // reference's copytree onto the existing temp dir fails on Python >= 3.8; we copy into it.
 std::string make_directory_isolation_copy(const std::string& base, const std::string& project_dir) {
@@ -259,7 +231,7 @@ JobConfig prepare(const RunOptions& o) {
   }
 
   if (job.containerized) {
-    copy_callback_plugin(job.artifact_dir);
+    copy_callback_plugin_into(job.artifact_dir);
   }
   EnvironmentInputs env_in;
   env_in.containerized = job.containerized;

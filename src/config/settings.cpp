@@ -88,4 +88,20 @@ Json merge_mappings(const std::optional<Json>& kwarg, const std::optional<Json>&
   return merged;
 }
 
+std::vector<PasswordPrompt> password_prompts(const Json& passwords) {
+  std::vector<PasswordPrompt> prompts;
+  for (const auto& [pattern, answer] : passwords.items()) {
+    PasswordPrompt prompt{pattern, std::nullopt};
+    if (!answer.is_null()) {
+      prompt.answer = util::python_str(answer);
+    }
+    prompts.push_back(std::move(prompt));
+  }
+  return prompts;
+}
+
+std::optional<double> nonzero(std::optional<double> value) {
+  return value && *value != 0 ? value : std::nullopt;
+}
+
 } // namespace ansible_runner::config

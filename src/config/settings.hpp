@@ -8,6 +8,8 @@
 
 #include <ansible_runner/json.hpp>
 
+#include "config/job_config.hpp"
+
 namespace ansible_runner::config {
 
 class Settings {
@@ -36,5 +38,11 @@ private:
 
 // Merges the kwarg mapping with the file's (the file wins, private-data-dir.md 3).
 Json merge_mappings(const std::optional<Json>& kwarg, const std::optional<Json>& file);
+
+// The merged passwords mapping as prompts, answers as Python's str() gives them (null: none).
+std::vector<PasswordPrompt> password_prompts(const Json& passwords);
+
+// Timeouts are only honoured when truthy (the reference tests `if job_timeout and ...`).
+std::optional<double> nonzero(std::optional<double> value);
 
 } // namespace ansible_runner::config
