@@ -14,6 +14,7 @@ import re
 import shlex
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -161,8 +162,23 @@ class NetnsHosts:
         return argv + [f"root@{NODE_ADDR}", remote_command]
 
     def set_link(self, up):
-        """Brings the node's end of the veth pair up or down (down cuts the link)."""
+        """Brings the node's end of the veth pair up or down (down cuts the link). Bringing it
+        up waits until the controller reaches sshd again: neighbour entries that failed while
+        the link was down otherwise give the next connection "No route to host"."""
         self.ns_run(self.node, [IP, "link", "set", self.node_if, "up" if up else "down"])
+        if not up:
+            return
+        for ns in (self.controller, self.node):
+            self.ns_run(ns, [IP, "neigh", "flush", "all"])
+        deadline = time.monotonic() + 15
+        probe = [IP, "netns", "exec", self.controller, sys.executable, "-c",
+                 "import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 1).close()",
+                 NODE_ADDR, str(SSH_PORT)]
+        while time.monotonic() < deadline:
+            if subprocess.run(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              timeout=10).returncode == 0:
+                return
+            time.sleep(0.2)
 
     # ---- teardown ------------------------------------------------------------------------
     def close(self):
