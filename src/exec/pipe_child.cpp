@@ -28,16 +28,6 @@ std::string os_error_text(int err, const std::string& path) {
   return "[Errno " + std::to_string(err) + "] " + std::strerror(err) + ": '" + path + "'";
 }
 
-ExitStatus decode_status(int status) {
-  ExitStatus out;
-  if (WIFEXITED(status)) {
-    out.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    out.signal = WTERMSIG(status);
-  }
-  return out;
-}
-
 // Runs in the child between fork and exec: async-signal-safe calls only. `sources` are the
 // fds for 0, 1, 2 (-1: keep ours).
 [[noreturn]] void exec_child(const int sources[3], int error_fd, const char* path, char* const argv[],
@@ -105,23 +95,14 @@ public:
 
   bool try_wait() {
     if (!m_status) {
-      int status = 0;
-      if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
-        m_status = decode_status(status);
-      }
+      m_status = reap(m_pid, false);
     }
     return m_status.has_value();
   }
 
   ExitStatus wait() {
-    while (!m_status) {
-      int status = 0;
-      pid_t r = ::waitpid(m_pid, &status, 0);
-      if (r == m_pid) {
-        m_status = decode_status(status);
-      } else if (r < 0 && errno != EINTR) {
-        m_status = ExitStatus{};
-      }
+    if (!m_status) {
+      m_status = reap(m_pid, true);
     }
     return *m_status;
   }

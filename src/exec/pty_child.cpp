@@ -24,16 +24,6 @@ std::string not_found_message(const std::string& name) {
   return "The command was not found or was not executable: " + name + ".";
 }
 
-ExitStatus decode_status(int status) {
-  ExitStatus out;
-  if (WIFEXITED(status)) {
-    out.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    out.signal = WTERMSIG(status);
-  }
-  return out;
-}
-
 // Runs in the child between fork and exec: async-signal-safe calls only.
 [[noreturn]] void exec_child(pid_t parent, const char* slave_name, int error_fd, const char* path, char* const argv[],
                              char* const envp[], const char* cwd, const winsize& size) {
@@ -189,26 +179,15 @@ PtyChild::~PtyChild() {
 }
 
 std::optional<ExitStatus> PtyChild::try_wait() {
-  if (m_status) {
-    return m_status;
-  }
-  int status = 0;
-  pid_t r = ::waitpid(m_pid, &status, WNOHANG);
-  if (r == m_pid) {
-    m_status = decode_status(status);
+  if (!m_status) {
+    m_status = reap(m_pid, false);
   }
   return m_status;
 }
 
 ExitStatus PtyChild::wait() {
-  while (!m_status) {
-    int status = 0;
-    pid_t r = ::waitpid(m_pid, &status, 0);
-    if (r == m_pid) {
-      m_status = decode_status(status);
-    } else if (r < 0 && errno != EINTR) {
-      m_status = ExitStatus{};
-    }
+  if (!m_status) {
+    m_status = reap(m_pid, true);
   }
   return *m_status;
 }

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "exec/exit_status.hpp"
 #include "util/fd.hpp"
 
 namespace ansible_runner::exec {
@@ -19,13 +20,6 @@ struct SpawnSpec {
   std::string cwd;
   unsigned short rows = 24;
   unsigned short cols = 80;
-};
-
-// How a child ended: an exit code, or the signal that killed it. Kept apart until the edge
-// maps them to an rc.
-struct ExitStatus {
-  std::optional<int> exit_code;
-  std::optional<int> signal;
 };
 
 class PtyChild {
