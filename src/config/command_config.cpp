@@ -97,16 +97,7 @@ void wrap_in_container(const CommandOptions& o, const Settings& settings, const 
     job.env["CONTAINERS_REGISTRIES_CONF"] = *container.registries_conf;
     job.env["REGISTRIES_CONFIG_PATH"] = *container.registries_conf;
   }
-  std::string env_list;
-  for (const auto& [key, value] : job.env.items()) {
-    env_list += (env_list.empty() ? "" : "\n") + key + "=" + value.get<std::string>();
-  }
-  job.env_list = std::move(env_list);
-  job.spawn_env = process_environment();
-  for (const auto& [key, value] : job.env.items()) {
-    job.spawn_env[key] = value;
-  }
-  job.spawn_cwd = util::py_abspath(".");
+  set_container_spawn(job);
 }
 
 } // namespace

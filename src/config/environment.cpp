@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "util/fs.hpp"
+#include "util/pypath.hpp"
 #include "util/python_repr.hpp"
 
 extern char** environ;
@@ -117,6 +118,19 @@ Json build_environment(const EnvironmentInputs& in) {
     }
   }
   return env;
+}
+
+void set_container_spawn(JobConfig& job) {
+  std::string env_list;
+  for (const auto& [key, value] : job.env.items()) {
+    env_list += (env_list.empty() ? "" : "\n") + key + "=" + value.get<std::string>();
+  }
+  job.env_list = std::move(env_list);
+  job.spawn_env = process_environment();
+  for (const auto& [key, value] : job.env.items()) {
+    job.spawn_env[key] = value;
+  }
+  job.spawn_cwd = util::py_abspath(".");
 }
 
 } // namespace ansible_runner::config

@@ -5,6 +5,8 @@
 
 #include <ansible_runner/json.hpp>
 
+#include "config/job_config.hpp"
+
 namespace ansible_runner::config {
 
 struct EnvironmentInputs {
@@ -22,6 +24,11 @@ struct EnvironmentInputs {
 
 // The runner's own environment as a Json object, in environ order.
 Json process_environment();
+
+// A containerized job (execution.md 9): env.list gets the job environment as KEY=VALUE lines
+// (joined by "\n", no escaping, as the reference), and the engine itself runs in our cwd with
+// our environment plus the job's (secrets included).
+void set_container_spawn(JobConfig& job);
 
 // Steps 1-10: base (own environment, or the container's few variables), kwarg envvars,
 // env/envvars, callback plugin path, ORIGINAL_STDOUT_CALLBACK, ad-hoc ids, the awx_display

@@ -362,17 +362,7 @@ JobConfig prepare(const RunOptions& o) {
       job.env["CONTAINERS_REGISTRIES_CONF"] = *container.registries_conf; // podman >= 3.1
       job.env["REGISTRIES_CONFIG_PATH"] = *container.registries_conf;     // podman < 3.1
     }
-    std::string env_list;
-    for (const auto& [key, value] : job.env.items()) {
-      env_list += (env_list.empty() ? "" : "\n") + key + "=" + value.get<std::string>();
-    }
-    job.env_list = std::move(env_list);
-    // The engine runs where we are, with our environment plus the job's (secrets included).
-    job.spawn_env = process_environment();
-    for (const auto& [key, value] : job.env.items()) {
-      job.spawn_env[key] = value;
-    }
-    job.spawn_cwd = util::py_abspath(".");
+    set_container_spawn(job);
   } else {
     job.spawn_env = job.env;
   }
