@@ -1,6 +1,8 @@
 // options_from_kwargs: the run() keyword vocabulary of the reference 2.3.1 and upstream main.
 #include "config/kwargs.hpp"
 
+#include "config/settings.hpp"
+
 #include <cmath>
 #include <functional>
 #include <map>
@@ -90,24 +92,7 @@ std::optional<double> as_number(const std::string& key, const Json& v) {
 }
 
 std::optional<std::vector<std::string>> as_string_list(const std::string& key, const Json& v) {
-  if (v.is_null()) {
-    return std::nullopt;
-  }
-  // The reference iterates a plain string character by character; one path is meant.
-  if (v.is_string()) {
-    return std::vector<std::string>{v.get<std::string>()};
-  }
-  if (!v.is_array()) {
-    bad_type(key, "a list of strings", v);
-  }
-  std::vector<std::string> out;
-  for (const auto& item : v) {
-    if (!item.is_string()) {
-      bad_type(key, "a list of strings", v);
-    }
-    out.push_back(item.get<std::string>());
-  }
-  return out;
+  return string_list_value(v, "kwargs: '" + key + "'");
 }
 
 std::optional<Json> as_mapping(const std::string& key, const Json& v) {

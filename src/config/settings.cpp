@@ -51,24 +51,7 @@ std::optional<std::vector<std::string>> Settings::string_list(
   if (!m_values.contains(key)) {
     return fallback;
   }
-  const Json& v = m_values[key];
-  if (v.is_null()) {
-    return std::nullopt;
-  }
-  if (v.is_string()) {
-    return std::vector<std::string>{v.get<std::string>()};
-  }
-  if (!v.is_array()) {
-    bad_type(key, "a list of strings", v);
-  }
-  std::vector<std::string> out;
-  for (const auto& item : v) {
-    if (!item.is_string()) {
-      bad_type(key, "a list of strings", v);
-    }
-    out.push_back(item.get<std::string>());
-  }
-  return out;
+  return string_list_value(m_values[key], std::string("settings: '") + key + "'");
 }
 
 std::optional<Json> Settings::value(const char* key, const std::optional<Json>& fallback) const {
@@ -86,6 +69,29 @@ Json merge_mappings(const std::optional<Json>& kwarg, const std::optional<Json>&
     }
   }
   return merged;
+}
+
+std::optional<std::vector<std::string>> string_list_value(const Json& v, const std::string& what) {
+  if (v.is_null()) {
+    return std::nullopt;
+  }
+  if (v.is_string()) {
+    return std::vector<std::string>{v.get<std::string>()};
+  }
+  auto fail = [&] {
+    throw ConfigurationError(what + " must be a list of strings, got " + util::python_dumps(v));
+  };
+  if (!v.is_array()) {
+    fail();
+  }
+  std::vector<std::string> out;
+  for (const auto& item : v) {
+    if (!item.is_string()) {
+      fail();
+    }
+    out.push_back(item.get<std::string>());
+  }
+  return out;
 }
 
 std::vector<PasswordPrompt> password_prompts(const Json& passwords) {

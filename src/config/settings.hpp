@@ -39,6 +39,11 @@ private:
 // Merges the kwarg mapping with the file's (the file wins, private-data-dir.md 3).
 Json merge_mappings(const std::optional<Json>& kwarg, const std::optional<Json>& file);
 
+// A JSON value as a list of strings: null -> nullopt; a plain string is one element (the
+// reference iterates it character by character; one path is meant). Otherwise a
+// ConfigurationError "<what> must be a list of strings, got ...".
+std::optional<std::vector<std::string>> string_list_value(const Json& v, const std::string& what);
+
 // The merged passwords mapping as prompts, answers as Python's str() gives them (null: none).
 std::vector<PasswordPrompt> password_prompts(const Json& passwords);
 
