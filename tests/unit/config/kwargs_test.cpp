@@ -104,4 +104,22 @@ TEST(Kwargs, NullFactCacheTypeDisablesTheCache) {
 }
 
 } // namespace
+TEST(Kwargs, StringListsTakeOnePathOrAListOfStrings) {
+  Json kwargs = Json::object();
+  kwargs["process_isolation_hide_paths"] = "/secret";
+  kwargs["container_options"] = Json::array({"--net=host", "--rm"});
+  RunOptions o = options_from_kwargs(kwargs, "/tmp");
+  EXPECT_EQ((std::vector<std::string>{"/secret"}), *o.process_isolation_hide_paths);
+  EXPECT_EQ((std::vector<std::string>{"--net=host", "--rm"}), *o.container_options);
+
+  kwargs["container_options"] = Json::array({"--rm", 5});
+  try {
+    options_from_kwargs(kwargs, "/tmp");
+    FAIL() << "a list with a number was accepted";
+  } catch (const ConfigurationError& e) {
+    EXPECT_NE(std::string(e.what()).find("kwargs: 'container_options' must be a list of strings"), std::string::npos)
+        << e.what();
+  }
+}
+
 } // namespace ansible_runner::config
