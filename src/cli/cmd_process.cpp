@@ -6,6 +6,7 @@
 #include <ansible_runner/streaming.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/unpack_limits.hpp"
 #include "util/fs.hpp"
 
 namespace ansible_runner::cli {
@@ -34,11 +35,13 @@ Action add_process_command(CLI::App& app, GlobalOptions& global) {
   process_app->add_option("--logfile", global.logfile, "log output messages to a file (default=None)");
 
   return [args, &global]() -> int {
+    UnpackLimits limits = unpack_limits_from_environment(); // before anything is created
     // The CLI creates the dir (0700) like the reference; artifacts go below it.
     util::make_dirs(util::absolute_path(args->private_data_dir), 0700);
     ProcessOptions options;
     options.private_data_dir = util::absolute_path(args->private_data_dir);
     options.ident = args->ident;
+    options.limits = limits;
     options.quiet = global.quiet; // only the top-level -q reaches process (cli.md 1)
     ::signal(SIGPIPE, SIG_IGN);   // `process ... | head` must not kill the artifact writing
     RunResult result = process(0, options);
