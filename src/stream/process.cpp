@@ -67,6 +67,11 @@ std::optional<std::string> event_file_name(const Json& event) {
   return name;
 }
 
+// Thrown when an artifact cannot be written; ends the processing with an error status.
+struct ArtifactWriteError {
+  std::string message;
+};
+
 class Processor {
 public:
   Processor(int in_fd, const ProcessOptions& options, const Handlers& handlers)
@@ -88,6 +93,10 @@ public:
     } catch (const CallbackError&) {
       flush_out();
       throw;
+    } catch (const ArtifactWriteError& e) {
+      // The reference dies here with a traceback (into <pdd>/daemon.log, on the same full disk).
+      report(e.message);
+      fail("Failed to write the artifacts: " + e.message);
     } catch (const Error& e) {
       fail(std::string(k_parse_error) + " Error: " + e.what());
     }
@@ -206,6 +215,7 @@ private:
                           stream::UnzipLimits{m_options.limits.max_bytes, m_options.limits.max_entries});
     } catch (const Error& e) {
       // The reference crashes here; we report it like any other broken stream.
+      report("cannot extract the artifacts into " + m_result.artifact_dir + ": " + e.what());
       fail(std::string("Failed to extract the artifacts from the worker stream: ") + e.what());
       return false;
     }
@@ -294,11 +304,16 @@ private:
     }
   }
 
-  // Written in place with O_CREAT|O_TRUNC, 0600, as the reference does.
+  // Written in place with O_CREAT|O_TRUNC, 0600, as the reference does. A failure (a full
+  // disk) ends the processing: later events would fail the same way.
   void write_event_file(const std::string& name, std::string_view text) {
     m_event_path.resize(m_events_dir.size());
     m_event_path += name;
-    util::write_file_no_follow(m_event_path, text, 0600);
+    try {
+      util::write_file_no_follow(m_event_path, text, 0600);
+    } catch (const Error& e) {
+      throw ArtifactWriteError{e.what()};
+    }
   }
 
   void fail(const std::string& explanation) {
