@@ -2,10 +2,12 @@
 #include <charconv>
 #include <optional>
 #include <poll.h>
+#include <unistd.h>
 
 #include <ansible_runner/errors.hpp>
 #include <ansible_runner/streaming.hpp>
 
+#include "stream/process_line_scan.hpp"
 #include "stream/result_reader.hpp"
 #include "stream/temp_file.hpp"
 #include "stream/zip_extractor.hpp"
@@ -65,6 +67,11 @@ std::optional<std::string> event_file_name(const Json& event) {
   return name;
 }
 
+// Thrown when an artifact cannot be written; ends the processing with an error status.
+struct ArtifactWriteError {
+  std::string message;
+};
+
 class Processor {
 public:
   Processor(int in_fd, const ProcessOptions& options, const Handlers& handlers)
@@ -77,12 +84,19 @@ public:
   }
 
   RunResult run() {
+    m_events_dir = util::path_join(m_result.artifact_dir, "job_events") + "/";
+    m_event_path = m_events_dir;
+    m_out_tty = ::isatty(m_options.stdout_fd) == 1;
     util::make_dirs(util::path_join(m_result.artifact_dir, "job_events"), 0700);
     try {
       loop();
     } catch (const CallbackError&) {
       flush_out();
       throw;
+    } catch (const ArtifactWriteError& e) {
+      // The reference dies here with a traceback (into <pdd>/daemon.log, on the same full disk).
+      report(e.message);
+      fail("Failed to write the artifacts: " + e.message);
     } catch (const Error& e) {
       fail(std::string(k_parse_error) + " Error: " + e.what());
     }
@@ -97,15 +111,27 @@ private:
   void loop() {
     for (;;) {
       flush_out_before_waiting();
-      std::optional<Json> message = m_messages.next();
-      if (!message) {
+      if (!m_messages.advance()) {
         std::string why = m_messages.last_error().empty() ? "the stream ended before its eof line"
                                                           : m_messages.last_error();
         fail(std::string(k_parse_error) + " Error: " + why +
              " Line with invalid JSON data: " + stream::bytes_repr(m_messages.last_bad_line()));
         return;
       }
-      Json& data = *message;
+      const stream::LineScan& scan = m_messages.last_scan();
+      if (scan.canonical && !scan.has_status && !scan.has_zipfile && !scan.has_eof) {
+        if (scan.event == "\"keepalive\"") {
+          continue;
+        }
+        if (!m_handlers.on_event && on_plain_event(scan)) {
+          continue;
+        }
+      }
+      const Json& data = m_messages.last_json();
+      if (data.is_discarded()) { // NaN or Infinity where we need the parsed value
+        report("skipping a line our JSON parser cannot read: " + stream::bytes_repr(m_messages.last_line(), 200));
+        continue;
+      }
       if (data.contains("status")) {
         on_status(data);
       } else if (data.contains("zipfile")) {
@@ -127,6 +153,10 @@ private:
   // (the reader may still hold buffered lines; flushing then is merely early), write it out.
   void flush_out_before_waiting() {
     if (m_out.empty()) {
+      return;
+    }
+    if (m_out_tty) {
+      flush_out();
       return;
     }
     pollfd p{m_in_fd, POLLIN, 0};
@@ -165,8 +195,8 @@ private:
     m_result.canceled = m_result.status == "canceled";
     m_result.timed_out = m_result.status == "timeout";
     m_result.errored = m_result.status == "error";
+    flush_out(); // the event text before a status stays before it
     if (m_handlers.on_status) {
-      flush_out();
       m_handlers.on_status(data);
     }
   }
@@ -185,6 +215,7 @@ private:
                           stream::UnzipLimits{m_options.limits.max_bytes, m_options.limits.max_entries});
     } catch (const Error& e) {
       // The reference crashes here; we report it like any other broken stream.
+      report("cannot extract the artifacts into " + m_result.artifact_dir + ": " + e.what());
       fail(std::string("Failed to extract the artifacts from the worker stream: ") + e.what());
       return false;
     }
@@ -192,6 +223,41 @@ private:
     if (m_handlers.on_artifacts) {
       flush_out();
       m_handlers.on_artifacts(m_result.artifact_dir);
+    }
+    return true;
+  }
+
+  // An event in json.dumps form when no event handler needs the parsed value: everything
+  // comes from the scan and the line is written back as it is. False (having done nothing)
+  // when the event needs the general path: an odd counter/uuid/stdout, or one to skip.
+  bool on_plain_event(const stream::LineScan& scan) {
+    std::optional<std::string_view> counter = stream::simple_str(scan.counter);
+    std::optional<std::string_view> uuid = stream::simple_str(scan.uuid);
+    if (!counter || !uuid || counter->empty() || uuid->empty() || *counter == "0") {
+      return false;
+    }
+    if (counter->size() + uuid->size() + 6 > 255 || uuid->find('/') != std::string_view::npos ||
+        counter->find('/') != std::string_view::npos) {
+      return false;
+    }
+    if (!m_options.quiet && !scan.stdout_text.empty()) {
+      if (scan.stdout_text.front() != '"') {
+        return false;
+      }
+      size_t before = m_out.size();
+      if (!stream::append_decoded_string(scan.stdout_text, m_out)) {
+        m_out.resize(before); // a lone surrogate: printed the general way
+        return false;
+      }
+      m_out += '\n';
+    }
+    m_file_name.assign(*counter);
+    m_file_name += '-';
+    m_file_name += *uuid;
+    m_file_name += ".json";
+    write_event_file(m_file_name, m_messages.last_line());
+    if (m_out.size() >= k_out_batch) {
+      flush_out();
     }
     return true;
   }
@@ -226,14 +292,27 @@ private:
       keep = m_handlers.on_event(event);
     }
     if (keep) {
-      std::string path = util::path_join(util::path_join(m_result.artifact_dir, "job_events"), *file_name);
-      // Written in place, as the reference does; the line's own bytes when they are already
-      // what json.dumps would give (a strictly parsed single line), else re-serialised.
+      // What the reference writes: json.dumps of the parsed line, which for a json.dumps line
+      // is the line itself.
       if (m_messages.last_line_exact()) {
-        util::write_file_no_follow(path, m_messages.last_line(), 0600);
+        write_event_file(*file_name, m_messages.last_line());
+      } else if (std::optional<std::string> text = stream::python_normalize(m_messages.last_line())) {
+        write_event_file(*file_name, *text);
       } else {
-        util::write_file_no_follow(path, util::python_dumps(event), 0600);
+        write_event_file(*file_name, util::python_dumps(event));
       }
+    }
+  }
+
+  // Written in place with O_CREAT|O_TRUNC, 0600, as the reference does. A failure (a full
+  // disk) ends the processing: later events would fail the same way.
+  void write_event_file(const std::string& name, std::string_view text) {
+    m_event_path.resize(m_events_dir.size());
+    m_event_path += name;
+    try {
+      util::write_file_no_follow(m_event_path, text, 0600);
+    } catch (const Error& e) {
+      throw ArtifactWriteError{e.what()};
     }
   }
 
@@ -255,6 +334,10 @@ private:
   const Handlers& m_handlers;
   int m_in_fd;
   std::string m_out; // event stdout not yet written
+  bool m_out_tty = false; // then line by line, as Python prints to a terminal
+  std::string m_events_dir; // <artifact dir>/job_events/
+  std::string m_event_path; // scratch for the path of one event file
+  std::string m_file_name;  // scratch for its name
   stream::StreamReader m_reader;
   stream::ResultReader m_messages;
   RunResult m_result;

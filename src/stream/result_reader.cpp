@@ -19,7 +19,6 @@ bool is_blank(const std::string& line) {
 struct ParseOutcome {
   std::optional<Json> value;
   bool truncated = false; // failed at the end of the text: it may be the start of a split line
-  bool lenient = false;   // parsed only by the lone-surrogate fallback
   std::string error;
 };
 
@@ -27,8 +26,9 @@ ParseOutcome try_parse(const std::string& text) {
   ParseOutcome out;
   try {
     out.value = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    out.truncated = e.byte > text.size();
+  } catch (const Json::exception& e) { // parse_error, or out_of_range for a number like 1e400
+    const auto* parse = dynamic_cast<const Json::parse_error*>(&e);
+    out.truncated = parse && parse->byte > text.size();
     out.error = e.what();
     // A Python worker writes undecodable bytes as lone surrogates (\udcff), which strict
     // parsers refuse; read them as U+FFFD rather than dropping the event.
@@ -36,7 +36,6 @@ ParseOutcome try_parse(const std::string& text) {
     if (!lenient.is_discarded()) {
       out.value = std::move(lenient);
       out.truncated = false;
-      out.lenient = true;
       out.error.clear();
     }
   }
@@ -70,14 +69,43 @@ void ResultReader::stray(const std::string& line, const std::string& why) {
 }
 
 std::optional<Json> ResultReader::next() {
+  if (!advance()) {
+    return std::nullopt;
+  }
+  return last_json();
+}
+
+const Json& ResultReader::last_json() {
+  if (!m_json) {
+    m_json = util::parse_python_json(m_line);
+  }
+  return *m_json;
+}
+
+bool ResultReader::advance() {
   for (;;) {
     std::optional<std::string> line = read_line();
     if (!line) {
-      return std::nullopt;
+      return false;
     }
     if (is_blank(*line)) {
       continue;
     }
+    // The common case, a whole json.dumps line, is only scanned (the scan points into m_line).
+    m_line = std::move(*line);
+    m_json.reset();
+    m_scan = scan_line(m_line);
+    if (m_scan.canonical) {
+      return true;
+    }
+    // Any other text Python's json.loads reads is taken in the form the reference would write
+    // it back (json.dumps), which is canonical by construction.
+    if (std::optional<std::string> normal = python_normalize(m_line); normal && normal->front() == '{') {
+      m_line = std::move(*normal);
+      m_scan = scan_line(m_line);
+      return true;
+    }
+    line = std::move(m_line);
     ParseOutcome parsed = try_parse(*line);
     std::string joined = *line;
     int pieces = 1;
@@ -87,7 +115,7 @@ std::optional<Json> ResultReader::next() {
         // The stream ended inside a line: the writer died mid-message.
         m_bad_line = joined;
         m_error = parsed.error;
-        return std::nullopt;
+        return false;
       }
       if (joined.size() + more->size() > StreamReader::k_default_max_line) {
         m_pending = std::move(more);
@@ -121,9 +149,9 @@ std::optional<Json> ResultReader::next() {
     if (pieces > 1 && m_report) {
       m_report("joined a line that was split into " + std::to_string(pieces) + " pieces");
     }
-    m_line_exact = pieces == 1 && !parsed.lenient && joined.front() == '{' && joined.back() == '}';
     m_line = std::move(joined);
-    return std::move(parsed.value);
+    m_json = std::move(parsed.value);
+    return true;
   }
 }
 

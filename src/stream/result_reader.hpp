@@ -14,6 +14,7 @@
 
 #include <ansible_runner/json.hpp>
 
+#include "stream/process_line_scan.hpp"
 #include "stream/stream_reader.hpp"
 
 namespace ansible_runner::stream {
@@ -25,19 +26,28 @@ public:
   // `report` receives one sentence per tolerated defect; may be empty.
   ResultReader(StreamReader& reader, Report report);
 
-  // The next message (a JSON object); nullopt at the end of input. Throws StreamError when the
-  // input cannot be read.
+  // Moves to the next message (a JSON object); false at the end of input. Throws StreamError
+  // when the input cannot be read. A line already in json.dumps form is only scanned, not
+  // parsed: last_scan() tells its top-level members, last_json() parses it on demand.
+  bool advance();
+
+  // The message advance() moved to, parsed; a discarded value when our parser refuses a line
+  // that Python reads (NaN, Infinity).
+  const Json& last_json();
+  const LineScan& last_scan() const { return m_scan; }
+
+  // advance() + last_json(); nullopt at the end of input.
   std::optional<Json> next();
 
   // The last line that could not be used and why, for the error status of a broken stream.
   const std::string& last_bad_line() const { return m_bad_line; }
   const std::string& last_error() const { return m_error; }
 
-  // The bytes of the message next() last returned (the line as read, without its line end),
-  // and whether they are a plain JSON object line that parsed strictly (no lone-surrogate
-  // fallback, not joined from pieces): then they can be written back instead of re-serialising.
+  // The text of the current message: the line (without its line end) rewritten as
+  // json.dumps(json.loads(line)) when Python reads it, else the line as read or the pieces of
+  // a split line joined; and whether it is in that json.dumps form.
   const std::string& last_line() const { return m_line; }
-  bool last_line_exact() const { return m_line_exact; }
+  bool last_line_exact() const { return m_scan.canonical; }
 
   StreamReader& raw() { return m_reader; }
 
@@ -51,7 +61,8 @@ private:
   std::string m_bad_line;
   std::string m_error;
   std::string m_line;
-  bool m_line_exact = false;
+  LineScan m_scan;
+  std::optional<Json> m_json;
 };
 
 // Python's repr() of a bytes object, of at most `limit` bytes (the error text of upstream main).

@@ -68,7 +68,13 @@ void write_file_no_follow(const std::string& path, std::string_view content, mod
 
 void write_file_atomic(const std::string& path, std::string_view content, mode_t mode) {
   std::string tmp = path + ".tmp";
-  write_file(tmp, content, mode);
+  try {
+    write_file(tmp, content, mode);
+  } catch (const Error&) {
+    // A half-written temp file would hold on to the space a full disk needs for the status.
+    ::unlink(tmp.c_str());
+    throw;
+  }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int saved = errno;
     ::unlink(tmp.c_str());

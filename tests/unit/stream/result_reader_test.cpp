@@ -93,7 +93,7 @@ TEST(ResultReader, LoneSurrogatesFromAPythonWorkerAreKept) {
   EXPECT_TRUE(r.reports.empty());
 }
 
-TEST(ResultReader, LastLineIsTheMessageBytesWhenExact) {
+TEST(ResultReader, LastLineIsTheMessageInJsonDumpsForm) {
   auto fd = ansible_runner::test::fd_with(
       "{\"uuid\": \"u\", \"counter\": 1}\r\n"
       "  {\"counter\": 2}\n"
@@ -105,9 +105,10 @@ TEST(ResultReader, LastLineIsTheMessageBytesWhenExact) {
   EXPECT_EQ(reader.last_line(), "{\"uuid\": \"u\", \"counter\": 1}");
   EXPECT_TRUE(reader.last_line_exact());
   ASSERT_TRUE(reader.next());
-  EXPECT_FALSE(reader.last_line_exact()); // leading blanks: not json.dumps form
+  EXPECT_EQ(reader.last_line(), "{\"counter\": 2}"); // rewritten as json.dumps writes it
+  EXPECT_TRUE(reader.last_line_exact());
   ASSERT_TRUE(reader.next());
-  EXPECT_FALSE(reader.last_line_exact()); // lone surrogate: read leniently
+  EXPECT_TRUE(reader.last_line_exact()); // lone surrogate: json.dumps writes it back the same
   ASSERT_TRUE(reader.next());
   EXPECT_FALSE(reader.last_line_exact()); // joined from two pieces
   EXPECT_FALSE(reader.next());

@@ -1,12 +1,34 @@
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <ansible_runner/errors.hpp>
 
 #include "util/fs.hpp"
 
 namespace ansible_runner::util {
 namespace {
+
+TEST(Fs, WriteFileAtomicRemovesItsTempFileWhenTheWriteFails) {
+  std::string dir = make_temp_dir("fs-test");
+  std::string path = path_join(dir, "1-u.json");
+  // A file size limit makes write() fail (EFBIG) as a full disk would (ENOSPC).
+  struct rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit tiny = saved;
+  tiny.rlim_cur = 16;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &tiny), 0);
+  EXPECT_THROW(write_file_atomic(path, std::string(4096, 'x'), 0600), ansible_runner::Error);
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  ::signal(SIGXFSZ, old_handler);
+  EXPECT_FALSE(exists(path + ".tmp"));
+  EXPECT_FALSE(exists(path));
+  remove_tree(dir, true);
+}
 
 TEST(Fs, WriteFileNoFollowWritesInPlace) {
   std::string dir = make_temp_dir("fs-test");

@@ -1,0 +1,44 @@
+#pragma once
+// What `process` needs from one result-stream line, without building a JSON DOM.
+//
+// The reference writes each kept event as json.dumps(json.loads(line)). A Python worker (the
+// reference's or ours) sends every line as json.dumps output already, and for such a line the
+// round trip gives back the very same bytes. scan_line() checks that a line is in that
+// canonical form (one JSON object; separators ", " and ": "; only printable ASCII with
+// json.dumps's escapes, \u in lower-case hex; integers without "-0"; floats in repr() form;
+// no duplicate keys) and picks out the top-level members the dispatcher and the event handler
+// need. Anything else goes through python_normalize() or the full parser.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ansible_runner::stream {
+
+struct LineScan {
+  bool canonical = false; // json.dumps(json.loads(line)) == line, and it is an object
+  // Raw value tokens of top-level members (as in the line); empty when the member is absent.
+  std::string_view counter;
+  std::string_view uuid;
+  std::string_view stdout_text;
+  std::string_view event;
+  bool has_status = false;
+  bool has_zipfile = false;
+  bool has_eof = false;
+};
+
+LineScan scan_line(std::string_view line);
+
+// json.dumps(json.loads(text)) with Python's default settings, computed on the text (big
+// integers and lone surrogates survive, duplicate keys keep the first position and the last
+// value); nullopt when json.loads would refuse the text.
+std::optional<std::string> python_normalize(std::string_view text);
+
+// Appends the text of a canonical JSON string token (quotes included) as UTF-8; false (and
+// `out` unspecified) when it holds a lone surrogate, which has no UTF-8 form.
+bool append_decoded_string(std::string_view token, std::string& out);
+
+// Python's str() of a canonical token when it is a plain integer or a string without escapes;
+// nullopt for anything else (the caller then uses the parsed value).
+std::optional<std::string_view> simple_str(std::string_view token);
+
+} // namespace ansible_runner::stream
