@@ -1,6 +1,10 @@
 #include "stream/zip_writer_format.hpp"
 
 #include <cerrno>
+#include <csignal>
+#include <exception>
+#include <pthread.h>
+#include <thread>
 #include <cstring>
 #include <ctime>
 #include <unistd.h>
@@ -96,6 +100,46 @@ struct ZipFormatWriter::Entry {
   uint32_t attributes = 0;
 };
 
+// A small file waiting in the batch: its bytes, then (after compression) the deflated ones
+// when they are worth it.
+struct ZipFormatWriter::Pending {
+  Entry entry;
+  std::string raw;
+  std::string packed;
+
+  void compress(z_stream& z) {
+    entry.size = raw.size();
+    entry.crc = static_cast<uint32_t>(crc32_z(0, reinterpret_cast<const Bytef*>(raw.data()), raw.size()));
+    if (raw.empty()) {
+      return;
+    }
+    deflateReset(&z);
+    packed.resize(deflateBound(&z, static_cast<uLong>(raw.size())));
+    z.next_in = reinterpret_cast<Bytef*>(raw.data());
+    z.avail_in = static_cast<uInt>(raw.size());
+    z.next_out = reinterpret_cast<Bytef*>(packed.data());
+    z.avail_out = static_cast<uInt>(packed.size());
+    if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+      throw Error("zlib failed to compress " + entry.name);
+    }
+    packed.resize(packed.size() - z.avail_out);
+    if (worth_deflating(raw.size(), packed.size())) {
+      entry.method = k_method_deflate;
+    } else {
+      packed.clear();
+    }
+  }
+};
+
+namespace {
+
+// Batches below this are compressed on the calling thread alone: a thread costs more.
+constexpr size_t k_parallel_min = 128 * 1024;
+constexpr size_t k_batch_bytes = 512 * 1024;
+constexpr size_t k_batch_entries = 256;
+
+} // namespace
+
 uint32_t dos_date_time(time_t t) {
   struct tm tm{};
   if (!::localtime_r(&t, &tm) || tm.tm_year + 1900 < 1980) {
@@ -109,6 +153,67 @@ uint32_t dos_date_time(time_t t) {
 ZipFormatWriter::ZipFormatWriter(int fd) : m_fd(fd) { m_buffer.reserve(k_flush_at + 1024); }
 
 ZipFormatWriter::~ZipFormatWriter() = default;
+
+void ZipFormatWriter::write_entry(Entry& e, std::string_view data) {
+  e.compressed = data.size();
+  bool zip64 = e.size >= k_zip64_threshold;
+  uint64_t offset = m_offset;
+  write_local_header(e, zip64);
+  append(data);
+  finish_entry(e, offset, zip64);
+}
+
+void ZipFormatWriter::flush_batch() {
+  if (m_batch.empty()) {
+    return;
+  }
+  if (!m_deflater) {
+    m_deflater = std::make_unique<Deflater>();
+  }
+  if (m_batch_bytes < k_parallel_min || m_batch.size() < 2) {
+    for (auto& p : m_batch) {
+      p.compress(m_deflater->z);
+    }
+  } else {
+    if (!m_helper_deflater) {
+      m_helper_deflater = std::make_unique<Deflater>();
+    }
+    std::exception_ptr helper_error;
+    // The helper takes the odd entries, this thread the even ones. It runs with all signals
+    // blocked, so SIGINT/SIGTERM still reach the thread that handles them.
+    sigset_t all;
+    sigset_t old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    std::thread helper([&] {
+      try {
+        for (size_t i = 1; i < m_batch.size(); i += 2) {
+          m_batch[i].compress(m_helper_deflater->z);
+        }
+      } catch (...) {
+        helper_error = std::current_exception();
+      }
+    });
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    std::exception_ptr own_error;
+    try {
+      for (size_t i = 0; i < m_batch.size(); i += 2) {
+        m_batch[i].compress(m_deflater->z);
+      }
+    } catch (...) {
+      own_error = std::current_exception();
+    }
+    helper.join();
+    if (own_error || helper_error) {
+      std::rethrow_exception(own_error ? own_error : helper_error);
+    }
+  }
+  for (auto& p : m_batch) {
+    write_entry(p.entry, p.entry.method == k_method_deflate ? std::string_view(p.packed) : std::string_view(p.raw));
+  }
+  m_batch.clear();
+  m_batch_bytes = 0;
+}
 
 void ZipFormatWriter::append(std::string_view bytes) {
   if (m_buffer.size() + bytes.size() > k_flush_at) {
@@ -237,6 +342,7 @@ void ZipFormatWriter::finish_entry(Entry& e, uint64_t header_offset, bool zip64_
 
 void ZipFormatWriter::add_buffer(const std::string& name, std::string_view content, uint32_t attributes, time_t mtime,
                                  bool may_deflate) {
+  flush_batch(); // entries keep their order
   Entry e;
   e.name = name;
   e.flags = name_flags(name);
@@ -252,15 +358,11 @@ void ZipFormatWriter::add_buffer(const std::string& name, std::string_view conte
       data = std::string_view(m_probe.get(), compressed);
     }
   }
-  e.compressed = data.size();
-  bool zip64 = e.size >= k_zip64_threshold;
-  uint64_t offset = m_offset;
-  write_local_header(e, zip64);
-  append(data);
-  finish_entry(e, offset, zip64);
+  write_entry(e, data);
 }
 
 void ZipFormatWriter::add_directory(const std::string& name, uint32_t attributes, time_t mtime) {
+  flush_batch();
   Entry e;
   e.name = name + "/";
   e.flags = name_flags(name);
@@ -278,10 +380,21 @@ void ZipFormatWriter::add_file(const std::string& name, int in, const std::strin
   }
   size_t first = read_full(in, m_read.get(), k_chunk, what);
   if (first < k_chunk) {
-    // The whole file is in memory: one probe decides and is the data.
-    add_buffer(name, std::string_view(m_read.get(), first), attributes, mtime, true);
+    // The whole file is in memory: its compression is its probe. Batched for two threads.
+    Pending p;
+    p.entry.name = name;
+    p.entry.flags = name_flags(name);
+    p.entry.dos_time = dos_date_time(mtime);
+    p.entry.attributes = attributes;
+    p.raw.assign(m_read.get(), first);
+    m_batch_bytes += first;
+    m_batch.push_back(std::move(p));
+    if (m_batch_bytes >= k_batch_bytes || m_batch.size() >= k_batch_entries) {
+      flush_batch();
+    }
     return;
   }
+  flush_batch();
   Entry e;
   e.name = name;
   e.flags = name_flags(name);
@@ -350,6 +463,7 @@ void ZipFormatWriter::add_file(const std::string& name, int in, const std::strin
 }
 
 void ZipFormatWriter::finish() {
+  flush_batch();
   uint64_t central_offset = m_offset;
   uint64_t central_size = m_central.size();
   append(m_central);
