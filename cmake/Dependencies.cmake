@@ -5,6 +5,7 @@ find_package(CLI11 REQUIRED)                # argparse-like command line
 find_package(fmt REQUIRED)                  # formatting
 find_package(PkgConfig REQUIRED)
 find_package(ZLIB REQUIRED)                 # deflate for the zip payloads of the streaming protocol
+pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate) # ~3x faster deflate of whole small files
 # libzip only for the unit tests, which build hostile archives with it. Debian's libzip CMake
 # config needs the zip tools package; pkg-config does not.
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include "stream/stream_error.hpp"
@@ -51,14 +52,21 @@ time_t dos_to_time(uint16_t date, uint16_t time) {
 
 } // namespace
 
+// Entries that fit in one chunk both ways are inflated whole by libdeflate (~3x faster than
+// zlib); larger ones are streamed through zlib.
 struct ZipArchiveReader::Inflater {
   z_stream z{};
-  Inflater() {
-    if (inflateInit2(&z, -15) != Z_OK) {
+  libdeflate_decompressor* whole = nullptr;
+  Inflater() : whole(libdeflate_alloc_decompressor()) {
+    if (!whole || inflateInit2(&z, -15) != Z_OK) {
+      libdeflate_free_decompressor(whole);
       throw StreamError("cannot initialise zlib");
     }
   }
-  ~Inflater() { inflateEnd(&z); }
+  ~Inflater() {
+    inflateEnd(&z);
+    libdeflate_free_decompressor(whole);
+  }
   Inflater(const Inflater&) = delete;
   Inflater& operator=(const Inflater&) = delete;
 };
@@ -247,14 +255,14 @@ void ZipArchiveReader::read(const ZipEntryInfo& entry, uint64_t data,
     m_in.reset(new char[k_chunk]);
   }
 
-  uLong crc = crc32_z(0, nullptr, 0);
+  uint32_t crc = 0;
   uint64_t produced = 0;
   auto deliver = [&](const char* p, size_t n) {
     produced += n;
     if (produced > entry.size) {
       corrupt(name, "more data than its declared size");
     }
-    crc = crc32_z(crc, reinterpret_cast<const Bytef*>(p), n);
+    crc = libdeflate_crc32(crc, p, n);
     sink(std::string_view(p, n));
   };
 
@@ -276,9 +284,24 @@ void ZipArchiveReader::read(const ZipEntryInfo& entry, uint64_t data,
       m_inflater = std::make_unique<Inflater>();
       m_out.reset(new char[k_chunk]);
     }
+    if (left <= k_chunk && entry.size <= k_chunk) {
+      size_t n = static_cast<size_t>(left);
+      read_at(offset, m_in.get(), n);
+      size_t in_used = 0;
+      size_t out_size = 0;
+      // Exactly the declared size must come out (bytes after the end of the deflate stream are
+      // ignored, as zlib's streaming path does).
+      if (libdeflate_deflate_decompress_ex(m_inflater->whole, m_in.get(), n, m_out.get(),
+                                           static_cast<size_t>(entry.size), &in_used, &out_size) != LIBDEFLATE_SUCCESS ||
+          out_size != entry.size) {
+        corrupt(name, "invalid deflate data or a size that is not the declared one");
+      }
+      deliver(m_out.get(), out_size);
+      left = 0;
+    }
     z_stream& z = m_inflater->z;
     inflateReset(&z);
-    int rc = Z_OK;
+    int rc = left == 0 ? Z_STREAM_END : Z_OK;
     while (rc != Z_STREAM_END) {
       if (z.avail_in == 0) {
         if (left == 0) {
@@ -304,7 +327,7 @@ void ZipArchiveReader::read(const ZipEntryInfo& entry, uint64_t data,
   if (produced != entry.size) {
     corrupt(name, "its size is not the declared size");
   }
-  if (static_cast<uint32_t>(crc) != entry.crc) {
+  if (crc != entry.crc) {
     corrupt(name, "CRC mismatch");
   }
 }

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 #include <unistd.h>
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include <ansible_runner/errors.hpp>
@@ -75,19 +76,54 @@ size_t read_full(int fd, char* buf, size_t size, const std::string& what) {
 
 } // namespace
 
-// One raw-deflate state for all entries: a fresh one per entry (~270 KB of window and hash
-// tables) made glibc grow and trim the heap three times per file.
+// Compression state reused for all entries: libdeflate (level 1) for whole buffers, which is
+// what most entries are, and a zlib stream for files too large to hold. A fresh zlib state per
+// entry (~270 KB of window and hash tables) made glibc grow and trim the heap three times per
+// file.
 struct ZipFormatWriter::Deflater {
+  libdeflate_compressor* whole = nullptr;
   z_stream z{};
-  Deflater() {
-    if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-      throw Error("cannot initialise zlib");
+  bool z_ready = false;
+
+  Deflater() : whole(libdeflate_alloc_compressor(1)) {
+    if (!whole) {
+      throw Error("cannot initialise libdeflate");
     }
   }
-  ~Deflater() { deflateEnd(&z); }
+  ~Deflater() {
+    libdeflate_free_compressor(whole);
+    if (z_ready) {
+      deflateEnd(&z);
+    }
+  }
   Deflater(const Deflater&) = delete;
   Deflater& operator=(const Deflater&) = delete;
+
+  // Deflates `in` into `out` when that saves at least 3%; returns the compressed size, or 0
+  // (store it) when it does not.
+  size_t compress(std::string_view in, char* out) const {
+    size_t limit = in.empty() ? 0 : (in.size() * 97 - 1) / 100; // worth_deflating(n, c) <=> c <= limit
+    if (limit == 0) {
+      return 0;
+    }
+    return libdeflate_deflate_compress(whole, in.data(), in.size(), out, limit);
+  }
+
+  z_stream& stream() {
+    if (!z_ready) {
+      if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        throw Error("cannot initialise zlib");
+      }
+      z_ready = true;
+    }
+    deflateReset(&z);
+    return z;
+  }
 };
+
+uint32_t crc_of(std::string_view data) {
+  return libdeflate_crc32(0, data.data(), data.size());
+}
 
 struct ZipFormatWriter::Entry {
   std::string name;
@@ -107,26 +143,13 @@ struct ZipFormatWriter::Pending {
   std::string raw;
   std::string packed;
 
-  void compress(z_stream& z) {
+  void compress(const Deflater& deflater) {
     entry.size = raw.size();
-    entry.crc = static_cast<uint32_t>(crc32_z(0, reinterpret_cast<const Bytef*>(raw.data()), raw.size()));
-    if (raw.empty()) {
-      return;
-    }
-    deflateReset(&z);
-    packed.resize(deflateBound(&z, static_cast<uLong>(raw.size())));
-    z.next_in = reinterpret_cast<Bytef*>(raw.data());
-    z.avail_in = static_cast<uInt>(raw.size());
-    z.next_out = reinterpret_cast<Bytef*>(packed.data());
-    z.avail_out = static_cast<uInt>(packed.size());
-    if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
-      throw Error("zlib failed to compress " + entry.name);
-    }
-    packed.resize(packed.size() - z.avail_out);
-    if (worth_deflating(raw.size(), packed.size())) {
+    entry.crc = crc_of(raw);
+    packed.resize(raw.size());
+    packed.resize(deflater.compress(raw, packed.data()));
+    if (!packed.empty()) {
       entry.method = k_method_deflate;
-    } else {
-      packed.clear();
     }
   }
 };
@@ -172,7 +195,7 @@ void ZipFormatWriter::flush_batch() {
   }
   if (m_batch_bytes < k_parallel_min || m_batch.size() < 2) {
     for (auto& p : m_batch) {
-      p.compress(m_deflater->z);
+      p.compress(*m_deflater);
     }
   } else {
     if (!m_helper_deflater) {
@@ -188,7 +211,7 @@ void ZipFormatWriter::flush_batch() {
     std::thread helper([&] {
       try {
         for (size_t i = 1; i < m_batch.size(); i += 2) {
-          m_batch[i].compress(m_helper_deflater->z);
+          m_batch[i].compress(*m_helper_deflater);
         }
       } catch (...) {
         helper_error = std::current_exception();
@@ -198,7 +221,7 @@ void ZipFormatWriter::flush_batch() {
     std::exception_ptr own_error;
     try {
       for (size_t i = 0; i < m_batch.size(); i += 2) {
-        m_batch[i].compress(m_deflater->z);
+        m_batch[i].compress(*m_deflater);
       }
     } catch (...) {
       own_error = std::current_exception();
@@ -256,21 +279,15 @@ size_t ZipFormatWriter::deflate_whole(std::string_view in) {
   if (!m_deflater) {
     m_deflater = std::make_unique<Deflater>();
   }
-  z_stream& z = m_deflater->z;
-  deflateReset(&z);
-  size_t bound = deflateBound(&z, static_cast<uLong>(in.size()));
-  if (bound > m_probe_capacity) {
-    m_probe.reset(new char[bound]);
-    m_probe_capacity = bound;
+  ensure_probe(in.size());
+  return m_deflater->compress(in, m_probe.get());
+}
+
+void ZipFormatWriter::ensure_probe(size_t size) {
+  if (size > m_probe_capacity) {
+    m_probe.reset(new char[size]);
+    m_probe_capacity = size;
   }
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(m_probe.get());
-  z.avail_out = static_cast<uInt>(bound);
-  if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
-    throw Error("zlib failed to compress");
-  }
-  return bound - z.avail_out;
 }
 
 void ZipFormatWriter::write_local_header(const Entry& e, bool zip64) {
@@ -349,11 +366,11 @@ void ZipFormatWriter::add_buffer(const std::string& name, std::string_view conte
   e.dos_time = dos_date_time(mtime);
   e.attributes = attributes;
   e.size = content.size();
-  e.crc = static_cast<uint32_t>(crc32_z(0, reinterpret_cast<const Bytef*>(content.data()), content.size()));
+  e.crc = crc_of(content);
   std::string_view data = content;
   if (may_deflate && !content.empty()) {
     size_t compressed = deflate_whole(content);
-    if (worth_deflating(content.size(), compressed)) {
+    if (compressed > 0) {
       e.method = k_method_deflate;
       data = std::string_view(m_probe.get(), compressed);
     }
@@ -400,21 +417,20 @@ void ZipFormatWriter::add_file(const std::string& name, int in, const std::strin
   e.flags = name_flags(name);
   e.dos_time = dos_date_time(mtime);
   e.attributes = attributes;
-  e.method = worth_deflating(first, deflate_whole(std::string_view(m_read.get(), first))) ? k_method_deflate
-                                                                                            : k_method_store;
+  e.method = deflate_whole(std::string_view(m_read.get(), first)) > 0 ? k_method_deflate : k_method_store;
   bool zip64 = expected_size >= k_zip64_threshold;
   uint64_t header_offset = m_offset;
   write_local_header(e, zip64);
 
   z_stream* z = nullptr;
   if (e.method == k_method_deflate) {
-    z = &m_deflater->z;
-    deflateReset(z);
+    z = &m_deflater->stream(); // streamed: zlib, as libdeflate needs the whole input
+    ensure_probe(k_chunk);
   }
   uint32_t crc = 0;
   size_t n = first;
   for (;;) {
-    crc = static_cast<uint32_t>(crc32_z(crc, reinterpret_cast<const Bytef*>(m_read.get()), n));
+    crc = libdeflate_crc32(crc, m_read.get(), n);
     e.size += n;
     bool last = n < k_chunk;
     if (z == nullptr) {

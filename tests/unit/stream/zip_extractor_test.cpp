@@ -265,3 +265,22 @@ TEST(ZipExtractor, UnsupportedCompressionMethodIsAnError) {
   auto bad = ansible_runner::test::fd_with(bytes);
   EXPECT_THROW(extract_zip(bad.get(), box.target), StreamError);
 }
+
+TEST(ZipExtractor, CorruptDeflatedDataIsAnError) {
+  std::string content;
+  for (int i = 0; content.size() < 20000; ++i) {
+    content += "line " + std::to_string(i * 7 % 1000) + "\n";
+  }
+  auto zip = make_zip({{"file", content, 0100644, true}});
+  std::string bytes = ansible_runner::test::read_all(zip.get());
+  for (size_t at : {size_t{40}, size_t{200}, size_t{600}}) {
+    Sandbox box;
+    std::string bad = bytes;
+    bad[at] ^= 0x55;
+    auto fd = ansible_runner::test::fd_with(bad);
+    EXPECT_THROW(extract_zip(fd.get(), box.target), StreamError) << at;
+  }
+  Sandbox box;
+  extract_zip(zip.get(), box.target);
+  EXPECT_EQ(util::read_file(box.target + "/file"), content);
+}
