@@ -158,7 +158,7 @@ namespace {
 
 // Batches below this are compressed on the calling thread alone: a thread costs more.
 constexpr size_t k_parallel_min = 128 * 1024;
-constexpr size_t k_batch_bytes = 512 * 1024;
+constexpr size_t k_batch_bytes = 256 * 1024;
 constexpr size_t k_batch_entries = 256;
 
 } // namespace
@@ -175,7 +175,11 @@ uint32_t dos_date_time(time_t t) {
 
 ZipFormatWriter::ZipFormatWriter(int fd) : m_fd(fd) { m_buffer.reserve(k_flush_at + 1024); }
 
-ZipFormatWriter::~ZipFormatWriter() = default;
+ZipFormatWriter::~ZipFormatWriter() {
+  if (m_helper.joinable()) {
+    m_helper.join(); // only after an error: finish_inflight() joins it otherwise
+  }
+}
 
 void ZipFormatWriter::write_entry(Entry& e, std::string_view data) {
   e.compressed = data.size();
@@ -186,56 +190,84 @@ void ZipFormatWriter::write_entry(Entry& e, std::string_view data) {
   finish_entry(e, offset, zip64);
 }
 
-void ZipFormatWriter::flush_batch() {
+void ZipFormatWriter::queue(Pending pending) {
+  m_batch_bytes += pending.raw.size();
+  m_batch.push_back(std::move(pending));
+  if (m_batch_bytes >= k_batch_bytes || m_batch.size() >= k_batch_entries) {
+    rotate_batch();
+  }
+}
+
+void ZipFormatWriter::rotate_batch() {
+  finish_inflight();
   if (m_batch.empty()) {
     return;
   }
   if (!m_deflater) {
     m_deflater = std::make_unique<Deflater>();
   }
-  if (m_batch_bytes < k_parallel_min || m_batch.size() < 2) {
-    for (auto& p : m_batch) {
-      p.compress(*m_deflater);
-    }
-  } else {
-    if (!m_helper_deflater) {
-      m_helper_deflater = std::make_unique<Deflater>();
-    }
-    std::exception_ptr helper_error;
-    // The helper takes the odd entries, this thread the even ones. It runs with all signals
-    // blocked, so SIGINT/SIGTERM still reach the thread that handles them.
-    sigset_t all;
-    sigset_t old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    std::thread helper([&] {
-      try {
-        for (size_t i = 1; i < m_batch.size(); i += 2) {
-          m_batch[i].compress(*m_helper_deflater);
-        }
-      } catch (...) {
-        helper_error = std::current_exception();
-      }
-    });
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    std::exception_ptr own_error;
-    try {
-      for (size_t i = 0; i < m_batch.size(); i += 2) {
-        m_batch[i].compress(*m_deflater);
-      }
-    } catch (...) {
-      own_error = std::current_exception();
-    }
-    helper.join();
-    if (own_error || helper_error) {
-      std::rethrow_exception(own_error ? own_error : helper_error);
-    }
+  m_inflight.swap(m_batch);
+  m_batch.clear();
+  m_next_pending.store(0);
+  bool parallel = m_batch_bytes >= k_parallel_min && m_inflight.size() >= 2;
+  m_batch_bytes = 0;
+  if (!parallel) {
+    return; // finish_inflight() compresses it on this thread
   }
-  for (auto& p : m_batch) {
+  if (!m_helper_deflater) {
+    m_helper_deflater = std::make_unique<Deflater>();
+  }
+  m_helper_error = nullptr;
+  // The helper starts on this batch while this thread reads the next one, then helps finish
+  // it. It runs with all signals blocked, so SIGINT/SIGTERM still reach the thread that
+  // handles them.
+  sigset_t all;
+  sigset_t old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  m_helper = std::thread([this] {
+    try {
+      compress_inflight(*m_helper_deflater);
+    } catch (...) {
+      m_helper_error = std::current_exception();
+    }
+  });
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+void ZipFormatWriter::compress_inflight(const Deflater& deflater) {
+  // Both threads take the next entry from one counter, so each is compressed exactly once.
+  for (size_t i = m_next_pending.fetch_add(1); i < m_inflight.size(); i = m_next_pending.fetch_add(1)) {
+    m_inflight[i].compress(deflater);
+  }
+}
+
+void ZipFormatWriter::finish_inflight() {
+  if (m_inflight.empty()) {
+    return;
+  }
+  std::exception_ptr own_error;
+  try {
+    compress_inflight(*m_deflater);
+  } catch (...) {
+    own_error = std::current_exception();
+  }
+  if (m_helper.joinable()) {
+    m_helper.join();
+  }
+  if (own_error || m_helper_error) {
+    m_inflight.clear();
+    std::rethrow_exception(own_error ? own_error : m_helper_error);
+  }
+  for (auto& p : m_inflight) {
     write_entry(p.entry, p.entry.method == k_method_deflate ? std::string_view(p.packed) : std::string_view(p.raw));
   }
-  m_batch.clear();
-  m_batch_bytes = 0;
+  m_inflight.clear();
+}
+
+void ZipFormatWriter::flush_batch() {
+  rotate_batch();
+  finish_inflight();
 }
 
 void ZipFormatWriter::append(std::string_view bytes) {
@@ -379,15 +411,13 @@ void ZipFormatWriter::add_buffer(const std::string& name, std::string_view conte
 }
 
 void ZipFormatWriter::add_directory(const std::string& name, uint32_t attributes, time_t mtime) {
-  flush_batch();
-  Entry e;
-  e.name = name + "/";
-  e.flags = name_flags(name);
-  e.dos_time = dos_date_time(mtime);
-  e.attributes = attributes;
-  uint64_t offset = m_offset;
-  write_local_header(e, false);
-  finish_entry(e, offset, false);
+  // Queued like a small file (no data): a directory does not stop the batch pipeline.
+  Pending p;
+  p.entry.name = name + "/";
+  p.entry.flags = name_flags(name);
+  p.entry.dos_time = dos_date_time(mtime);
+  p.entry.attributes = attributes;
+  queue(std::move(p));
 }
 
 void ZipFormatWriter::add_file(const std::string& name, int in, const std::string& what, uint32_t attributes,
@@ -404,11 +434,7 @@ void ZipFormatWriter::add_file(const std::string& name, int in, const std::strin
     p.entry.dos_time = dos_date_time(mtime);
     p.entry.attributes = attributes;
     p.raw.assign(m_read.get(), first);
-    m_batch_bytes += first;
-    m_batch.push_back(std::move(p));
-    if (m_batch_bytes >= k_batch_bytes || m_batch.size() >= k_batch_entries) {
-      flush_batch();
-    }
+    queue(std::move(p));
     return;
   }
   flush_batch();

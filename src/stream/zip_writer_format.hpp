@@ -11,13 +11,16 @@
 // (files under 64 KB, the probes) go through libdeflate, about 3x faster than zlib; larger
 // files are streamed through zlib.
 //
-// Small files (under 64 KB: most of a project) are collected in batches of ~512 KB and
-// compressed on two threads (alternate entries), then written in their original order.
+// Small files (under 64 KB: most of a project) are collected in batches of ~256 KB and
+// compressed on two threads while the next batch is read, then written in their original order.
+#include <atomic>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
+#include <thread>
 #include <vector>
 
 namespace ansible_runner::stream {
@@ -52,7 +55,14 @@ private:
   struct Deflater;
   struct Pending;
 
-  // Compresses the batched small files (on two threads when worth it) and writes them in order.
+  // Small files and directories queue into m_batch. A full batch becomes the in-flight one: a
+  // helper thread starts compressing it while this thread reads the next; before the next
+  // rotation this thread helps finish it and writes it out, in order. flush_batch() drains both
+  // (before any entry written directly, and at the end).
+  void queue(Pending pending);
+  void rotate_batch();
+  void compress_inflight(const Deflater& deflater);
+  void finish_inflight();
   void flush_batch();
   void write_entry(Entry& entry, std::string_view data);
 
@@ -78,6 +88,10 @@ private:
   size_t m_probe_capacity = 0;
   std::vector<Pending> m_batch;
   size_t m_batch_bytes = 0;
+  std::vector<Pending> m_inflight;
+  std::atomic<size_t> m_next_pending{0};
+  std::thread m_helper;
+  std::exception_ptr m_helper_error;
   std::unique_ptr<Deflater> m_helper_deflater; // used only by the helper thread
 };
 
