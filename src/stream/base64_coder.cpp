@@ -1,5 +1,6 @@
 #include "stream/base64_coder.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -54,22 +55,30 @@ size_t Base64Encoder::feed(std::string_view data, char* out) {
   size_t n = data.size();
   char* dst = out;
   // Complete a group started by an earlier call first.
-  while (m_carry_len > 0 && n > 0) {
-    m_carry[m_carry_len++] = *p++;
-    --n;
-    if (m_carry_len == 3) {
-      encode_group(m_carry, dst);
-      dst += 4;
-      m_carry_len = 0;
+  if (m_carry_len > 0) {
+    size_t take = std::min<size_t>(3 - m_carry_len, n);
+    if (take > 0) {
+      std::memcpy(m_carry + m_carry_len, p, take);
     }
+    m_carry_len += static_cast<unsigned>(take);
+    p += take;
+    n -= take;
+    if (m_carry_len < 3) {
+      return 0;
+    }
+    encode_group(m_carry, dst);
+    dst += 4;
+    m_carry_len = 0;
   }
   // This loop carries every payload byte.
   for (; n >= 3; n -= 3, p += 3, dst += 4) {
     encode_group(p, dst);
   }
-  for (; n > 0; --n) {
-    m_carry[m_carry_len++] = *p++;
+  // 0, 1 or 2 bytes left: kept for the next call.
+  if (n > 0) {
+    std::memcpy(m_carry, p, n);
   }
+  m_carry_len = static_cast<unsigned>(n);
   return static_cast<size_t>(dst - out);
 }
 
