@@ -27,11 +27,11 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/ansible_runnerConfig.cmake
 # A static library's users also link its dependencies, so they are plain Requires then.
 get_target_property(AR_LIBRARY_TYPE ansible_runner TYPE)
 if(AR_LIBRARY_TYPE STREQUAL "STATIC_LIBRARY")
-  set(AR_PC_REQUIRES "nlohmann_json yaml-cpp libzip libpcre2-8 fmt")
+  set(AR_PC_REQUIRES "nlohmann_json yaml-cpp zlib libdeflate libpcre2-8 fmt")
   set(AR_PC_REQUIRES_PRIVATE "")
 else()
   set(AR_PC_REQUIRES "nlohmann_json")
-  set(AR_PC_REQUIRES_PRIVATE "yaml-cpp libzip libpcre2-8 fmt")
+  set(AR_PC_REQUIRES_PRIVATE "yaml-cpp zlib libdeflate libpcre2-8 fmt")
 endif()
 # The .pc file finds its prefix from its own location, so the install tree can be moved.
 file(RELATIVE_PATH AR_PC_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")

@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config make
-  nlohmann-json3-dev libyaml-cpp-dev libzip-dev zlib1g-dev libcli11-dev libfmt-dev libpcre2-dev
+  nlohmann-json3-dev libyaml-cpp-dev libzip-dev zlib1g-dev libdeflate-dev libcli11-dev libfmt-dev libpcre2-dev
   libgtest-dev googletest
   ansible-core python3-ansible-runner python3-pytest openssh-client python3-venv openssh-server iproute2
 )

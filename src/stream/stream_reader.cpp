@@ -14,8 +14,8 @@ namespace ansible_runner::stream {
 namespace {
 
 constexpr size_t k_buffer_size = 64 * 1024;
-// Decoded bytes per write to the payload file; the reference decodes 1,024,000 at a time.
-constexpr size_t k_payload_chunk = 1024 * 1024;
+// Decoded bytes per write to the payload file: one read buffer's worth decodes into it.
+constexpr size_t k_payload_chunk = 64 * 1024;
 
 } // namespace
 
@@ -90,26 +90,27 @@ void StreamReader::read_payload(uint64_t n, int out_fd) {
   uint64_t seen = 0;     // base64 characters taken so far
   uint64_t written = 0;  // decoded bytes written so far
   Base64Decoder decoder;
-  std::string text;
-  std::string decoded;
-  text.reserve(k_payload_chunk / 3 * 4);
+  // Decoded straight from the read buffer into this one; written out when nearly full.
+  std::vector<char> decoded(k_payload_chunk);
+  size_t pending = 0;
 
   auto flush = [&] {
-    decoded.clear();
-    if (!decoder.feed(text, decoded)) {
-      throw StreamError("invalid base64 in the zip payload starting at byte " +
-                        std::to_string(payload_start));
+    if (pending == 0) {
+      return;
     }
-    text.clear();
-    written += decoded.size();
+    written += pending;
     if (written > n) {
       throw StreamError("the zip payload decodes to more than the announced " + std::to_string(n) +
                         " bytes");
     }
-    if (!util::write_all(out_fd, decoded)) {
+    if (!util::write_all(out_fd, std::string_view(decoded.data(), pending))) {
       throw StreamError(std::string("cannot write the zip payload to a temporary file: ") +
                         std::strerror(errno));
     }
+    pending = 0;
+  };
+  auto invalid = [&] {
+    return StreamError("invalid base64 in the zip payload starting at byte " + std::to_string(payload_start));
   };
 
   while (seen < wanted) {
@@ -117,24 +118,29 @@ void StreamReader::read_payload(uint64_t n, int out_fd) {
       throw StreamError("the stream ended inside a zip payload (" + std::to_string(seen) + " of " +
                         std::to_string(wanted) + " base64 characters)");
     }
-    // Take runs of payload characters at once; whitespace between them is skipped.
+    // The decoder takes the run up to the next non-alphabet character; whitespace there is
+    // skipped (as the reference's reader does), anything else is an error.
     while (m_begin < m_end && seen < wanted) {
-      const char* p = m_buf.data() + m_begin;
-      size_t avail = std::min<uint64_t>(m_end - m_begin, wanted - seen);
-      size_t run = 0;
-      while (run < avail && !is_payload_whitespace(p[run])) {
-        ++run;
+      size_t avail = static_cast<size_t>(std::min<uint64_t>(m_end - m_begin, wanted - seen));
+      if (decoded.size() - pending < Base64Decoder::max_decoded(avail)) {
+        flush();
       }
-      text.append(p, run);
+      size_t produced = 0;
+      size_t run = decoder.decode_prefix(std::string_view(m_buf.data() + m_begin, avail), decoded.data() + pending,
+                                         produced);
+      if (decoder.failed()) {
+        throw invalid();
+      }
+      pending += produced;
       seen += run;
       m_begin += run;
       m_consumed += run;
       if (run < avail) {
-        ++m_begin; // the whitespace character
+        if (!is_payload_whitespace(m_buf[m_begin])) {
+          throw invalid();
+        }
+        ++m_begin;
         ++m_consumed;
-      }
-      if (text.size() >= k_payload_chunk / 3 * 4) {
-        flush();
       }
     }
   }

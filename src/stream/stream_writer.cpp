@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <memory>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -16,8 +17,8 @@
 namespace ansible_runner::stream {
 namespace {
 
-// Bytes of zip read per base64 chunk; a multiple of 3 so chunks need no carry.
-constexpr size_t k_zip_chunk = 3 * 256 * 1024;
+// Bytes of zip read per base64 chunk (64 KB of text); a multiple of 3 so chunks need no carry.
+constexpr size_t k_zip_chunk = 3 * 16 * 1024;
 
 const std::string& keepalive_line() {
   static const std::string line = R"({"event": "keepalive", "counter": 0, "uuid": 0})"
@@ -86,23 +87,22 @@ void StreamWriter::write_zip(int zip_fd) {
   if (!write_locked(line)) {
     throw Error(std::string("cannot write the zipfile line: ") + std::strerror(errno));
   }
-  std::string raw(k_zip_chunk, '\0');
-  std::string encoded;
+  std::unique_ptr<char[]> raw(new char[k_zip_chunk]);
+  std::unique_ptr<char[]> encoded(new char[Base64Encoder::max_encoded(k_zip_chunk) + 4]);
   Base64Encoder encoder;
   uint64_t left = size;
   while (left > 0) {
-    size_t want = static_cast<size_t>(std::min<uint64_t>(left, raw.size()));
-    long got = util::read_some(zip_fd, raw.data(), want);
+    size_t want = static_cast<size_t>(std::min<uint64_t>(left, k_zip_chunk));
+    long got = util::read_some(zip_fd, raw.get(), want);
     if (got <= 0) {
       throw Error("cannot read the zip file: " + std::string(got < 0 ? std::strerror(errno) : "short file"));
     }
     left -= static_cast<uint64_t>(got);
-    encoded.clear();
-    encoder.feed(std::string_view(raw.data(), static_cast<size_t>(got)), encoded);
+    size_t chars = encoder.feed(std::string_view(raw.get(), static_cast<size_t>(got)), encoded.get());
     if (left == 0) {
-      encoder.finish(encoded);
+      chars += encoder.finish(encoded.get() + chars);
     }
-    if (!write_locked(encoded)) {
+    if (!write_locked(std::string_view(encoded.get(), chars))) {
       throw Error(std::string("cannot write the zip payload: ") + std::strerror(errno));
     }
   }

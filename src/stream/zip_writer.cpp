@@ -9,20 +9,18 @@
 #include <set>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zip.h>
 
 #include <ansible_runner/errors.hpp>
 
 #include "stream/temp_file.hpp"
+#include "stream/zip_writer_format.hpp"
 #include "util/fs.hpp"
 
 namespace ansible_runner::stream {
 namespace {
 
-// zlib's default level, as Python's zipfile uses; libzip would otherwise pick 9 (slow).
-constexpr zip_uint32_t k_deflate_level = 6;
-constexpr zip_uint32_t k_symlink_attributes = 0120777u << 16;
-constexpr zip_uint32_t k_msdos_directory = 0x10;
+constexpr uint32_t k_symlink_attributes = 0120777u << 16;
+constexpr uint32_t k_msdos_directory = 0x10;
 
 time_t local_time(int year, int mon, int day, int hour, int min, int sec) {
   struct tm tm{};
@@ -36,101 +34,46 @@ time_t local_time(int year, int mon, int day, int hour, int min, int sec) {
   return std::mktime(&tm);
 }
 
-// Owns the zip_t until close; discards the half-built archive on errors.
+// The walk's view of the archive: entries named as the reference names them; an extra file
+// replaces a walked file of the same name (the walked one is skipped).
 class ZipArchive {
 public:
-  explicit ZipArchive(const std::string& path) : m_path(path) {
-    int err = 0;
-    m_zip = zip_open(path.c_str(), ZIP_CREATE | ZIP_EXCL, &err);
-    if (!m_zip) {
-      zip_error_t error;
-      zip_error_init_with_code(&error, err);
-      std::string msg = zip_error_strerror(&error);
-      zip_error_fini(&error);
-      throw Error("cannot create zip archive " + path + ": " + msg);
+  ZipArchive(int fd, const std::vector<ZipExtraFile>& extras) : m_format(fd) {
+    for (const auto& extra : extras) {
+      m_replaced.insert(extra.relative_path);
     }
   }
-  ~ZipArchive() {
-    if (m_zip) {
-      zip_discard(m_zip);
-    }
-  }
-  ZipArchive(const ZipArchive&) = delete;
-  ZipArchive& operator=(const ZipArchive&) = delete;
 
   void add_file(const std::string& name, const std::string& full_path, const struct stat& st) {
-    zip_source_t* src = zip_source_file(m_zip, full_path.c_str(), 0, -1);
-    if (!src) {
-      fail("cannot read " + full_path);
+    if (m_replaced.contains(name)) {
+      return;
     }
-    zip_uint64_t index = add(name, src);
-    set_meta(index, (static_cast<zip_uint32_t>(st.st_mode) & 0xFFFF) << 16, st.st_mtime);
-    check(zip_set_file_compression(m_zip, index, ZIP_CM_DEFLATE, k_deflate_level), name);
+    util::UniqueFd in(::open(full_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!in) {
+      throw Error("cannot read " + full_path + ": " + std::strerror(errno));
+    }
+    m_format.add_file(name, in.get(), full_path, (static_cast<uint32_t>(st.st_mode) & 0xFFFF) << 16,
+                      static_cast<time_t>(clamp_to_dos_range(st.st_mtime)), static_cast<uint64_t>(st.st_size));
   }
 
-  void add_buffer(const std::string& name, const std::string& content, zip_uint32_t attributes,
-                  time_t mtime, bool deflate) {
-    // libzip reads the data at close time: hand it a malloc'd copy it frees itself.
-    void* copy = std::malloc(content.empty() ? 1 : content.size());
-    if (!copy) {
-      throw Error("out of memory while zipping " + name);
+  void add_buffer(const std::string& name, const std::string& content, uint32_t attributes, time_t mtime,
+                  bool deflate, bool replaceable = true) {
+    if (replaceable && m_replaced.contains(name)) {
+      return;
     }
-    std::memcpy(copy, content.data(), content.size());
-    zip_source_t* src = zip_source_buffer(m_zip, copy, content.size(), 1);
-    if (!src) {
-      std::free(copy);
-      fail("cannot add " + name);
-    }
-    zip_uint64_t index = add(name, src);
-    set_meta(index, attributes, mtime);
-    check(zip_set_file_compression(m_zip, index, deflate ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
-                                   deflate ? k_deflate_level : 0),
-          name);
+    m_format.add_buffer(name, content, attributes, static_cast<time_t>(clamp_to_dos_range(mtime)), deflate);
   }
 
   void add_directory(const std::string& name, mode_t mode, time_t mtime) {
-    zip_int64_t index = zip_dir_add(m_zip, name.c_str(), ZIP_FL_ENC_GUESS);
-    if (index < 0) {
-      fail("cannot add directory " + name);
-    }
-    auto i = static_cast<zip_uint64_t>(index);
-    set_meta(i, ((static_cast<zip_uint32_t>(mode) & 0xFFFF) << 16) | k_msdos_directory, mtime);
-    check(zip_set_file_compression(m_zip, i, ZIP_CM_STORE, 0), name);
+    m_format.add_directory(name, ((static_cast<uint32_t>(mode) & 0xFFFF) << 16) | k_msdos_directory,
+                           static_cast<time_t>(clamp_to_dos_range(mtime)));
   }
 
-  void close() {
-    if (zip_close(m_zip) != 0) {
-      fail("cannot write zip archive " + m_path);
-    }
-    m_zip = nullptr;
-  }
+  void close() { m_format.finish(); }
 
 private:
-  zip_uint64_t add(const std::string& name, zip_source_t* src) {
-    // OVERWRITE: an extra file replaces the walked file of the same name.
-    zip_int64_t index = zip_file_add(m_zip, name.c_str(), src, ZIP_FL_ENC_GUESS | ZIP_FL_OVERWRITE);
-    if (index < 0) {
-      zip_source_free(src);
-      fail("cannot add " + name);
-    }
-    return static_cast<zip_uint64_t>(index);
-  }
-
-  void set_meta(zip_uint64_t index, zip_uint32_t attributes, time_t mtime) {
-    check(zip_file_set_external_attributes(m_zip, index, 0, ZIP_OPSYS_UNIX, attributes), "attributes");
-    check(zip_file_set_mtime(m_zip, index, static_cast<time_t>(clamp_to_dos_range(mtime)), 0), "mtime");
-  }
-
-  void check(int rc, const std::string& what) {
-    if (rc != 0) {
-      fail("cannot set " + what);
-    }
-  }
-
-  [[noreturn]] void fail(const std::string& what) { throw Error(what + ": " + zip_strerror(m_zip)); }
-
-  std::string m_path;
-  zip_t* m_zip = nullptr;
+  ZipFormatWriter m_format;
+  std::set<std::string> m_replaced;
 };
 
 struct DirEntryName {
@@ -234,18 +177,8 @@ void zip_extras(ZipArchive& archive, const std::string& root, const std::vector<
         archive.add_directory(parent, S_IFDIR | 0700, now);
       }
     }
-    archive.add_buffer(extra.relative_path, extra.content, (S_IFREG | (extra.mode & 07777)) << 16, now, true);
+    archive.add_buffer(extra.relative_path, extra.content, (S_IFREG | (extra.mode & 07777)) << 16, now, true, false);
   }
-}
-
-// What Python's zipfile writes for an archive without entries: only the end record.
-util::UniqueFd empty_zip() {
-  static const char k_end_record[22] = {'P', 'K', 5, 6};
-  util::UniqueFd fd = make_anonymous_temp_file();
-  if (!util::write_all(fd.get(), std::string_view(k_end_record, sizeof k_end_record))) {
-    throw Error(std::string("cannot write an empty zip: ") + std::strerror(errno));
-  }
-  return fd;
 }
 
 } // namespace
@@ -266,33 +199,13 @@ long long clamp_to_dos_range(long long t) {
 }
 
 util::UniqueFd build_zip(const std::string& root, const std::vector<ZipExtraFile>& extras) {
-  std::string dir = util::make_temp_dir("ansible-runner-zip-");
-  std::string path = dir + "/payload.zip";
-  util::UniqueFd fd;
-  try {
-    {
-      ZipArchive archive(path);
-      if (!root.empty()) {
-        zip_tree(archive, root);
-      }
-      zip_extras(archive, root, extras);
-      archive.close();
-    }
-    fd.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) {
-      // An empty archive: libzip writes no file at all when there are no entries.
-      if (errno != ENOENT) {
-        throw Error("cannot open " + path + ": " + std::strerror(errno));
-      }
-    }
-  } catch (...) {
-    util::remove_tree(dir, true);
-    throw;
+  util::UniqueFd fd = make_anonymous_temp_file();
+  ZipArchive archive(fd.get(), extras);
+  if (!root.empty()) {
+    zip_tree(archive, root);
   }
-  util::remove_tree(dir, true);
-  if (!fd) {
-    return empty_zip();
-  }
+  zip_extras(archive, root, extras);
+  archive.close();
   return fd;
 }
 

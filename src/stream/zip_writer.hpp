@@ -4,8 +4,9 @@
 // and timestamps:
 //   * top-down walk; per directory its non-directory names, then its directory names (a symlink
 //     to a directory counts as a directory name), each in the order the OS lists them;
-//   * regular files deflated, mode bits in the external attributes (st_mode << 16), mtime as a
-//     local-time DOS timestamp clamped to 1980..2107;
+//   * regular files deflated (stored when they do not compress: zip_writer_format.hpp), mode
+//     bits in the external attributes (st_mode << 16), mtime as a local-time DOS timestamp
+//     clamped to 1980..2107;
 //   * directories as stored `name/` entries ((st_mode << 16) | 0x10), so empty ones survive;
 //   * symlinks never followed: stored entries whose content is the target, mode 0120777, time
 //     1980-01-01 00:00, named `./name` at the top level (the reference's quirk);

@@ -1,7 +1,11 @@
 #include "stream/base64_coder.hpp"
 
 #include <gtest/gtest.h>
+#include <optional>
 #include <random>
+#include <vector>
+
+#include "stream/stream_reader.hpp"
 
 #include "util/base64.hpp"
 
@@ -88,4 +92,83 @@ TEST(Base64Coder, IncompleteGroupIsNotFinished) {
   std::string out;
   EXPECT_TRUE(dec.feed("QUJ", out));
   EXPECT_FALSE(dec.finish());
+}
+
+namespace {
+
+// Decodes `text` through decode_prefix() cut at `cut`, skipping whitespace between runs as the
+// payload reader does. nullopt when the decoder refuses the text.
+std::optional<std::string> decode_split(const std::string& text, size_t cut) {
+  Base64Decoder dec;
+  std::string out;
+  for (std::string_view part : {std::string_view(text).substr(0, cut), std::string_view(text).substr(cut)}) {
+    while (!part.empty()) {
+      std::string buf(Base64Decoder::max_decoded(part.size()), '\0');
+      size_t written = 0;
+      size_t used = dec.decode_prefix(part, buf.data(), written);
+      out.append(buf.data(), written);
+      if (dec.failed()) {
+        return std::nullopt;
+      }
+      part.remove_prefix(used);
+      if (!part.empty()) {
+        if (!ansible_runner::stream::is_payload_whitespace(part.front())) {
+          return std::nullopt;
+        }
+        part.remove_prefix(1);
+      }
+    }
+  }
+  if (!dec.finish()) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+} // namespace
+
+TEST(Base64Coder, QuadDecoderMatchesTheKnownVectorsAtEverySplit) {
+  // RFC 4648 vectors, whitespace inside and between groups, and padding.
+  const std::vector<std::pair<std::string, std::string>> good = {
+      {"", ""},         {"Zg==", "f"},         {"Zm8=", "fo"},           {"Zm9v", "foo"},
+      {"Zm9vYg==", "foob"}, {"Zm9vYmE=", "fooba"}, {"Zm9vYmFy", "foobar"}, {"Zm 9v\nYm\tFy", "foobar"},
+      {"Zm9v\r\nYmFy\n", "foobar"}, {"Z\fm\v9vYg==", "foob"}, {"Zm9vYg==  \n", "foob"},
+  };
+  for (const auto& [text, bytes] : good) {
+    for (size_t cut = 0; cut <= text.size(); ++cut) {
+      auto got = decode_split(text, cut);
+      ASSERT_TRUE(got.has_value()) << text << " cut at " << cut;
+      EXPECT_EQ(*got, bytes) << text << " cut at " << cut;
+    }
+  }
+  for (const std::string bad : {"Zm9v!mFy", "Zm9vYmF-", "Zg=", "Z===", "Zg==Zg==", "Zg=a", "=Zg=", "Zm9vY",
+                                "Zm9vYg==Z", "Zm9vYg===", "Zm9\0vYmFy"}) {
+    for (size_t cut = 0; cut <= bad.size(); ++cut) {
+      EXPECT_FALSE(decode_split(bad, cut).has_value()) << bad << " cut at " << cut;
+    }
+  }
+}
+
+TEST(Base64Coder, QuadDecoderStopsAtTheFirstNonAlphabetCharacter) {
+  Base64Decoder dec;
+  char out[32];
+  size_t written = 0;
+  EXPECT_EQ(dec.decode_prefix("Zm9vYmFy Zm9v", out, written), 8u);
+  EXPECT_EQ(std::string(out, written), "foobar");
+  EXPECT_FALSE(dec.failed());
+  EXPECT_EQ(dec.decode_prefix("Zm9 vYmFy", out, written), 3u) << "stops inside a group";
+  EXPECT_EQ(written, 0u);
+  EXPECT_FALSE(dec.finish());
+}
+
+TEST(Base64Coder, BulkEncodingMatchesGroupByGroup) {
+  std::string data = random_bytes(100003, 3);
+  std::string expected = ansible_runner::util::base64_encode(data);
+  Base64Encoder enc;
+  std::string out(Base64Encoder::max_encoded(data.size()) + 4, '\0');
+  size_t n = enc.feed(std::string_view(data).substr(0, 50001), out.data());
+  n += enc.feed(std::string_view(data).substr(50001), out.data() + n);
+  n += enc.finish(out.data() + n);
+  out.resize(n);
+  EXPECT_EQ(out, expected);
 }

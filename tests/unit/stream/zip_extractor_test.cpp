@@ -218,3 +218,69 @@ TEST(ZipExtractor, DotSlashNamesAndSymlinkTargetsAreKept) {
   EXPECT_TRUE(S_ISLNK(mode_of(box.target + "/abs")));
   EXPECT_TRUE(S_ISLNK(mode_of(box.target + "/up")));
 }
+
+TEST(ZipExtractor, ManyEntriesLargerThanOneChunkStoredAndDeflated) {
+  Sandbox box;
+  std::vector<Entry> entries;
+  std::vector<std::string> contents;
+  for (int i = 0; i < 40; ++i) {
+    std::string content;
+    size_t size = 1000 + static_cast<size_t>(i) * 9000; // up to ~350 KB: several 64 KB chunks
+    for (size_t j = 0; content.size() < size; ++j) {
+      content += std::to_string(j * 7919 % 100003 + static_cast<size_t>(i));
+    }
+    contents.push_back(content);
+    entries.push_back({"dir/f" + std::to_string(i), content, 0100640, i % 2 == 0});
+  }
+  auto zip = make_zip(entries);
+  auto stats = extract_zip(zip.get(), box.target);
+  EXPECT_EQ(stats.entries, 40u);
+  for (int i = 0; i < 40; ++i) {
+    std::string path = box.target + "/dir/f" + std::to_string(i);
+    EXPECT_EQ(util::read_file(path), contents[static_cast<size_t>(i)]) << i;
+    EXPECT_EQ(mode_of(path) & 07777, 0640u);
+  }
+}
+
+TEST(ZipExtractor, LocalNameDifferentFromTheCentralOneIsAnError) {
+  Sandbox box;
+  auto zip = make_zip({{"evil", "x"}});
+  std::string bytes = ansible_runner::test::read_all(zip.get());
+  ASSERT_EQ(bytes.substr(30, 4), "evil");
+  bytes[30] = 'l'; // the local header now says "livl"
+  auto bad = ansible_runner::test::fd_with(bytes);
+  EXPECT_THROW(extract_zip(bad.get(), box.target), StreamError);
+  EXPECT_FALSE(util::exists(box.target + "/evil"));
+}
+
+TEST(ZipExtractor, UnsupportedCompressionMethodIsAnError) {
+  Sandbox box;
+  auto zip = make_zip({{"file", "data"}});
+  std::string bytes = ansible_runner::test::read_all(zip.get());
+  // Method field of the local header (offset 8) and of the central record.
+  size_t central = bytes.find("PK\x01\x02");
+  ASSERT_NE(central, std::string::npos);
+  bytes[8] = 12;  // bzip2
+  bytes[central + 10] = 12;
+  auto bad = ansible_runner::test::fd_with(bytes);
+  EXPECT_THROW(extract_zip(bad.get(), box.target), StreamError);
+}
+
+TEST(ZipExtractor, CorruptDeflatedDataIsAnError) {
+  std::string content;
+  for (int i = 0; content.size() < 20000; ++i) {
+    content += "line " + std::to_string(i * 7 % 1000) + "\n";
+  }
+  auto zip = make_zip({{"file", content, 0100644, true}});
+  std::string bytes = ansible_runner::test::read_all(zip.get());
+  for (size_t at : {size_t{40}, size_t{200}, size_t{600}}) {
+    Sandbox box;
+    std::string bad = bytes;
+    bad[at] ^= 0x55;
+    auto fd = ansible_runner::test::fd_with(bad);
+    EXPECT_THROW(extract_zip(fd.get(), box.target), StreamError) << at;
+  }
+  Sandbox box;
+  extract_zip(zip.get(), box.target);
+  EXPECT_EQ(util::read_file(box.target + "/file"), content);
+}

@@ -10,6 +10,7 @@
 #include <zip.h>
 
 #include "stream/zip_extractor.hpp"
+#include "stream/zip_writer_format.hpp"
 #include "stream_test_util.hpp"
 #include "test_util.hpp"
 #include "util/fs.hpp"
@@ -126,7 +127,9 @@ TEST(ZipWriter, EntriesAsTheReferenceWritesThem) {
 
   EXPECT_EQ(by_name["inventory/hosts"].attributes, (0100755u << 16));
   EXPECT_EQ(by_name["inventory/hosts"].opsys, ZIP_OPSYS_UNIX);
-  EXPECT_EQ(by_name["inventory/hosts"].method, ZIP_CM_DEFLATE);
+  EXPECT_EQ(by_name["inventory/hosts"].method, ZIP_CM_STORE) << "18 bytes do not deflate smaller";
+  EXPECT_EQ(by_name["a/b/c.txt"].method, ZIP_CM_DEFLATE);
+  EXPECT_EQ(by_name["a/b/c.txt"].content, std::string(100000, 'c'));
   EXPECT_EQ(by_name["project/test.yml"].mtime, local_time(2001, 2, 3, 4, 5, 6));
   EXPECT_EQ(by_name["a/b/c.txt"].mtime, local_time(2020, 12, 31, 23, 59, 58)); // 2 s resolution
   EXPECT_EQ(by_name["secret"].mtime, local_time(1980, 1, 1, 0, 0, 0));
@@ -230,4 +233,69 @@ TEST(ZipWriter, ManyFilesStayCheap) {
   auto stats = extract_zip(zip.get(), dst.path());
   EXPECT_EQ(stats.entries, 20u * 251u);
   EXPECT_EQ(util::read_file(dst / "d19/f249"), "content 249");
+}
+
+TEST(ZipWriter, StoresWhatDoesNotCompressAndDeflatesTheRest) {
+  TempDir src;
+  std::string noise;
+  uint32_t x = 12345;
+  for (size_t i = 0; i < 300000; ++i) {
+    x = x * 1103515245u + 12345u;
+    noise.push_back(static_cast<char>(x >> 24));
+  }
+  std::string text;
+  while (text.size() < 300000) {
+    text += "- name: task " + std::to_string(text.size() % 97) + "\n  debug: msg=hello\n";
+  }
+  write(src / "small-noise", noise.substr(0, 5000), 0644);
+  write(src / "big-noise", noise, 0644);  // streamed: more than one 64 KB probe chunk
+  write(src / "small-text", text.substr(0, 5000), 0644);
+  write(src / "big-text", text, 0644);
+  write(src / "empty", "", 0644);
+  write(src / "exact-chunk", text.substr(0, 64 * 1024), 0644);
+  auto zip = build_zip(src.path());
+  auto entries = list_entries(zip.get());
+  std::map<std::string, EntryInfo> by_name(entries.begin(), entries.end());
+  EXPECT_EQ(by_name["small-noise"].method, ZIP_CM_STORE);
+  EXPECT_EQ(by_name["big-noise"].method, ZIP_CM_STORE);
+  EXPECT_EQ(by_name["small-text"].method, ZIP_CM_DEFLATE);
+  EXPECT_EQ(by_name["big-text"].method, ZIP_CM_DEFLATE);
+  EXPECT_EQ(by_name["exact-chunk"].method, ZIP_CM_DEFLATE);
+  EXPECT_EQ(by_name["small-noise"].content, noise.substr(0, 5000));
+  EXPECT_EQ(by_name["big-noise"].content, noise);
+  EXPECT_EQ(by_name["small-text"].content, text.substr(0, 5000));
+  EXPECT_EQ(by_name["big-text"].content, text);
+  EXPECT_EQ(by_name["exact-chunk"].content, text.substr(0, 64 * 1024));
+  EXPECT_EQ(by_name["empty"].content, "");
+  // And our own extractor reads both kinds back.
+  TempDir dst;
+  extract_zip(zip.get(), dst.path());
+  EXPECT_EQ(util::read_file(dst / "big-noise"), noise);
+  EXPECT_EQ(util::read_file(dst / "big-text"), text);
+}
+
+TEST(ZipWriter, DeflateOnlyWhenItSavesThreePercent) {
+  using ansible_runner::stream::worth_deflating;
+  EXPECT_TRUE(worth_deflating(1000, 960));
+  EXPECT_FALSE(worth_deflating(1000, 970));
+  EXPECT_FALSE(worth_deflating(1000, 1010));
+  EXPECT_FALSE(worth_deflating(0, 2));
+}
+
+TEST(ZipWriter, MoreThan65535EntriesUseZip64Records) {
+  TempDir src;
+  for (int d = 0; d < 66; ++d) {
+    std::string sub = src / ("d" + std::to_string(d));
+    util::make_dirs(sub, 0755);
+    for (int f = 0; f < 1000; ++f) {
+      util::write_file(sub + "/" + std::to_string(f), "", 0644);
+    }
+  }
+  auto zip = build_zip(src.path());
+  auto entries = list_entries(zip.get());
+  EXPECT_EQ(entries.size(), 66u * 1001u);
+  TempDir dst;
+  auto stats = extract_zip(zip.get(), dst.path());
+  EXPECT_EQ(stats.entries, 66u * 1001u);
+  EXPECT_TRUE(util::exists(dst / "d65/999"));
 }

@@ -1,0 +1,545 @@
+#include "stream/zip_writer_format.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <exception>
+#include <pthread.h>
+#include <thread>
+#include <cstring>
+#include <ctime>
+#include <unistd.h>
+#include <libdeflate.h>
+#include <zlib.h>
+
+#include <ansible_runner/errors.hpp>
+
+#include "util/fd.hpp"
+
+namespace ansible_runner::stream {
+namespace {
+
+constexpr uint16_t k_method_store = 0;
+constexpr uint16_t k_method_deflate = 8;
+constexpr uint16_t k_flag_utf8 = 0x800;
+constexpr uint16_t k_unix = 3; // "version made by" host: Unix, so readers use the mode bits
+constexpr uint16_t k_version_default = 20;
+constexpr uint16_t k_version_zip64 = 45;
+constexpr uint32_t k_max32 = 0xFFFFFFFFu;
+constexpr uint64_t k_max_entries16 = 0xFFFF;
+// Files this large get zip64 sizes in their local header up front (they may still grow a little
+// while being read; the header cannot grow afterwards).
+constexpr uint64_t k_zip64_threshold = 0xF0000000u;
+constexpr size_t k_flush_at = 64 * 1024;
+
+void put16(std::string& out, uint16_t v) {
+  out.push_back(static_cast<char>(v & 0xFF));
+  out.push_back(static_cast<char>(v >> 8));
+}
+void put32(std::string& out, uint32_t v) {
+  put16(out, static_cast<uint16_t>(v & 0xFFFF));
+  put16(out, static_cast<uint16_t>(v >> 16));
+}
+void put64(std::string& out, uint64_t v) {
+  put32(out, static_cast<uint32_t>(v & k_max32));
+  put32(out, static_cast<uint32_t>(v >> 32));
+}
+uint32_t clamp32(uint64_t v) { return v >= k_max32 ? k_max32 : static_cast<uint32_t>(v); }
+
+// Python's zipfile marks names that are not ASCII as UTF-8.
+uint16_t name_flags(const std::string& name) {
+  for (unsigned char c : name) {
+    if (c >= 0x80) {
+      return k_flag_utf8;
+    }
+  }
+  return 0;
+}
+
+// Reads until `size` bytes or end of file; returns the bytes read.
+size_t read_full(int fd, char* buf, size_t size, const std::string& what) {
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = ::read(fd, buf + got, size - got);
+    if (n == 0) {
+      break;
+    }
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      throw Error("cannot read " + what + ": " + std::strerror(errno));
+    }
+    got += static_cast<size_t>(n);
+  }
+  return got;
+}
+
+} // namespace
+
+// Compression state reused for all entries: libdeflate (level 1) for whole buffers, which is
+// what most entries are, and a zlib stream for files too large to hold. A fresh zlib state per
+// entry (~270 KB of window and hash tables) made glibc grow and trim the heap three times per
+// file.
+struct ZipFormatWriter::Deflater {
+  libdeflate_compressor* whole = nullptr;
+  z_stream z{};
+  bool z_ready = false;
+
+  Deflater() : whole(libdeflate_alloc_compressor(1)) {
+    if (!whole) {
+      throw Error("cannot initialise libdeflate");
+    }
+  }
+  ~Deflater() {
+    libdeflate_free_compressor(whole);
+    if (z_ready) {
+      deflateEnd(&z);
+    }
+  }
+  Deflater(const Deflater&) = delete;
+  Deflater& operator=(const Deflater&) = delete;
+
+  // Deflates `in` into `out` when that saves at least 3%; returns the compressed size, or 0
+  // (store it) when it does not.
+  size_t compress(std::string_view in, char* out) const {
+    size_t limit = in.empty() ? 0 : (in.size() * 97 - 1) / 100; // worth_deflating(n, c) <=> c <= limit
+    if (limit == 0) {
+      return 0;
+    }
+    return libdeflate_deflate_compress(whole, in.data(), in.size(), out, limit);
+  }
+
+  z_stream& stream() {
+    if (!z_ready) {
+      if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        throw Error("cannot initialise zlib");
+      }
+      z_ready = true;
+    }
+    deflateReset(&z);
+    return z;
+  }
+};
+
+uint32_t crc_of(std::string_view data) {
+  return libdeflate_crc32(0, data.data(), data.size());
+}
+
+struct ZipFormatWriter::Entry {
+  std::string name;
+  uint16_t flags = 0;
+  uint16_t method = k_method_store;
+  uint32_t dos_time = 0;
+  uint32_t crc = 0;
+  uint64_t compressed = 0;
+  uint64_t size = 0;
+  uint32_t attributes = 0;
+};
+
+// A small file waiting in the batch: its bytes, then (after compression) the deflated ones
+// when they are worth it.
+struct ZipFormatWriter::Pending {
+  Entry entry;
+  std::string raw;
+  std::string packed;
+
+  void compress(const Deflater& deflater) {
+    entry.size = raw.size();
+    entry.crc = crc_of(raw);
+    packed.resize(raw.size());
+    packed.resize(deflater.compress(raw, packed.data()));
+    if (!packed.empty()) {
+      entry.method = k_method_deflate;
+    }
+  }
+};
+
+namespace {
+
+// Batches below this are compressed on the calling thread alone: a thread costs more.
+constexpr size_t k_parallel_min = 128 * 1024;
+constexpr size_t k_batch_bytes = 256 * 1024;
+constexpr size_t k_batch_entries = 256;
+
+} // namespace
+
+uint32_t dos_date_time(time_t t) {
+  struct tm tm{};
+  if (!::localtime_r(&t, &tm) || tm.tm_year + 1900 < 1980) {
+    return (1u << 5 | 1u) << 16; // 1980-01-01 00:00
+  }
+  auto date = static_cast<uint32_t>(((tm.tm_year + 1900 - 1980) << 9) | ((tm.tm_mon + 1) << 5) | tm.tm_mday);
+  auto time = static_cast<uint32_t>((tm.tm_hour << 11) | (tm.tm_min << 5) | (tm.tm_sec / 2));
+  return date << 16 | time;
+}
+
+ZipFormatWriter::ZipFormatWriter(int fd) : m_fd(fd) { m_buffer.reserve(k_flush_at + 1024); }
+
+ZipFormatWriter::~ZipFormatWriter() {
+  if (m_helper.joinable()) {
+    m_helper.join(); // only after an error: finish_inflight() joins it otherwise
+  }
+}
+
+void ZipFormatWriter::write_entry(Entry& e, std::string_view data) {
+  e.compressed = data.size();
+  bool zip64 = e.size >= k_zip64_threshold;
+  uint64_t offset = m_offset;
+  write_local_header(e, zip64);
+  append(data);
+  finish_entry(e, offset, zip64);
+}
+
+void ZipFormatWriter::queue(Pending pending) {
+  m_batch_bytes += pending.raw.size();
+  m_batch.push_back(std::move(pending));
+  if (m_batch_bytes >= k_batch_bytes || m_batch.size() >= k_batch_entries) {
+    rotate_batch();
+  }
+}
+
+void ZipFormatWriter::rotate_batch() {
+  finish_inflight();
+  if (m_batch.empty()) {
+    return;
+  }
+  if (!m_deflater) {
+    m_deflater = std::make_unique<Deflater>();
+  }
+  m_inflight.swap(m_batch);
+  m_batch.clear();
+  m_next_pending.store(0);
+  bool parallel = m_batch_bytes >= k_parallel_min && m_inflight.size() >= 2;
+  m_batch_bytes = 0;
+  if (!parallel) {
+    return; // finish_inflight() compresses it on this thread
+  }
+  if (!m_helper_deflater) {
+    m_helper_deflater = std::make_unique<Deflater>();
+  }
+  m_helper_error = nullptr;
+  // The helper starts on this batch while this thread reads the next one, then helps finish
+  // it. It runs with all signals blocked, so SIGINT/SIGTERM still reach the thread that
+  // handles them.
+  sigset_t all;
+  sigset_t old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  m_helper = std::thread([this] {
+    try {
+      compress_inflight(*m_helper_deflater);
+    } catch (...) {
+      m_helper_error = std::current_exception();
+    }
+  });
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+void ZipFormatWriter::compress_inflight(const Deflater& deflater) {
+  // Both threads take the next entry from one counter, so each is compressed exactly once.
+  for (size_t i = m_next_pending.fetch_add(1); i < m_inflight.size(); i = m_next_pending.fetch_add(1)) {
+    m_inflight[i].compress(deflater);
+  }
+}
+
+void ZipFormatWriter::finish_inflight() {
+  if (m_inflight.empty()) {
+    return;
+  }
+  std::exception_ptr own_error;
+  try {
+    compress_inflight(*m_deflater);
+  } catch (...) {
+    own_error = std::current_exception();
+  }
+  if (m_helper.joinable()) {
+    m_helper.join();
+  }
+  if (own_error || m_helper_error) {
+    m_inflight.clear();
+    std::rethrow_exception(own_error ? own_error : m_helper_error);
+  }
+  for (auto& p : m_inflight) {
+    write_entry(p.entry, p.entry.method == k_method_deflate ? std::string_view(p.packed) : std::string_view(p.raw));
+  }
+  m_inflight.clear();
+}
+
+void ZipFormatWriter::flush_batch() {
+  rotate_batch();
+  finish_inflight();
+}
+
+void ZipFormatWriter::append(std::string_view bytes) {
+  if (m_buffer.size() + bytes.size() > k_flush_at) {
+    flush();
+  }
+  if (bytes.size() >= k_flush_at) {
+    if (!util::write_all(m_fd, bytes)) {
+      throw Error(std::string("cannot write the zip archive: ") + std::strerror(errno));
+    }
+    m_flushed += bytes.size();
+  } else {
+    m_buffer.append(bytes);
+  }
+  m_offset += bytes.size();
+}
+
+void ZipFormatWriter::flush() {
+  if (m_buffer.empty()) {
+    return;
+  }
+  if (!util::write_all(m_fd, m_buffer)) {
+    throw Error(std::string("cannot write the zip archive: ") + std::strerror(errno));
+  }
+  m_flushed += m_buffer.size();
+  m_buffer.clear();
+}
+
+void ZipFormatWriter::patch(uint64_t offset, std::string_view bytes) {
+  if (offset >= m_flushed) {
+    std::memcpy(m_buffer.data() + (offset - m_flushed), bytes.data(), bytes.size());
+    return;
+  }
+  // Header fields are never split between file and buffer: a header goes into the buffer whole.
+  if (::pwrite(m_fd, bytes.data(), bytes.size(), static_cast<off_t>(offset)) != static_cast<ssize_t>(bytes.size())) {
+    throw Error(std::string("cannot write the zip archive: ") + std::strerror(errno));
+  }
+}
+
+size_t ZipFormatWriter::deflate_whole(std::string_view in) {
+  if (!m_deflater) {
+    m_deflater = std::make_unique<Deflater>();
+  }
+  ensure_probe(in.size());
+  return m_deflater->compress(in, m_probe.get());
+}
+
+void ZipFormatWriter::ensure_probe(size_t size) {
+  if (size > m_probe_capacity) {
+    m_probe.reset(new char[size]);
+    m_probe_capacity = size;
+  }
+}
+
+void ZipFormatWriter::write_local_header(const Entry& e, bool zip64) {
+  std::string h;
+  h.reserve(30 + e.name.size() + 20);
+  put32(h, 0x04034b50);
+  put16(h, zip64 ? k_version_zip64 : k_version_default);
+  put16(h, e.flags);
+  put16(h, e.method);
+  put32(h, e.dos_time);
+  put32(h, e.crc);
+  put32(h, zip64 ? k_max32 : static_cast<uint32_t>(e.compressed));
+  put32(h, zip64 ? k_max32 : static_cast<uint32_t>(e.size));
+  put16(h, static_cast<uint16_t>(e.name.size()));
+  put16(h, zip64 ? 20 : 0);
+  h += e.name;
+  if (zip64) {
+    put16(h, 0x0001);
+    put16(h, 16);
+    put64(h, e.size);
+    put64(h, e.compressed);
+  }
+  if (m_buffer.size() + h.size() > k_flush_at) {
+    flush(); // keep the header in one piece for patch()
+  }
+  append(h);
+}
+
+void ZipFormatWriter::finish_entry(Entry& e, uint64_t header_offset, bool zip64_local) {
+  bool big = e.size >= k_max32 || e.compressed >= k_max32 || header_offset >= k_max32;
+  std::string extra;
+  if (big) {
+    put16(extra, 0x0001);
+    std::string fields;
+    if (e.size >= k_max32) {
+      put64(fields, e.size);
+    }
+    if (e.compressed >= k_max32) {
+      put64(fields, e.compressed);
+    }
+    if (header_offset >= k_max32) {
+      put64(fields, header_offset);
+    }
+    put16(extra, static_cast<uint16_t>(fields.size()));
+    extra += fields;
+  }
+  uint16_t version = big || zip64_local ? k_version_zip64 : k_version_default;
+  std::string& c = m_central;
+  put32(c, 0x02014b50);
+  put16(c, static_cast<uint16_t>(k_unix << 8 | version));
+  put16(c, version);
+  put16(c, e.flags);
+  put16(c, e.method);
+  put32(c, e.dos_time);
+  put32(c, e.crc);
+  put32(c, clamp32(e.compressed));
+  put32(c, clamp32(e.size));
+  put16(c, static_cast<uint16_t>(e.name.size()));
+  put16(c, static_cast<uint16_t>(extra.size()));
+  put16(c, 0); // comment
+  put16(c, 0); // disk
+  put16(c, 0); // internal attributes
+  put32(c, e.attributes);
+  put32(c, clamp32(header_offset));
+  c += e.name;
+  c += extra;
+  ++m_entries;
+}
+
+void ZipFormatWriter::add_buffer(const std::string& name, std::string_view content, uint32_t attributes, time_t mtime,
+                                 bool may_deflate) {
+  flush_batch(); // entries keep their order
+  Entry e;
+  e.name = name;
+  e.flags = name_flags(name);
+  e.dos_time = dos_date_time(mtime);
+  e.attributes = attributes;
+  e.size = content.size();
+  e.crc = crc_of(content);
+  std::string_view data = content;
+  if (may_deflate && !content.empty()) {
+    size_t compressed = deflate_whole(content);
+    if (compressed > 0) {
+      e.method = k_method_deflate;
+      data = std::string_view(m_probe.get(), compressed);
+    }
+  }
+  write_entry(e, data);
+}
+
+void ZipFormatWriter::add_directory(const std::string& name, uint32_t attributes, time_t mtime) {
+  // Queued like a small file (no data): a directory does not stop the batch pipeline.
+  Pending p;
+  p.entry.name = name + "/";
+  p.entry.flags = name_flags(name);
+  p.entry.dos_time = dos_date_time(mtime);
+  p.entry.attributes = attributes;
+  queue(std::move(p));
+}
+
+void ZipFormatWriter::add_file(const std::string& name, int in, const std::string& what, uint32_t attributes,
+                               time_t mtime, uint64_t expected_size) {
+  if (!m_read) {
+    m_read.reset(new char[k_chunk]);
+  }
+  size_t first = read_full(in, m_read.get(), k_chunk, what);
+  if (first < k_chunk) {
+    // The whole file is in memory: its compression is its probe. Batched for two threads.
+    Pending p;
+    p.entry.name = name;
+    p.entry.flags = name_flags(name);
+    p.entry.dos_time = dos_date_time(mtime);
+    p.entry.attributes = attributes;
+    p.raw.assign(m_read.get(), first);
+    queue(std::move(p));
+    return;
+  }
+  flush_batch();
+  Entry e;
+  e.name = name;
+  e.flags = name_flags(name);
+  e.dos_time = dos_date_time(mtime);
+  e.attributes = attributes;
+  e.method = deflate_whole(std::string_view(m_read.get(), first)) > 0 ? k_method_deflate : k_method_store;
+  bool zip64 = expected_size >= k_zip64_threshold;
+  uint64_t header_offset = m_offset;
+  write_local_header(e, zip64);
+
+  z_stream* z = nullptr;
+  if (e.method == k_method_deflate) {
+    z = &m_deflater->stream(); // streamed: zlib, as libdeflate needs the whole input
+    ensure_probe(k_chunk);
+  }
+  uint32_t crc = 0;
+  size_t n = first;
+  for (;;) {
+    crc = libdeflate_crc32(crc, m_read.get(), n);
+    e.size += n;
+    bool last = n < k_chunk;
+    if (z == nullptr) {
+      append(std::string_view(m_read.get(), n));
+      e.compressed += n;
+    } else {
+      z->next_in = reinterpret_cast<Bytef*>(m_read.get());
+      z->avail_in = static_cast<uInt>(n);
+      int rc;
+      do {
+        z->next_out = reinterpret_cast<Bytef*>(m_probe.get());
+        z->avail_out = static_cast<uInt>(m_probe_capacity);
+        rc = deflate(z, last ? Z_FINISH : Z_NO_FLUSH);
+        if (rc == Z_STREAM_ERROR) {
+          throw Error("zlib failed to compress " + what);
+        }
+        size_t produced = m_probe_capacity - z->avail_out;
+        append(std::string_view(m_probe.get(), produced));
+        e.compressed += produced;
+      } while (z->avail_out == 0 || (last && rc != Z_STREAM_END));
+    }
+    if (last) {
+      break;
+    }
+    n = read_full(in, m_read.get(), k_chunk, what);
+  }
+  e.crc = crc;
+  if (!zip64 && (e.size >= k_max32 || e.compressed >= k_max32)) {
+    throw Error(what + " grew past 4 GB while it was being zipped");
+  }
+  // The sizes and CRC are known only now: fill them into the local header.
+  std::string fields;
+  put32(fields, e.crc);
+  if (!zip64) {
+    put32(fields, static_cast<uint32_t>(e.compressed));
+    put32(fields, static_cast<uint32_t>(e.size));
+  }
+  patch(header_offset + 14, fields);
+  if (zip64) {
+    std::string sizes;
+    put64(sizes, e.size);
+    put64(sizes, e.compressed);
+    patch(header_offset + 30 + e.name.size() + 4, sizes);
+  }
+  finish_entry(e, header_offset, zip64);
+}
+
+void ZipFormatWriter::finish() {
+  flush_batch();
+  uint64_t central_offset = m_offset;
+  uint64_t central_size = m_central.size();
+  append(m_central);
+  m_central.clear();
+  m_central.shrink_to_fit();
+  std::string end;
+  if (m_entries > k_max_entries16 || central_offset >= k_max32 || central_size >= k_max32) {
+    uint64_t zip64_end = m_offset;
+    put32(end, 0x06064b50);
+    put64(end, 44);
+    put16(end, static_cast<uint16_t>(k_unix << 8 | k_version_zip64));
+    put16(end, k_version_zip64);
+    put32(end, 0);
+    put32(end, 0);
+    put64(end, m_entries);
+    put64(end, m_entries);
+    put64(end, central_size);
+    put64(end, central_offset);
+    put32(end, 0x07064b50);
+    put32(end, 0);
+    put64(end, zip64_end);
+    put32(end, 1);
+  }
+  auto count16 = static_cast<uint16_t>(m_entries > k_max_entries16 ? k_max_entries16 : m_entries);
+  put32(end, 0x06054b50);
+  put16(end, 0);
+  put16(end, 0);
+  put16(end, count16);
+  put16(end, count16);
+  put32(end, clamp32(central_size));
+  put32(end, clamp32(central_offset));
+  put16(end, 0); // comment
+  append(end);
+  flush();
+}
+
+} // namespace ansible_runner::stream
