@@ -138,6 +138,9 @@ public:
       throw StreamError("the zip archive has " + std::to_string(count) + " entries, more than the limit of " +
                         std::to_string(m_limits.max_entries));
     }
+    if (auto name = m_zip.first_repeated_name()) {
+      throw StreamError("the zip archive has two entries named '" + *name + "'");
+    }
     ZipEntryInfo entry;
     while (m_zip.next(entry)) {
       extract_entry(entry);

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unordered_set>
 #include <libdeflate.h>
 #include <zlib.h>
 
@@ -136,6 +137,24 @@ ZipArchiveReader::ZipArchiveReader(int fd) : m_fd(fd) {
 }
 
 ZipArchiveReader::~ZipArchiveReader() = default;
+
+std::optional<std::string> ZipArchiveReader::first_repeated_name() const {
+  std::unordered_set<std::string_view> names;
+  names.reserve(static_cast<size_t>(m_count));
+  for (size_t pos = 0; m_central.size() - pos >= k_central_header;) {
+    const char* h = m_central.data() + pos;
+    size_t name_len = get16(h + 28);
+    size_t record = k_central_header + name_len + get16(h + 30) + get16(h + 32);
+    if (get32(h) != 0x02014b50 || m_central.size() - pos < record) {
+      break;
+    }
+    if (!names.emplace(h + k_central_header, name_len).second) {
+      return std::string(h + k_central_header, name_len);
+    }
+    pos += record;
+  }
+  return std::nullopt;
+}
 
 void ZipArchiveReader::read_at(uint64_t offset, char* buf, size_t size) const {
   while (size > 0) {

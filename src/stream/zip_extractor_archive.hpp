@@ -8,6 +8,7 @@
 #include <ctime>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,11 @@ public:
   ZipArchiveReader& operator=(const ZipArchiveReader&) = delete;
 
   uint64_t entry_count() const { return m_count; }
+
+  // The first name that a later central directory record repeats, if any. Zip readers differ
+  // in which of two same-named entries they keep, so the extractor refuses such archives.
+  // Records it cannot parse are left for next() to report.
+  std::optional<std::string> first_repeated_name() const;
 
   // The next central directory entry; false after the last one.
   bool next(ZipEntryInfo& entry);

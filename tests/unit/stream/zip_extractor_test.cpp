@@ -284,3 +284,21 @@ TEST(ZipExtractor, CorruptDeflatedDataIsAnError) {
   extract_zip(zip.get(), box.target);
   EXPECT_EQ(util::read_file(box.target + "/file"), content);
 }
+
+TEST(ZipExtractor, RepeatedNamesAreRefusedBeforeAnythingIsWritten) {
+  Sandbox box;
+  auto zip = make_zip({{"first", "x"}, {"aaaa", "one"}, {"bbbb", "two"}});
+  std::string bytes = ansible_runner::test::read_all(zip.get());
+  for (size_t at = bytes.find("bbbb"); at != std::string::npos; at = bytes.find("bbbb", at)) {
+    bytes.replace(at, 4, "aaaa"); // local and central names: two entries named "aaaa"
+  }
+  auto bad = ansible_runner::test::fd_with(bytes);
+  try {
+    extract_zip(bad.get(), box.target);
+    FAIL() << "extracted an archive with a repeated name";
+  } catch (const StreamError& e) {
+    EXPECT_STREQ(e.what(), "the zip archive has two entries named 'aaaa'");
+  }
+  EXPECT_FALSE(util::exists(box.target + "/first"));
+  EXPECT_FALSE(util::exists(box.target + "/aaaa"));
+}
