@@ -216,6 +216,13 @@ private:
     } catch (const Error& e) {
       // The reference crashes here; we report it like any other broken stream.
       report("cannot extract the artifacts into " + m_result.artifact_dir + ": " + e.what());
+      // Entries unpacked before the failure may include the worker's status file: a consumer
+      // reading the artifact dir must not see "successful" for a job whose artifacts are broken.
+      try {
+        util::write_file_no_follow(util::path_join(m_result.artifact_dir, "status"), "error", 0600);
+      } catch (const Error&) {
+        // best effort (a full disk): the error status is still reported and returned
+      }
       fail(std::string("Failed to extract the artifacts from the worker stream: ") + e.what());
       return false;
     }
