@@ -30,6 +30,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr auto k_tick = std::chrono::milliseconds(100);
+constexpr auto k_flush_every = std::chrono::milliseconds(50);
 // After the child exits, output still in the pty is drained until EIO; a grandchild that keeps
 // the pty open must not hold the job, so give up after this much silence.
 constexpr auto k_drain_quiet = std::chrono::seconds(2);
@@ -220,9 +221,14 @@ RunResult JobRunner::run() {
     Clock::time_point last_output = Clock::now();
     char buf[65536];
 
+    Clock::time_point last_flush = Clock::now();
+    Clock::time_point last_wait = Clock::now();
+    bool unflushed = false;
+
     for (;;) {
       pollfd pfd{child->master_fd(), POLLIN, 0};
-      int ready = ::poll(&pfd, 1, static_cast<int>(k_tick.count()));
+      const auto timeout = unflushed ? k_flush_every : k_tick;
+      int ready = ::poll(&pfd, 1, static_cast<int>(timeout.count()));
       bool eof = false;
       if (ready > 0) {
         // Read what is there now (bounded, so timers still run under a flood).
@@ -230,9 +236,14 @@ RunResult JobRunner::run() {
           long n = util::read_some(child->master_fd(), buf, sizeof buf);
           if (n > 0) {
             last_output = Clock::now();
+            unflushed = true;
             if (auto answer = pump.feed(std::string_view(buf, static_cast<size_t>(n)))) {
               util::write_all(child->master_fd(), *answer);
               pump.last_event = Clock::now();
+            }
+            last_output = Clock::now(); // a huge event may take a while: that is not silence
+            if (static_cast<size_t>(n) < sizeof buf) {
+              break; // drained for now; poll says when there is more (saves a read per event)
             }
             continue;
           }
@@ -241,16 +252,25 @@ RunResult JobRunner::run() {
           }
           break;
         }
+      }
+      // The stdout artifact and the console get what arrived at most k_flush_every late:
+      // one write per burst of small events instead of one per read.
+      const auto checked = Clock::now();
+      if (unflushed && (ready <= 0 || eof || checked - last_flush >= k_flush_every)) {
         pump.flush();
+        last_flush = checked;
+        unflushed = false;
       }
       ssh_key.poll();
-      if (!exit_status) {
+      // Reaping is checked once per tick, or when the pty goes quiet or closes.
+      if (!exit_status && (ready <= 0 || eof || checked - last_wait >= k_tick)) {
+        last_wait = checked;
         exit_status = child->try_wait();
         if (exit_status) {
           exited_at = Clock::now();
         }
       }
-      if (exit_status && (eof || Clock::now() - last_output > k_drain_quiet)) {
+      if (exit_status && (eof || (ready == 0 && Clock::now() - last_output > k_drain_quiet))) {
         break;
       }
       if (eof && !exit_status) {
