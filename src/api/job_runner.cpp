@@ -30,6 +30,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr auto k_tick = std::chrono::milliseconds(100);
+constexpr auto k_flush_every = std::chrono::milliseconds(50);
 // After the child exits, output still in the pty is drained until EIO; a grandchild that keeps
 // the pty open must not hold the job, so give up after this much silence.
 constexpr auto k_drain_quiet = std::chrono::seconds(2);
@@ -49,16 +50,29 @@ struct JobRunner::Pump {
   exec::PromptResponder responder;
   std::string console;
   std::string text;
+  std::string spliced; // scratch for on_spliced_event
+  std::string uuid;
   Clock::time_point last_event = Clock::now();
   bool echo;
 
   Pump(JobRunner& r, artifacts::ArtifactWriter& w)
-      : runner(r), writer(w), filter([this](events::FilterEvent& found) { on_event(found); }),
+      : runner(r), writer(w),
+        filter([this](events::FilterEvent& found) { on_event(found); }, r.m_config.artifact_dir),
         responder(r.m_config.passwords),
         echo(!r.m_config.suppress_ansible_output) {}
 
   void on_event(events::FilterEvent& found) {
     last_event = Clock::now();
+    if (found.spilled && runner.m_handlers.on_event) {
+      events::materialize(found); // a handler takes the whole event, as the reference's does
+    }
+    if (found.spilled) {
+      on_large_event(found);
+      return;
+    }
+    if (!runner.m_handlers.on_event && on_spliced_event(found)) {
+      return;
+    }
     std::optional<std::string> raw = std::move(found.raw_display);
     Json event = events::build_event(found, runner.m_config.ident, writer.job_events_dir());
     bool keep = true;
@@ -84,14 +98,66 @@ struct JobRunner::Pump {
     }
   }
 
+  // Our callback's events when no handler wants the JSON tree: the event text is spliced from
+  // the frame's text (the same bytes as python_dumps(build_event(...))).
+  bool on_spliced_event(events::FilterEvent& found) {
+    spliced.clear();
+    if (!found.framed || !events::splice_event(found, runner.m_config.ident, spliced, uuid)) {
+      return false;
+    }
+    writer.write_event_text(found.counter, uuid, spliced);
+    const std::string& display = runner.m_config.json_mode ? spliced : found.stdout_text;
+    if (!display.empty() && display != "{}") {
+      writer.append_stdout(display);
+      writer.append_stdout("\n");
+      if (echo) {
+        console += display;
+        console += '\n';
+      }
+    }
+    return true;
+  }
+
+  // An event whose text waits in a temp file: written and shown in pieces.
+  void on_large_event(events::FilterEvent& found) {
+    events::EventText& big = *found.spilled;
+    const bool raw = !found.framed;
+    const bool raw_newline = found.raw_newline;
+    Json event = events::build_event(found, runner.m_config.ident, writer.job_events_dir());
+    writer.write_event(event, big);
+    auto show = [this](std::string_view piece) {
+      writer.append_stdout(piece);
+      if (echo) {
+        console.append(piece);
+        if (console.size() >= (1u << 16)) {
+          flush_console();
+        }
+      }
+    };
+    if (raw) {
+      big.read(big.size(), show);
+      if (raw_newline) {
+        show("\n");
+      }
+    } else if (runner.m_config.json_mode) {
+      events::dump_event_streamed(event, big, show);
+      show("\n");
+    } else if (big.stripped_size() > 0) {
+      big.read(big.stripped_size(), show);
+      show("\n");
+    }
+  }
+
   // Decoded text from the pty; returns what to send back (a password) if a prompt matched.
   std::optional<std::string> feed(std::string_view bytes) {
     text.clear();
     decoder.decode(bytes, text);
     auto answer = responder.feed(text);
     filter.feed(text);
-    flush();
-    return answer;
+    if (console.size() >= (1u << 16)) {
+      flush_console();
+    }
+    return answer; // the loop flushes after each burst of reads
   }
 
   void finish() {
@@ -106,6 +172,10 @@ struct JobRunner::Pump {
 
   void flush() {
     writer.flush();
+    flush_console();
+  }
+
+  void flush_console() {
     if (!console.empty()) {
       util::write_all(runner.m_console_fd, console);
       console.clear();
@@ -139,6 +209,7 @@ RunResult JobRunner::run() {
     child.emplace(exec::PtyChild::spawn(spec));
   } catch (const exec::SpawnError& e) {
     pump.feed(std::string(e.what()) + "\n");
+    pump.flush();
   }
 
   std::optional<exec::ExitStatus> exit_status;
@@ -150,9 +221,14 @@ RunResult JobRunner::run() {
     Clock::time_point last_output = Clock::now();
     char buf[65536];
 
+    Clock::time_point last_flush = Clock::now();
+    Clock::time_point last_wait = Clock::now();
+    bool unflushed = false;
+
     for (;;) {
       pollfd pfd{child->master_fd(), POLLIN, 0};
-      int ready = ::poll(&pfd, 1, static_cast<int>(k_tick.count()));
+      const auto timeout = unflushed ? k_flush_every : k_tick;
+      int ready = ::poll(&pfd, 1, static_cast<int>(timeout.count()));
       bool eof = false;
       if (ready > 0) {
         // Read what is there now (bounded, so timers still run under a flood).
@@ -160,9 +236,14 @@ RunResult JobRunner::run() {
           long n = util::read_some(child->master_fd(), buf, sizeof buf);
           if (n > 0) {
             last_output = Clock::now();
+            unflushed = true;
             if (auto answer = pump.feed(std::string_view(buf, static_cast<size_t>(n)))) {
               util::write_all(child->master_fd(), *answer);
               pump.last_event = Clock::now();
+            }
+            last_output = Clock::now(); // a huge event may take a while: that is not silence
+            if (static_cast<size_t>(n) < sizeof buf) {
+              break; // drained for now; poll says when there is more (saves a read per event)
             }
             continue;
           }
@@ -172,14 +253,24 @@ RunResult JobRunner::run() {
           break;
         }
       }
+      // The stdout artifact and the console get what arrived at most k_flush_every late:
+      // one write per burst of small events instead of one per read.
+      const auto checked = Clock::now();
+      if (unflushed && (ready <= 0 || eof || checked - last_flush >= k_flush_every)) {
+        pump.flush();
+        last_flush = checked;
+        unflushed = false;
+      }
       ssh_key.poll();
-      if (!exit_status) {
+      // Reaping is checked once per tick, or when the pty goes quiet or closes.
+      if (!exit_status && (ready <= 0 || eof || checked - last_wait >= k_tick)) {
+        last_wait = checked;
         exit_status = child->try_wait();
         if (exit_status) {
           exited_at = Clock::now();
         }
       }
-      if (exit_status && (eof || Clock::now() - last_output > k_drain_quiet)) {
+      if (exit_status && (eof || (ready == 0 && Clock::now() - last_output > k_drain_quiet))) {
         break;
       }
       if (eof && !exit_status) {

@@ -11,10 +11,22 @@
 
 #include <ansible_runner/errors.hpp>
 
+#include "events/event_builder.hpp"
 #include "util/fs.hpp"
 #include "util/python_json.hpp"
 
 namespace ansible_runner::artifacts {
+namespace {
+
+std::string event_file_name(long counter, const std::string& uuid) {
+  return std::to_string(counter) + "-" + uuid + ".json";
+}
+
+std::string event_file_name(const Json& event) {
+  return event_file_name(event.value("counter", 0L), event.value("uuid", std::string()));
+}
+
+} // namespace
 
 ArtifactWriter::ArtifactWriter(const config::JobConfig& config)
     : m_config(config), m_job_events_dir(util::path_join(config.artifact_dir, "job_events")) {}
@@ -65,8 +77,29 @@ void ArtifactWriter::flush() {
 void ArtifactWriter::write_event(const Json& event) {
   m_scratch.clear();
   util::python_dumps(event, m_scratch);
-  std::string name = std::to_string(event.value("counter", 0L)) + "-" + event.value("uuid", std::string()) + ".json";
-  util::write_file_atomic(util::path_join(m_job_events_dir, name), m_scratch, 0600);
+  util::write_file_atomic(util::path_join(m_job_events_dir, event_file_name(event)), m_scratch, 0600);
+}
+
+void ArtifactWriter::write_event_text(long counter, const std::string& uuid, std::string_view text) {
+  util::write_file_atomic(util::path_join(m_job_events_dir, event_file_name(counter, uuid)), text, 0600);
+}
+
+void ArtifactWriter::write_event(const Json& event, events::EventText& text) {
+  std::string path = util::path_join(m_job_events_dir, event_file_name(event));
+  std::string tmp = path + ".tmp";
+  util::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd) {
+    throw Error("cannot write " + tmp + ": " + std::strerror(errno));
+  }
+  events::dump_event_streamed(event, text, [&](std::string_view piece) {
+    if (!util::write_all(fd.get(), piece)) {
+      throw Error("cannot write " + tmp + ": " + std::strerror(errno));
+    }
+  });
+  fd.reset();
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    throw Error("cannot rename into " + path + ": " + std::strerror(errno));
+  }
 }
 
 void ArtifactWriter::write_result(const std::string& status, std::optional<int> rc) {

@@ -8,6 +8,7 @@
 #include <ansible_runner/json.hpp>
 
 #include "config/job_config.hpp"
+#include "events/event_text.hpp"
 #include "util/fd.hpp"
 
 namespace ansible_runner::artifacts {
@@ -26,6 +27,10 @@ public:
 
   // job_events/<counter>-<uuid>.json in json.dumps form, via .tmp + rename, 0600.
   void write_event(const Json& event);
+  // The same from the event's finished json.dumps text.
+  void write_event_text(long counter, const std::string& uuid, std::string_view text);
+  // The same for an event whose stdout waits in `text` (see events::dump_event_streamed).
+  void write_event(const Json& event, events::EventText& text);
 
   // The final status and rc files (0600, no newline). An empty rc is written as "None".
   void write_result(const std::string& status, std::optional<int> rc);

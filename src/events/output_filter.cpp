@@ -1,6 +1,8 @@
 #include "events/output_filter.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 #include "util/base64.hpp"
 #include "util/json_parse.hpp"
@@ -10,19 +12,23 @@ namespace {
 
 constexpr std::string_view k_erase_line = "\x1b[K";
 
-bool is_base64_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
-         c == '=';
-}
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 std::string_view strip_line_ends(std::string_view s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
     s.remove_suffix(1);
   }
   return s;
 }
+
+// Bytes that may start a line break: \n \v \f \r \x1c \x1d \x1e, and the lead bytes of
+// U+0085 (C2 85) and U+2028 / U+2029 (E2 80 A8 / A9).
+constexpr std::array<bool, 256> make_break_start_table() {
+  std::array<bool, 256> t{};
+  for (int c : {0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0xC2, 0xE2}) {
+    t[static_cast<size_t>(c)] = true;
+  }
+  return t;
+}
+constexpr auto k_break_start = make_break_start_table();
 
 // Length of the line break starting at text[i], 0 if none.
 size_t line_break_length(std::string_view text, size_t i) {
@@ -45,192 +51,257 @@ size_t line_break_length(std::string_view text, size_t i) {
   }
 }
 
+// The next line break at or after `from` (npos if none) and its length.
+size_t find_line_break(std::string_view text, size_t from, size_t& length) {
+  for (size_t i = from; i < text.size(); ++i) {
+    if (k_break_start[static_cast<unsigned char>(text[i])]) {
+      length = line_break_length(text, i);
+      if (length > 0) {
+        return i;
+      }
+    }
+  }
+  return std::string_view::npos;
+}
+
+bool has_uuid(const Json& frame) {
+  auto it = frame.find("uuid");
+  return it != frame.end() && !it->is_null() && !(it->is_string() && it->get_ref<const std::string&>().empty());
+}
+
 } // namespace
 
 void split_lines_keepends(std::string_view text, const std::function<void(std::string_view)>& line) {
   size_t start = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t len = line_break_length(text, i);
-    if (len == 0) {
-      ++i;
-      continue;
-    }
-    i += len;
-    line(text.substr(start, i - start));
-    start = i;
+  size_t length = 0;
+  for (size_t at = find_line_break(text, 0, length); at != std::string_view::npos;
+       at = find_line_break(text, start, length)) {
+    line(text.substr(start, at + length - start));
+    start = at + length;
   }
   if (start < text.size()) {
     line(text.substr(start));
   }
 }
 
-OutputFilter::FrameScan OutputFilter::scan_frame(size_t pos, size_t& end, std::string& base64) const {
-  // At pos: ESC[K, then one or more (base64+ ESC[digits D), then ESC[K.
-  const std::string& b = m_buffer;
-  size_t i = pos + k_erase_line.size();
-  int groups = 0;
-  base64.clear();
-  for (;;) {
-    if (i - pos > k_max_frame_bytes) {
-      return FrameScan::not_a_frame;
-    }
-    if (i >= b.size()) {
-      return FrameScan::incomplete;
-    }
-    if (b[i] == '\x1b') {
-      // Either the closing ESC[K (after at least one group) or garbage.
-      if (groups == 0) {
-        return FrameScan::not_a_frame;
-      }
-      for (size_t k = 1; k < 3; ++k) {
-        if (i + k >= b.size()) {
-          return FrameScan::incomplete;
-        }
-        if (b[i + k] != k_erase_line[k]) {
-          return FrameScan::not_a_frame;
-        }
-      }
-      end = i + 3;
-      return FrameScan::complete;
-    }
-    size_t chunk_start = i;
-    while (i < b.size() && is_base64_char(b[i])) {
-      ++i;
-    }
-    if (i == chunk_start) {
-      return FrameScan::not_a_frame;
-    }
-    if (i >= b.size()) {
-      return FrameScan::incomplete;
-    }
-    // ESC [ digits D
-    if (b[i] != '\x1b') {
-      return FrameScan::not_a_frame;
-    }
-    if (i + 1 >= b.size()) {
-      return FrameScan::incomplete;
-    }
-    if (b[i + 1] != '[') {
-      return FrameScan::not_a_frame;
-    }
-    size_t j = i + 2;
-    while (j < b.size() && is_digit(b[j])) {
-      ++j;
-    }
-    if (j >= b.size()) {
-      return FrameScan::incomplete;
-    }
-    if (j == i + 2 || b[j] != 'D') {
-      return FrameScan::not_a_frame;
-    }
-    base64.append(b, chunk_start, i - chunk_start);
-    i = j + 1;
-    ++groups;
+void parse_frame(FilterEvent& event) {
+  if (!event.frame_text.empty() && event.frame.is_null()) {
+    event.frame = util::parse_python_json(event.frame_text);
   }
+}
+
+void materialize(FilterEvent& event) {
+  if (!event.spilled) {
+    return;
+  }
+  EventText& text = *event.spilled;
+  event.stdout_text = text.read_all(text.stripped_size());
+  if (!event.framed) {
+    event.raw_display = text.read_all(text.size());
+    if (event.raw_newline) {
+      event.raw_display->push_back('\n');
+    }
+  }
+  event.spilled = nullptr;
 }
 
 void OutputFilter::feed(std::string_view text) {
-  m_buffer.append(text);
-  std::string base64;
+  if (m_buffer.empty()) {
+    size_t used = process(text); // most reads: no copy unless a frame is cut
+    m_buffer.assign(text.substr(used));
+  } else {
+    m_buffer.append(text);
+    size_t used = process(m_buffer);
+    m_buffer.erase(0, used);
+  }
+}
+
+size_t OutputFilter::process(std::string_view data) {
+  size_t done = 0;   // data before this is handed on
+  size_t search = 0; // where to look for the next ESC
   for (;;) {
-    size_t pos = m_buffer.find(k_erase_line, m_search_from);
-    if (pos == std::string::npos) {
-      // No frame can start before the last two bytes (a split ESC[K).
-      m_search_from = m_buffer.size() > 2 ? m_buffer.size() - 2 : 0;
-      m_frame_pending = false;
-      break;
+    size_t esc = done;
+    if (!m_in_frame) {
+      const void* found = std::memchr(data.data() + search, '\x1b', data.size() - search);
+      if (!found) {
+        take_text(data.substr(done));
+        return data.size();
+      }
+      esc = static_cast<size_t>(static_cast<const char*>(found) - data.data());
+      std::string_view from_esc = data.substr(esc);
+      if (from_esc.size() < k_erase_line.size()) {
+        if (k_erase_line.starts_with(from_esc)) { // ESC[K cut by the read
+          take_text(data.substr(done, esc - done));
+          return esc;
+        }
+        search = esc + 1;
+        continue;
+      }
+      if (!from_esc.starts_with(k_erase_line)) {
+        search = esc + 1;
+        continue;
+      }
+      take_text(data.substr(done, esc - done));
+      done = esc;
+      m_scanner.reset();
+      m_in_frame = true;
     }
-    size_t end = 0;
-    FrameScan scan = scan_frame(pos, end, base64);
-    if (scan == FrameScan::not_a_frame) {
-      m_search_from = pos + 1;
+    FrameScanner::Result result = m_scanner.scan(data.substr(esc));
+    if (result == FrameScanner::Result::incomplete) {
+      return esc;
+    }
+    m_in_frame = false;
+    if (result == FrameScanner::Result::not_a_frame) {
+      search = esc + 1; // its bytes are text
       continue;
     }
-    if (scan == FrameScan::incomplete) {
-      m_search_from = pos;
-      m_frame_pending = true;
-      break;
-    }
-    Json next = Json::object();
-    if (auto decoded = util::base64_decode(base64)) {
-      next = util::parse_python_json(*decoded);
-      if (next.is_discarded() || !next.is_object()) {
-        next = Json::object();
-      }
-    }
-    std::string before = m_buffer.substr(0, pos);
-    m_buffer.erase(0, end);
-    m_search_from = 0;
-    emit(before, std::move(next), false);
+    on_frame(m_scanner.base64());
+    done = search = esc + m_scanner.end();
   }
-  emit_complete_lines();
 }
 
-void OutputFilter::emit_complete_lines() {
-  // Outside any event, complete lines become verbose events at once (the reference waits for
-  // a chunk with a newline; the events are the same). Lines are cut only before a frame that
-  // is still arriving.
-  if (m_current) {
-    return;
-  }
-  size_t limit = m_frame_pending ? m_search_from : m_buffer.size();
-  if (limit == 0) {
-    return;
-  }
-  size_t last_newline = m_buffer.rfind('\n', limit - 1);
-  if (last_newline == std::string::npos) {
-    return;
-  }
-  size_t cut = last_newline + 1;
-  std::string lines = m_buffer.substr(0, cut);
-  m_buffer.erase(0, cut);
-  m_search_from = m_search_from > cut ? m_search_from - cut : 0;
-  emit(lines, Json(), false);
-}
-
-void OutputFilter::emit(std::string_view text, Json next, bool at_end) {
-  if (m_current) {
-    FilterEvent event;
-    event.framed = true;
-    event.frame = std::move(*m_current);
-    deliver(event, text);
-  } else if (!text.empty()) {
-    split_lines_keepends(text, [&](std::string_view line) {
-      FilterEvent event;
-      event.frame = Json::object();
-      event.raw_display = std::string(line);
-      if (at_end && strip_line_ends(line).size() == line.size()) {
-        event.raw_display->push_back('\n'); // the last, unterminated line
+void OutputFilter::on_frame(std::string_view base64) {
+  OpenFrame next;
+  bool opens = false;
+  m_decoded.clear();
+  if (util::base64_decode_into(base64, m_decoded)) {
+    if (m_form.scan_object(m_decoded, next.members)) {
+      // Our callback's frames: keep the text; parse it only if someone needs the tree.
+      for (const util::RawMember& member : next.members) {
+        if (member.key(m_decoded) == "\"uuid\"") {
+          opens = member.value(m_decoded) != "null" && member.value(m_decoded) != "\"\"";
+        }
       }
-      deliver(event, line);
-    });
+      if (opens) {
+        next.text = m_decoded;
+      }
+    } else {
+      next.json = util::parse_python_json(m_decoded);
+      if (next.json.is_discarded() || !next.json.is_object()) {
+        next.json = Json::object();
+      }
+      opens = has_uuid(next.json);
+    }
+  }
+  if (m_current) {
+    deliver_framed();
+  } else {
+    end_pending_line(false);
   }
   m_current.reset();
-  if (next.is_object()) {
-    auto it = next.find("uuid");
-    if (it != next.end() && !(it->is_string() && it->get_ref<const std::string&>().empty()) && !it->is_null()) {
-      m_current = std::move(next);
-    }
+  if (opens) {
+    m_current = std::move(next);
   }
 }
 
-void OutputFilter::deliver(FilterEvent& event, std::string_view chunk) {
+void OutputFilter::take_text(std::string_view text) {
+  if (text.empty()) {
+    return;
+  }
+  if (m_current) {
+    m_text.append(text);
+  } else {
+    take_verbose(text);
+  }
+}
+
+void OutputFilter::take_verbose(std::string_view text) {
+  // Outside any event every complete line is a verbose event at once (the reference waits for
+  // a read with a newline; the events are the same). m_text holds the line so far, which has
+  // no line break but perhaps a last \r that a \n may still join.
+  size_t start = 0;
+  if (m_text.ends_with_cr()) {
+    if (text[0] == '\n') {
+      m_text.append("\n");
+      start = 1;
+    }
+    deliver_verbose_text(false);
+  }
+  size_t length = 0;
+  while (start < text.size()) {
+    size_t at = find_line_break(text, start, length);
+    size_t end = at + length;
+    if (at == std::string_view::npos || (length == 1 && text[at] == '\r' && end == text.size())) {
+      m_text.append(text.substr(start));
+      return;
+    }
+    if (m_text.empty()) {
+      deliver_verbose(text.substr(start, end - start), false);
+    } else {
+      m_text.append(text.substr(start, end - start));
+      deliver_verbose_text(false);
+    }
+    start = end;
+  }
+}
+
+void OutputFilter::end_pending_line(bool at_end) {
+  if (!m_text.empty()) {
+    deliver_verbose_text(at_end);
+  }
+}
+
+void OutputFilter::number(FilterEvent& event, long newlines) {
   event.counter = ++m_counter;
-  event.stdout_text = std::string(strip_line_ends(chunk));
-  auto lines = static_cast<long>(std::count(chunk.begin(), chunk.end(), '\n'));
   event.start_line = m_line;
-  event.end_line = m_line + lines;
-  m_line += lines;
+  event.end_line = m_line + newlines;
+  m_line += newlines;
+}
+
+void OutputFilter::deliver_framed() {
+  FilterEvent event;
+  event.framed = true;
+  event.frame = std::move(m_current->json);
+  event.frame_text = std::move(m_current->text);
+  event.frame_members = std::move(m_current->members);
+  if (m_text.spilled()) {
+    event.spilled = &m_text;
+  } else {
+    event.stdout_text.assign(m_text.memory().substr(0, m_text.stripped_size()));
+  }
+  number(event, m_text.newlines());
   m_sink(event);
+  m_text.clear();
+}
+
+void OutputFilter::deliver_verbose(std::string_view line, bool at_end) {
+  FilterEvent event;
+  event.frame = Json::object();
+  std::string_view stripped = strip_line_ends(line);
+  event.raw_display = std::string(line);
+  if (at_end && stripped.size() == line.size()) {
+    event.raw_display->push_back('\n'); // the last, unterminated line
+  }
+  event.stdout_text.assign(stripped);
+  number(event, static_cast<long>(std::count(line.begin(), line.end(), '\n')));
+  m_sink(event);
+}
+
+void OutputFilter::deliver_verbose_text(bool at_end) {
+  if (m_text.spilled()) {
+    FilterEvent event;
+    event.frame = Json::object();
+    event.spilled = &m_text;
+    event.raw_newline = at_end && m_text.stripped_size() == m_text.size();
+    number(event, m_text.newlines());
+    m_sink(event);
+  } else {
+    deliver_verbose(m_text.memory(), at_end);
+  }
+  m_text.clear();
 }
 
 void OutputFilter::finish() {
   std::string rest;
   rest.swap(m_buffer);
-  m_search_from = 0;
-  m_frame_pending = false;
-  emit(rest, Json(), true);
+  m_in_frame = false;
+  take_text(rest); // an unfinished frame is text
+  if (m_current) {
+    deliver_framed();
+    m_current.reset();
+  } else {
+    end_pending_line(true);
+  }
 }
 
 } // namespace ansible_runner::events

@@ -5,20 +5,31 @@
 //
 // The callback plugin wraps the text of each event in frames: a begin frame carrying the
 // event as base64 JSON, the text, and an end frame encoding {}. A frame is
-// ESC[K (base64 ESC[<n>D)+ ESC[K. Text outside frames becomes one `verbose` event per line.
-// Every line of output belongs to exactly one event and line ranges are contiguous.
+// ESC[K (base64 ESC[<n>D)+ ESC[K (see FrameScanner). Text outside frames becomes one `verbose`
+// event per line. Every line of output belongs to exactly one event and line ranges are
+// contiguous. Nothing is cut: like the reference, an event keeps all of its text however
+// long; beyond a memory limit the text waits in a temp file (EventText).
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <ansible_runner/json.hpp>
+
+#include "events/event_text.hpp"
+#include "events/frame_scanner.hpp"
+#include "util/python_json_form.hpp"
 
 namespace ansible_runner::events {
 
 struct FilterEvent {
   bool framed = false;      // text of a callback frame; `frame` holds its begin-frame object
-  Json frame;               // decoded begin frame ({} for verbose events)
+  Json frame;               // decoded begin frame ({} for verbose events); see frame_text
+  // The begin frame's JSON text when it is in json.dumps form (util/python_json_form.hpp):
+  // `frame` is then null until parse_frame(), and the event text may be spliced from it.
+  std::string frame_text;
+  std::vector<util::RawMember> frame_members; // its top-level members
   std::string stdout_text;  // the text, trailing \r and \n stripped
   long counter = 0;
   long start_line = 0;
@@ -28,13 +39,26 @@ struct FilterEvent {
   // in the same read as stdout_text + "\n", and only the last of them: output that depends on
   // how reads split the stream. Ours does not.
   std::optional<std::string> raw_display;
+  // Set when the text outgrew the filter's memory limit: the whole text (line ends included)
+  // waits in a temp file, valid during the sink call; stdout_text and raw_display stay empty
+  // until materialize(). A spilled verbose line shows as its text plus "\n" if raw_newline.
+  EventText* spilled = nullptr;
+  bool raw_newline = false;
 };
+
+// Parses frame_text into `frame` when that has not been done.
+void parse_frame(FilterEvent& event);
+
+// Reads a spilled event's text back into stdout_text (and raw_display for verbose lines).
+void materialize(FilterEvent& event);
 
 class OutputFilter {
 public:
   using Sink = std::function<void(FilterEvent&)>;
 
-  explicit OutputFilter(Sink sink) : m_sink(std::move(sink)) {}
+  // With a spill dir, an event's text beyond `memory_limit` bytes goes to a temp file there.
+  explicit OutputFilter(Sink sink, std::string spill_dir = {}, size_t memory_limit = k_default_memory_limit)
+      : m_sink(std::move(sink)), m_text(memory_limit, std::move(spill_dir)) {}
 
   // Feeds decoded (valid UTF-8) output text.
   void feed(std::string_view text);
@@ -43,23 +67,32 @@ public:
 
   long counter() const { return m_counter; }
 
-  // A frame that is still incomplete after this many bytes is treated as plain text, so a
-  // stray ESC[K cannot make the buffer grow without bound. Largest real frames carry
-  // MAX_EVENT_RES (700 kB) of JSON, about 1 MB of base64.
-  static constexpr size_t k_max_frame_bytes = 64u << 20;
+  static constexpr size_t k_default_memory_limit = 8u << 20;
 
 private:
-  enum class FrameScan { complete, incomplete, not_a_frame };
-  FrameScan scan_frame(size_t pos, size_t& end, std::string& base64) const;
-  void emit(std::string_view text, Json next, bool at_end);
-  void deliver(FilterEvent& event, std::string_view chunk);
-  void emit_complete_lines();
+  size_t process(std::string_view data);
+  void on_frame(std::string_view base64);
+  void take_text(std::string_view text);
+  void take_verbose(std::string_view text);
+  void end_pending_line(bool at_end);
+  void deliver_framed();
+  void deliver_verbose(std::string_view line, bool at_end);
+  void deliver_verbose_text(bool at_end);
+  void number(FilterEvent& event, long newlines);
 
   Sink m_sink;
-  std::string m_buffer;
-  size_t m_search_from = 0;            // no frame starts before this offset of m_buffer
-  bool m_frame_pending = false;        // a frame starts at m_search_from but is incomplete
-  std::optional<Json> m_current;       // begin-frame data of the open event
+  std::string m_buffer;            // undecided tail: a frame (or ESC[K) that is still arriving
+  bool m_in_frame = false;         // m_buffer starts with a frame that m_scanner is reading
+  FrameScanner m_scanner;
+  std::string m_decoded;           // scratch for the frame's JSON
+  struct OpenFrame {
+    Json json;        // the parsed frame, or null when `text` holds it in json.dumps form
+    std::string text;
+    std::vector<util::RawMember> members;
+  };
+  std::optional<OpenFrame> m_current; // begin frame of the open event
+  util::PythonDumpsForm m_form;
+  EventText m_text;                // the open event's text, or the verbose line so far
   long m_counter = 0;
   long m_line = 0;
 };

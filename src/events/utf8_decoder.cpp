@@ -1,5 +1,8 @@
 #include "events/utf8_decoder.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace ansible_runner::events {
 namespace {
 
@@ -69,6 +72,18 @@ void Utf8Decoder::decode(std::string_view bytes, std::string& out) {
   size_t i = 0;
   size_t run_start = 0; // start of a run of ASCII / valid bytes copied in one go
   while (i < data.size()) {
+    // ASCII eight bytes at a time: most output is ASCII.
+    while (i + 8 <= data.size()) {
+      uint64_t word;
+      std::memcpy(&word, data.data() + i, sizeof word);
+      if (word & 0x8080808080808080ull) {
+        break;
+      }
+      i += 8;
+    }
+    if (i >= data.size()) {
+      break;
+    }
     auto c = static_cast<unsigned char>(data[i]);
     if (c < 0x80) {
       ++i;

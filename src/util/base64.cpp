@@ -48,43 +48,52 @@ std::string base64_encode(std::string_view data) {
   return out;
 }
 
-std::optional<std::string> base64_decode(std::string_view text) {
+bool base64_decode_into(std::string_view text, std::string& out) {
   if (text.size() % 4 != 0) {
-    return std::nullopt;
+    return false;
   }
+  if (text.empty()) {
+    return true;
+  }
+  // Padding only in the last group's last two places.
+  size_t pad = text.back() == '=' ? (text[text.size() - 2] == '=' ? 2 : 1) : 0;
+  const size_t base = out.size();
+  out.resize(base + text.size() / 4 * 3);
+  auto* dst = reinterpret_cast<unsigned char*>(out.data() + base);
+  const auto* src = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t full = text.size() / 4 - (pad > 0 ? 1 : 0);
+  int bad = 0; // any negative table value (not in the alphabet, '=' included) marks bad input
+  for (size_t g = 0; g < full; ++g, src += 4, dst += 3) {
+    int a = k_table[src[0]];
+    int b = k_table[src[1]];
+    int c = k_table[src[2]];
+    int d = k_table[src[3]];
+    bad |= a | b | c | d;
+    uint32_t v = (static_cast<uint32_t>(a) << 18) | (static_cast<uint32_t>(b) << 12) |
+                 (static_cast<uint32_t>(c) << 6) | static_cast<uint32_t>(d);
+    dst[0] = static_cast<unsigned char>(v >> 16);
+    dst[1] = static_cast<unsigned char>(v >> 8);
+    dst[2] = static_cast<unsigned char>(v);
+  }
+  if (pad > 0) {
+    int a = k_table[src[0]];
+    int b = k_table[src[1]];
+    int c = pad == 1 ? k_table[src[2]] : 0;
+    bad |= a | b | c;
+    uint32_t v = (static_cast<uint32_t>(a) << 18) | (static_cast<uint32_t>(b) << 12) | (static_cast<uint32_t>(c) << 6);
+    dst[0] = static_cast<unsigned char>(v >> 16);
+    if (pad == 1) {
+      dst[1] = static_cast<unsigned char>(v >> 8);
+    }
+    out.resize(out.size() - pad);
+  }
+  return bad >= 0;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
   std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (size_t i = 0; i < text.size(); i += 4) {
-    int vals[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      char c = text[i + static_cast<size_t>(k)];
-      if (c == '=') {
-        // Padding only in the last group's last two places.
-        if (i + 4 != text.size() || k < 2) {
-          return std::nullopt;
-        }
-        vals[k] = 0;
-        ++pad;
-        continue;
-      }
-      if (pad > 0) {
-        return std::nullopt;
-      }
-      vals[k] = k_table[static_cast<unsigned char>(c)];
-      if (vals[k] < 0) {
-        return std::nullopt;
-      }
-    }
-    uint32_t v = (static_cast<uint32_t>(vals[0]) << 18) | (static_cast<uint32_t>(vals[1]) << 12) |
-                 (static_cast<uint32_t>(vals[2]) << 6) | static_cast<uint32_t>(vals[3]);
-    out += static_cast<char>((v >> 16) & 0xFF);
-    if (pad < 2) {
-      out += static_cast<char>((v >> 8) & 0xFF);
-    }
-    if (pad < 1) {
-      out += static_cast<char>(v & 0xFF);
-    }
+  if (!base64_decode_into(text, out)) {
+    return std::nullopt;
   }
   return out;
 }

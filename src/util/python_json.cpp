@@ -1,5 +1,6 @@
 #include "util/python_json.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -19,7 +20,7 @@ void append_u_escape(uint32_t unit, std::string& out) {
 
 // Decodes one UTF-8 sequence at s[i]; returns the code point and advances i. Invalid bytes
 // (nlohmann only holds valid UTF-8, but be safe) map to U+FFFD.
-uint32_t next_code_point(const std::string& s, size_t& i) {
+uint32_t next_code_point(std::string_view s, size_t& i) {
   auto c = static_cast<unsigned char>(s[i]);
   int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
   uint32_t cp = extra == 3 ? c & 0x07u : extra == 2 ? c & 0x0Fu : extra == 1 ? c & 0x1Fu : c;
@@ -39,9 +40,35 @@ uint32_t next_code_point(const std::string& s, size_t& i) {
   return cp;
 }
 
-void dump_string(const std::string& s, std::string& out, bool ascii) {
-  out += '"';
-  for (size_t i = 0; i < s.size();) {
+// Bytes written as they are inside a string: printable ASCII but '"' and '\\' (and DEL,
+// which ensure_ascii mode escapes), and in UTF-8 mode every non-ASCII byte.
+constexpr std::array<std::array<bool, 256>, 2> make_plain_tables() {
+  std::array<std::array<bool, 256>, 2> t{};
+  for (int c = 0x20; c < 0x80; ++c) {
+    bool plain = c != '"' && c != '\\';
+    t[0][static_cast<size_t>(c)] = plain;
+    t[1][static_cast<size_t>(c)] = plain && c != 0x7F;
+  }
+  for (int c = 0x80; c < 0x100; ++c) {
+    t[0][static_cast<size_t>(c)] = true;
+  }
+  return t;
+}
+constexpr auto k_plain = make_plain_tables();
+
+void dump_string_body(std::string_view s, std::string& out, bool ascii) {
+  const auto& plain = k_plain[ascii ? 1 : 0];
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t run = i;
+    while (run < s.size() && plain[static_cast<unsigned char>(s[run])]) {
+      ++run;
+    }
+    out.append(s.data() + i, run - i); // a run of plain characters in one go
+    i = run;
+    if (i >= s.size()) {
+      break;
+    }
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
@@ -52,18 +79,8 @@ void dump_string(const std::string& s, std::string& out, bool ascii) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20 || (ascii && c == 0x7F)) {
-          append_u_escape(c, out);
-        } else {
-          out += static_cast<char>(c);
-        }
+      default: append_u_escape(c, out);
       }
-      ++i;
-      continue;
-    }
-    if (!ascii) {
-      out += static_cast<char>(c);
       ++i;
       continue;
     }
@@ -76,6 +93,11 @@ void dump_string(const std::string& s, std::string& out, bool ascii) {
       append_u_escape(cp, out);
     }
   }
+}
+
+void dump_string(std::string_view s, std::string& out, bool ascii) {
+  out += '"';
+  dump_string_body(s, out, ascii);
   out += '"';
 }
 
@@ -195,5 +217,7 @@ std::string python_dumps(const Json& value) {
 }
 
 void python_dumps_utf8(const Json& value, std::string& out) { dump(value, out, false); }
+
+void python_dumps_string_body(std::string_view text, std::string& out) { dump_string_body(text, out, true); }
 
 } // namespace ansible_runner::util

@@ -7,6 +7,9 @@
   prompt:TEXT         prints TEXT, reads a line from the terminal, prints "got <line>"
   sleep:SECONDS       sleeps
   flood:N             prints N numbered lines
+  big:SIZE[:LINE]     SIZE bytes of plain text outside frames, in lines of LINE bytes (the
+                      last byte of each is \n); without LINE one single line ending in \n
+  bigevent:NAME:SIZE[:LINE]  a framed event whose text is SIZE bytes, lines as for big
   exit:CODE           exits with CODE
   kill:SIG            kills itself with signal SIG
   ignore-term         ignores SIGTERM from now on
@@ -28,13 +31,47 @@ def frame(obj):
     return f"\x1b[K{chunks}\x1b[K".encode()
 
 
+def write_big(size, line):
+    """Writes `size` bytes of 'x' lines of `line` bytes (0: one line) in 1 MB pieces."""
+    line = line or size
+    piece = None  # stays small: the test measures the runner's memory with ours
+    if line <= (1 << 20):
+        piece = (b"x" * (line - 1) + b"\n") * max(1, (1 << 20) // line)
+    left = size
+    while left > 0:
+        if piece is None:  # a line longer than a piece: its body in pieces, then \n
+            body = min(left, line) - 1
+            while body > 0:
+                n = min(body, 1 << 20)
+                out.write(b"x" * n)
+                body -= n
+                left -= n
+            out.write(b"\n")
+            left -= 1
+            continue
+        chunk = piece[:left]
+        out.write(chunk)
+        left -= len(chunk)
+
+
+def begin_frame(name):
+    return frame({"event": name, "pid": os.getpid(), "uuid": str(uuid.uuid4()),
+                  "created": "2026-01-01T00:00:00.000000", "event_data": {"name": name}})
+
+
 for step in sys.argv[1:]:
     kind, _, arg = step.partition(":")
     if kind == "event":
         name, _, text = arg.partition(":")
-        ev = {"event": name, "pid": os.getpid(), "uuid": str(uuid.uuid4()),
-              "created": "2026-01-01T00:00:00.000000", "event_data": {"name": name}}
-        out.write(frame(ev) + text.replace("\\n", "\n").encode() + frame({}))
+        out.write(begin_frame(name) + text.replace("\\n", "\n").encode() + frame({}))
+    elif kind == "big":
+        size, _, line = arg.partition(":")
+        write_big(int(size), int(line or 0))
+    elif kind == "bigevent":
+        name, size, line = (arg.split(":") + [""])[:3]
+        out.write(begin_frame(name))
+        write_big(int(size), int(line or 0))
+        out.write(frame({}))
     elif kind == "print":
         out.write(arg.replace("\\n", "\n").encode())
     elif kind == "bytes":

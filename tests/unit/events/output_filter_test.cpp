@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.hpp"
 #include "util/base64.hpp"
 
 using ansible_runner::Json;
@@ -26,7 +27,10 @@ const std::string k_end = frame("{}");
 
 struct Collected {
   std::vector<FilterEvent> events;
-  OutputFilter filter{[this](FilterEvent& e) { events.push_back(e); }};
+  OutputFilter filter{[this](FilterEvent& e) {
+    ansible_runner::events::parse_frame(e);
+    events.push_back(e);
+  }};
 };
 
 // Feeds `text` in pieces of `step` bytes.
@@ -128,4 +132,103 @@ TEST(OutputFilter, LoneSurrogatesInFramesBecomeReplacementCharacters) {
   ASSERT_EQ(events.size(), 1u);
   ASSERT_TRUE(events[0].framed);
   EXPECT_EQ(events[0].frame["res"], "bad \xEF\xBF\xBD \xF0\x9F\x98\x80");
+}
+
+namespace {
+
+// Events as comparable text: kind, counter, lines, stdout and display.
+std::vector<std::string> describe(std::vector<FilterEvent>& events) {
+  std::vector<std::string> out;
+  for (auto& e : events) {
+    ansible_runner::events::materialize(e);
+    out.push_back(std::string(e.framed ? "framed " + e.frame["uuid"].get<std::string>() : "verbose") + " " +
+                  std::to_string(e.counter) + " " + std::to_string(e.start_line) + "-" +
+                  std::to_string(e.end_line) + " [" + e.stdout_text + "] [" + e.raw_display.value_or("-") + "]");
+  }
+  return out;
+}
+
+const std::string k_mixed = "warn\r\n\x1b[0;32mgreen\x1b[0m\r" + begin("a") + "\r\nPLAY \x1b[K\r\n" + k_end +
+                            "v1\r\nv2\rv3\x0bv4\xc2\x85v5\xe2\x80\xa8" + begin("b") + k_end + "half" + begin("c") +
+                            "ok: [h]\r\n" + k_end + "\x1b[K" + "last\r";
+
+} // namespace
+
+TEST(OutputFilter, SameEventsWhereverOneReadEnds) {
+  auto whole = run(k_mixed, k_mixed.size());
+  auto expected = describe(whole);
+  ASSERT_EQ(expected.size(), 12u);
+  for (size_t cut = 1; cut < k_mixed.size(); ++cut) {
+    if ((static_cast<unsigned char>(k_mixed[cut]) & 0xC0) == 0x80) {
+      continue; // the decoder hands on whole characters only
+    }
+    Collected c;
+    c.filter.feed(std::string_view(k_mixed).substr(0, cut));
+    c.filter.feed(std::string_view(k_mixed).substr(cut));
+    c.filter.finish();
+    ASSERT_EQ(describe(c.events), expected) << "cut at " << cut;
+  }
+  Collected by_character;
+  for (size_t i = 0; i < k_mixed.size();) {
+    size_t n = 1;
+    while (i + n < k_mixed.size() && (static_cast<unsigned char>(k_mixed[i + n]) & 0xC0) == 0x80) {
+      ++n;
+    }
+    by_character.filter.feed(std::string_view(k_mixed).substr(i, n));
+    i += n;
+  }
+  by_character.filter.finish();
+  EXPECT_EQ(describe(by_character.events), expected);
+}
+
+TEST(OutputFilter, VerboseLinesEndAtEveryPythonLineBreak) {
+  auto events = run(k_mixed, k_mixed.size());
+  auto got = describe(events);
+  EXPECT_EQ(got[0], "verbose 1 0-1 [warn] [warn\r\n]");
+  EXPECT_EQ(got[1], "verbose 2 1-1 [\x1b[0;32mgreen\x1b[0m] [\x1b[0;32mgreen\x1b[0m\r]");
+  EXPECT_EQ(got[2], "framed a 3 1-3 [\r\nPLAY \x1b[K] [-]");
+  EXPECT_EQ(got[3], "verbose 4 3-4 [v1] [v1\r\n]");
+  EXPECT_EQ(got[5], "verbose 6 4-4 [v3\x0b] [v3\x0b]");
+  EXPECT_EQ(got[7], "verbose 8 4-4 [v5\xe2\x80\xa8] [v5\xe2\x80\xa8]");
+  EXPECT_EQ(got[9], "verbose 10 4-4 [half] [half]");
+  EXPECT_EQ(got[10], "framed c 11 4-5 [ok: [h]] [-]");
+  EXPECT_EQ(got[11], "verbose 12 5-5 [\x1b[Klast] [\x1b[Klast\r]");
+}
+
+TEST(OutputFilter, LargeTextsSpillAndKeepEveryByte) {
+  ansible_runner::test::TempDir dir;
+  std::string big_line(3000, 'x');
+  std::string many_lines;
+  for (int i = 0; i < 200; ++i) {
+    many_lines += "row " + std::to_string(i) + " \xc3\xa9\r\n";
+  }
+  std::string text = "v\r\n" + big_line + "\r\n" + begin("a") + many_lines + k_end + big_line;
+  for (size_t step : {1u, 7u, 4096u}) {
+    std::vector<FilterEvent> events;
+    std::vector<bool> spilled;
+    OutputFilter filter(
+        [&](FilterEvent& e) {
+          spilled.push_back(e.spilled != nullptr);
+          ansible_runner::events::materialize(e);
+          ansible_runner::events::parse_frame(e);
+          events.push_back(e);
+        },
+        dir.path(), 1000);
+    for (size_t i = 0; i < text.size(); i += step) {
+      filter.feed(std::string_view(text).substr(i, step));
+    }
+    filter.finish();
+    ASSERT_EQ(events.size(), 4u) << "step " << step;
+    // A long line that arrives in one read is handed on without being held.
+    EXPECT_EQ(spilled, (std::vector<bool>{false, step < big_line.size(), true, true})) << "step " << step;
+    EXPECT_EQ(events[1].stdout_text, big_line);
+    EXPECT_EQ(*events[1].raw_display, big_line + "\r\n");
+    EXPECT_EQ(events[1].start_line, 1);
+    EXPECT_EQ(events[1].end_line, 2);
+    EXPECT_EQ(events[2].stdout_text, many_lines.substr(0, many_lines.size() - 2));
+    EXPECT_EQ(events[2].start_line, 2);
+    EXPECT_EQ(events[2].end_line, 202);
+    EXPECT_EQ(*events[3].raw_display, big_line + "\n"); // last line, unterminated
+    EXPECT_EQ(events[3].start_line, 202);
+  }
 }

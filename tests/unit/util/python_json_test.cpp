@@ -32,3 +32,14 @@ TEST(PythonJson, Utf8FormKeepsNonAscii) {
   ansible_runner::util::python_dumps_utf8(Json("caf\xc3\xa9"), out);
   EXPECT_EQ(out, "\"caf\xc3\xa9\"");
 }
+
+TEST(PythonJson, StringBodyInPiecesEqualsTheWholeString) {
+  using ansible_runner::util::python_dumps_string_body;
+  std::string text = "plain \"q\" \\ \t\r\n\x01\x7f caf\xc3\xa9 \xf0\x9f\x98\x80 end";
+  std::string whole = python_dumps(Json(text));
+  std::string body;
+  python_dumps_string_body(std::string_view(text).substr(0, 20), body);
+  python_dumps_string_body(std::string_view(text).substr(20), body);
+  EXPECT_EQ("\"" + body + "\"", whole);
+  EXPECT_EQ(whole, R"("plain \"q\" \\ \t\r\n\u0001\u007f caf\u00e9 \ud83d\ude00 end")");
+}

@@ -1,0 +1,38 @@
+#pragma once
+// FrameScanner recognises one event frame, ESC[K (base64+ ESC[<digits>D)+ ESC[K, at the start
+// of a buffer that may still be arriving: it resumes where the last call stopped, so a frame
+// split over many reads is looked at once (the reference re-runs its regex over the whole
+// buffer on each read that holds ESC[K).
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace ansible_runner::events {
+
+class FrameScanner {
+public:
+  enum class Result { complete, incomplete, not_a_frame };
+
+  // A frame still incomplete after this many bytes is not a frame (its bytes are text), so a
+  // stray ESC[K cannot hold output back without bound. Our callback's largest frames carry
+  // MAX_EVENT_RES (700 kB) of JSON, about 1 MB of base64. The reference has no limit.
+  static constexpr size_t k_max_frame_bytes = 64u << 20;
+
+  // `data` starts at the frame's ESC and, between calls until reset(), only grows at its end.
+  Result scan(std::string_view data);
+  // After `complete`: the frame's length, and its base64 text without the ESC[<n>D markers.
+  size_t end() const { return m_pos; }
+  const std::string& base64() const { return m_base64; }
+  void reset();
+
+private:
+  enum class State { open_esc, open_bracket, open_k, run, group_bracket, group_first_digit, group_digits,
+                     close_bracket, close_k };
+  State m_state = State::open_esc;
+  size_t m_pos = 0;       // next byte to look at
+  size_t m_run_start = 0; // start of the base64 run being read
+  int m_groups = 0;
+  std::string m_base64;
+};
+
+} // namespace ansible_runner::events
