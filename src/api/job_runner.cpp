@@ -213,98 +213,118 @@ RunResult JobRunner::run() {
   }
 
   std::optional<exec::ExitStatus> exit_status;
-  if (child) {
-    util::set_nonblocking(child->master_fd());
-    const auto started = Clock::now();
-    bool killed = false;
-    std::optional<Clock::time_point> exited_at;
-    Clock::time_point last_output = Clock::now();
-    char buf[65536];
+  try {
+    if (child) {
+      util::set_nonblocking(child->master_fd());
+      const auto started = Clock::now();
+      bool killed = false;
+      std::optional<Clock::time_point> exited_at;
+      Clock::time_point last_output = Clock::now();
+      char buf[65536];
 
-    Clock::time_point last_flush = Clock::now();
-    Clock::time_point last_wait = Clock::now();
-    bool unflushed = false;
+      Clock::time_point last_flush = Clock::now();
+      Clock::time_point last_wait = Clock::now();
+      bool unflushed = false;
 
-    for (;;) {
-      pollfd pfd{child->master_fd(), POLLIN, 0};
-      const auto timeout = unflushed ? k_flush_every : k_tick;
-      int ready = ::poll(&pfd, 1, static_cast<int>(timeout.count()));
-      bool eof = false;
-      if (ready > 0) {
-        // Read what is there now (bounded, so timers still run under a flood).
-        for (int round = 0; round < 64; ++round) {
-          long n = util::read_some(child->master_fd(), buf, sizeof buf);
-          if (n > 0) {
-            last_output = Clock::now();
-            unflushed = true;
-            if (auto answer = pump.feed(std::string_view(buf, static_cast<size_t>(n)))) {
-              util::write_all(child->master_fd(), *answer);
-              pump.last_event = Clock::now();
+      for (;;) {
+        pollfd pfd{child->master_fd(), POLLIN, 0};
+        const auto timeout = unflushed ? k_flush_every : k_tick;
+        int ready = ::poll(&pfd, 1, static_cast<int>(timeout.count()));
+        bool eof = false;
+        if (ready > 0) {
+          // Read what is there now (bounded, so timers still run under a flood).
+          for (int round = 0; round < 64; ++round) {
+            long n = util::read_some(child->master_fd(), buf, sizeof buf);
+            if (n > 0) {
+              last_output = Clock::now();
+              unflushed = true;
+              if (auto answer = pump.feed(std::string_view(buf, static_cast<size_t>(n)))) {
+                util::write_all(child->master_fd(), *answer);
+                pump.last_event = Clock::now();
+              }
+              last_output = Clock::now(); // a huge event may take a while: that is not silence
+              if (static_cast<size_t>(n) < sizeof buf) {
+                break; // drained for now; poll says when there is more (saves a read per event)
+              }
+              continue;
             }
-            last_output = Clock::now(); // a huge event may take a while: that is not silence
-            if (static_cast<size_t>(n) < sizeof buf) {
-              break; // drained for now; poll says when there is more (saves a read per event)
+            if (n == 0 || errno == EIO) {
+              eof = true; // every holder of the pty's slave side is gone
             }
-            continue;
+            break;
           }
-          if (n == 0 || errno == EIO) {
-            eof = true; // every holder of the pty's slave side is gone
+        }
+        // The stdout artifact and the console get what arrived at most k_flush_every late:
+        // one write per burst of small events instead of one per read.
+        const auto checked = Clock::now();
+        if (unflushed && (ready <= 0 || eof || checked - last_flush >= k_flush_every)) {
+          pump.flush();
+          last_flush = checked;
+          unflushed = false;
+        }
+        ssh_key.poll();
+        // Reaping is checked once per tick, or when the pty goes quiet or closes.
+        if (!exit_status && (ready <= 0 || eof || checked - last_wait >= k_tick)) {
+          last_wait = checked;
+          exit_status = child->try_wait();
+          if (exit_status) {
+            exited_at = Clock::now();
           }
+        }
+        if (exit_status && (eof || (ready == 0 && Clock::now() - last_output > k_drain_quiet))) {
           break;
         }
-      }
-      // The stdout artifact and the console get what arrived at most k_flush_every late:
-      // one write per burst of small events instead of one per read.
-      const auto checked = Clock::now();
-      if (unflushed && (ready <= 0 || eof || checked - last_flush >= k_flush_every)) {
-        pump.flush();
-        last_flush = checked;
-        unflushed = false;
-      }
-      ssh_key.poll();
-      // Reaping is checked once per tick, or when the pty goes quiet or closes.
-      if (!exit_status && (ready <= 0 || eof || checked - last_wait >= k_tick)) {
-        last_wait = checked;
-        exit_status = child->try_wait();
-        if (exit_status) {
-          exited_at = Clock::now();
+        if (eof && !exit_status) {
+          exit_status = child->wait();
+          break;
         }
-      }
-      if (exit_status && (eof || (ready == 0 && Clock::now() - last_output > k_drain_quiet))) {
-        break;
-      }
-      if (eof && !exit_status) {
-        exit_status = child->wait();
-        break;
-      }
-      if (killed) {
-        continue;
-      }
-      const auto now = Clock::now();
-      if (m_handlers.should_cancel) {
-        try {
-          result.canceled = m_handlers.should_cancel();
-        } catch (const std::exception& e) {
-          child->kill_group(SIGKILL); // unlike the reference, never leave the job running
-          throw CallbackError(std::string("Exception in Cancel Callback: ") + e.what());
+        if (killed) {
+          continue;
         }
-      }
-      if (!result.canceled && m_config.job_timeout && *m_config.job_timeout > 0 &&
-          now - started > seconds(*m_config.job_timeout)) {
-        result.timed_out = true;
-      }
-      if (!result.canceled && m_config.idle_timeout && *m_config.idle_timeout > 0 &&
-          now - pump.last_event > seconds(*m_config.idle_timeout)) {
-        result.timed_out = true;
-      }
-      if ((result.canceled || result.timed_out) && !exit_status) {
-        kill_container(m_config);
-        child->kill_group(SIGKILL);
-        killed = true;
+        const auto now = Clock::now();
+        if (m_handlers.should_cancel) {
+          try {
+            result.canceled = m_handlers.should_cancel();
+          } catch (const std::exception& e) {
+            child->kill_group(SIGKILL); // unlike the reference, never leave the job running
+            throw CallbackError(std::string("Exception in Cancel Callback: ") + e.what());
+          }
+        }
+        if (!result.canceled && m_config.job_timeout && *m_config.job_timeout > 0 &&
+            now - started > seconds(*m_config.job_timeout)) {
+          result.timed_out = true;
+        }
+        if (!result.canceled && m_config.idle_timeout && *m_config.idle_timeout > 0 &&
+            now - pump.last_event > seconds(*m_config.idle_timeout)) {
+          result.timed_out = true;
+        }
+        if ((result.canceled || result.timed_out) && !exit_status) {
+          kill_container(m_config);
+          child->kill_group(SIGKILL);
+          killed = true;
+        }
       }
     }
+    pump.finish();
+  } catch (const CallbackError&) {
+    throw;
+  } catch (const Error& e) {
+    // An artifact could not be written (a full disk): later writes would fail the same way.
+    // Stop the job, say "error" where a consumer looks, and report the cause to the caller.
+    if (child && !exit_status) {
+      kill_container(m_config);
+      child->kill_group(SIGKILL);
+      child->wait();
+    }
+    result.status = "error";
+    emit_status(m_handlers, m_config, result.status);
+    try {
+      util::write_file(util::path_join(m_config.artifact_dir, "status"), result.status, 0600);
+    } catch (const Error&) {
+      // best effort: the disk may still be full
+    }
+    throw;
   }
-  pump.finish();
 
   if (result.canceled || result.timed_out) {
     result.rc = 254;
