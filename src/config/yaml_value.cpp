@@ -2,8 +2,11 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
+#include <map>
 #include <regex>
+#include <utility>
 
 #include <yaml-cpp/yaml.h>
 
@@ -104,6 +107,10 @@ Json construct_int(std::string text) {
   return make_int(negative, value, signed_text);
 }
 
+// Python's float(): out-of-range text gives inf or 0.0 where std::stod would throw (found by
+// fuzzing: `job_timeout: 1.0e+999`). The text has passed float_re, so it is a number.
+double to_double(const std::string& text) { return std::strtod(text.c_str(), nullptr); }
+
 Json construct_float(std::string text) {
   std::erase(text, '_');
   std::string lower;
@@ -127,7 +134,7 @@ Json construct_float(std::string text) {
     while (true) {
       size_t colon = lower.find(':', start);
       std::string part = lower.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-      value = value * 60 + std::stod(part);
+      value = value * 60 + to_double(part);
       if (colon == std::string::npos) {
         break;
       }
@@ -141,19 +148,33 @@ Json construct_float(std::string text) {
   if (lower.starts_with('.')) {
     lower.insert(0, "0");
   }
-  return Json(sign * std::stod(lower));
+  return Json(sign * to_double(lower));
 }
 
-Json convert(const YAML::Node& node);
+// Aliases let a short document refer to itself (`&a [*a]`) or expand exponentially ("billion
+// laughs"). PyYAML shares aliased nodes; we copy them into Json, so both are bounded: by depth
+// and by the number of values made (found by fuzzing env files: a stack overflow and a hang).
+constexpr size_t k_max_yaml_depth = 1000;
+constexpr size_t k_max_yaml_values = 100'000;
+
+struct Budget {
+  size_t values = 0;
+  size_t depth = 0;
+  // Resolved scalars by tag and text: aliased copies repeat the same few, and resolving one
+  // takes several std::regex matches.
+  std::map<std::pair<std::string, std::string>, Json> scalars;
+};
+
+Json convert(const YAML::Node& node, Budget& budget);
 
 // `<<: *anchor` or `<<: [*a, *b]`: keys of the merged mappings that the mapping does not set
 // itself (PyYAML flatten_mapping; earlier sources in a list win).
-void merge_into(Json& target, const YAML::Node& source, Json& merged) {
+void merge_into(Json& target, const YAML::Node& source, Json& merged, Budget& budget) {
   auto merge_one = [&](const YAML::Node& m) {
     if (!m.IsMap()) {
       return;
     }
-    Json value = convert(m);
+    Json value = convert(m, budget);
     for (auto& [k, v] : value.items()) {
       if (!merged.contains(k)) {
         merged[k] = v;
@@ -192,15 +213,44 @@ Json convert_scalar(const YAML::Node& node) {
   return Json(text);
 }
 
-Json convert(const YAML::Node& node) {
+// Keeps a Budget's depth while one node is converted.
+class DepthStep {
+public:
+  DepthStep(Budget& budget, const YAML::Node& node) : m_budget(budget) {
+    if (++budget.values > k_max_yaml_values) {
+      throw YAML::Exception(node.Mark(), "the document expands to more than " + std::to_string(k_max_yaml_values) +
+                                             " values (through aliases?)");
+    }
+    if (++budget.depth > k_max_yaml_depth) {
+      throw YAML::Exception(node.Mark(), "the document nests deeper than " + std::to_string(k_max_yaml_depth) +
+                                             " levels (a recursive alias?)");
+    }
+  }
+  ~DepthStep() { --m_budget.depth; }
+  DepthStep(const DepthStep&) = delete;
+  DepthStep& operator=(const DepthStep&) = delete;
+
+private:
+  Budget& m_budget;
+};
+
+Json convert(const YAML::Node& node, Budget& budget) {
+  DepthStep step(budget, node);
   switch (node.Type()) {
   case YAML::NodeType::Undefined:
   case YAML::NodeType::Null: return Json(nullptr);
-  case YAML::NodeType::Scalar: return convert_scalar(node);
+  case YAML::NodeType::Scalar: {
+    auto key = std::make_pair(node.Tag(), node.Scalar());
+    auto found = budget.scalars.find(key);
+    if (found == budget.scalars.end()) {
+      found = budget.scalars.emplace(std::move(key), convert_scalar(node)).first;
+    }
+    return found->second;
+  }
   case YAML::NodeType::Sequence: {
     Json out = Json::array();
     for (const auto& item : node) {
-      out.push_back(convert(item));
+      out.push_back(convert(item, budget));
     }
     return out;
   }
@@ -210,11 +260,11 @@ Json convert(const YAML::Node& node) {
     for (const auto& entry : node) {
       const YAML::Node& key = entry.first;
       if (key.IsScalar() && key.Tag() == "?" && key.Scalar() == "<<") {
-        merge_into(out, entry.second, merged);
+        merge_into(out, entry.second, merged, budget);
         continue;
       }
       // Python dict keys can be any hashable; the runner only ever uses their str().
-      out[util::python_str(convert(key))] = convert(entry.second);
+      out[util::python_str(convert(key, budget))] = convert(entry.second, budget);
     }
     for (auto& [k, v] : merged.items()) {
       if (!out.contains(k)) {
@@ -258,7 +308,8 @@ std::optional<Json> parse_yaml(const std::string& text, YamlError& error) {
     if (docs.empty()) {
       return Json(nullptr);
     }
-    return convert(docs[0]);
+    Budget budget;
+    return convert(docs[0], budget);
   } catch (const YAML::Exception& e) {
     error.line = e.mark.line + 1;
     error.message = e.msg;

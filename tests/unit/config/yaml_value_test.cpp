@@ -81,5 +81,37 @@ TEST(YamlValue, EmptyDocumentIsNull) {
   EXPECT_TRUE(value->is_null());
 }
 
+// Found by fuzzing env files: std::stod threw out of parse_yaml for these.
+TEST(YamlValue, OutOfRangeFloatsAreInfinityOrZeroLikePython) {
+  EXPECT_TRUE(std::isinf(resolve_plain_scalar("1.0e+999").get<double>()));
+  EXPECT_TRUE(std::isinf(resolve_plain_scalar("-1.0e+999").get<double>()));
+  EXPECT_EQ(resolve_plain_scalar("1.0e-999"), Json(0.0));
+}
+
+// Found by fuzzing env files: a self-referencing alias recursed until the stack ran out.
+TEST(YamlValue, RecursiveAliasIsAnError) {
+  YamlError error;
+  EXPECT_FALSE(parse_yaml("x: &a [*a]\n", error));
+  EXPECT_NE(error.message.find("deeper than"), std::string::npos) << error.message;
+}
+
+// Found by fuzzing env files: nested aliases expanded to 10^9 values ("billion laughs").
+TEST(YamlValue, AliasExpansionIsBounded) {
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) {
+      text += (k ? ", " : "") + prev;
+    }
+    text += "]\n";
+  }
+  YamlError error;
+  EXPECT_FALSE(parse_yaml(text, error));
+  EXPECT_NE(error.message.find("expands to more than"), std::string::npos) << error.message;
+  // A few levels of the same thing are fine.
+  EXPECT_TRUE(parse_yaml("a: &a [x, x]\nb: [*a, *a]\n", error));
+}
+
 } // namespace
 } // namespace ansible_runner::config
