@@ -1,6 +1,7 @@
 #include "stream/job_stream.hpp"
 
 #include "stream/temp_file.hpp"
+#include "util/json_parse.hpp"
 
 namespace ansible_runner::stream {
 namespace {
@@ -12,6 +13,9 @@ namespace {
 Json parse_object(const std::optional<std::string>& line, uint64_t offset) {
   if (!line) {
     reject_line("the stream ended before the eof line", offset);
+  }
+  if (util::json_nesting_exceeds(*line)) {
+    reject_line("a line nests deeper than " + std::to_string(util::k_max_json_depth) + " levels", offset);
   }
   Json data;
   try {

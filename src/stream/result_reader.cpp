@@ -25,6 +25,10 @@ struct ParseOutcome {
 
 ParseOutcome try_parse(const std::string& text) {
   ParseOutcome out;
+  if (util::json_nesting_exceeds(text)) {
+    out.error = "nested deeper than " + std::to_string(util::k_max_json_depth) + " levels";
+    return out;
+  }
   try {
     out.value = Json::parse(text);
   } catch (const Json::parse_error& e) {
