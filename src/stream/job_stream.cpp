@@ -22,6 +22,8 @@ Json parse_object(const std::optional<std::string>& line, uint64_t offset) {
     data = Json::parse(*line);
   } catch (const Json::parse_error& e) {
     reject_line(line->empty() ? std::string("empty line") : e.what(), offset);
+  } catch (const Json::out_of_range& e) {
+    reject_line(e.what(), offset); // a number beyond double range, e.g. 1e999
   }
   if (!data.is_object()) {
     reject_line("a line is JSON but not an object", offset);

@@ -43,6 +43,9 @@ ParseOutcome try_parse(const std::string& text) {
       out.lenient = true;
       out.error.clear();
     }
+  } catch (const Json::out_of_range& e) {
+    // A number beyond double range (1e999): a bad line, not a crash (found by fuzzing).
+    out.error = e.what();
   }
   return out;
 }
