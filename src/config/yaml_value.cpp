@@ -6,8 +6,12 @@
 #include <limits>
 #include <map>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <utility>
+#include <vector>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "util/python_repr.hpp"
@@ -277,6 +281,76 @@ Json convert(const YAML::Node& node, Budget& budget) {
   return Json(nullptr);
 }
 
+// PyYAML refuses a mapping key that is a list or a mapping ("found unhashable key"), and
+// yaml-cpp builds such keys in time exponential in their nesting (`? ? ? ...`: 24 levels take a
+// second, 40 minutes; found by fuzzing env files). So one pass over the parser's events, which
+// builds no nodes, refuses them first.
+class UnhashableKeyCheck : public YAML::EventHandler {
+public:
+  void OnDocumentStart(const YAML::Mark&) override { m_stack.clear(); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override { completed(); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (at_key() && m_collections.contains(anchor)) {
+      refuse(mark);
+    }
+    completed();
+  }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { completed(); }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, anchor, false);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(mark, anchor, true);
+  }
+  void OnMapEnd() override { close(); }
+
+private:
+  struct Level {
+    bool map;
+    bool expecting_key;
+  };
+
+  bool at_key() const { return !m_stack.empty() && m_stack.back().map && m_stack.back().expecting_key; }
+  // A whole node ended: in a mapping, keys and values alternate.
+  void completed() {
+    if (!m_stack.empty() && m_stack.back().map) {
+      m_stack.back().expecting_key = !m_stack.back().expecting_key;
+    }
+  }
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor, bool map) {
+    if (at_key()) {
+      refuse(mark);
+    }
+    if (anchor != YAML::NullAnchor) {
+      m_collections.insert(anchor);
+    }
+    m_stack.push_back({map, true});
+  }
+  void close() {
+    if (!m_stack.empty()) {
+      m_stack.pop_back();
+    }
+    completed();
+  }
+  [[noreturn]] static void refuse(const YAML::Mark& mark) {
+    throw YAML::Exception(mark, "found unhashable key (a mapping key that is a list or a mapping)");
+  }
+
+  std::vector<Level> m_stack;
+  std::set<YAML::anchor_t> m_collections;
+};
+
+void refuse_unhashable_keys(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  UnhashableKeyCheck check;
+  while (parser.HandleNextDocument(check)) {
+  }
+}
+
 } // namespace
 
 Json resolve_plain_scalar(const std::string& text) {
@@ -299,6 +373,7 @@ Json resolve_plain_scalar(const std::string& text) {
 
 std::optional<Json> parse_yaml(const std::string& text, YamlError& error) {
   try {
+    refuse_unhashable_keys(text);
     std::vector<YAML::Node> docs = YAML::LoadAll(text);
     if (docs.size() > 1) {
       error.line = docs[1].Mark().line + 1;

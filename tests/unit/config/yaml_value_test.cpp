@@ -113,5 +113,24 @@ TEST(YamlValue, AliasExpansionIsBounded) {
   EXPECT_TRUE(parse_yaml("a: &a [x, x]\nb: [*a, *a]\n", error));
 }
 
+// Found by fuzzing env files: yaml-cpp takes exponential time on nested complex keys; PyYAML
+// refuses any key that is a list or mapping ("found unhashable key"), and so do we, first.
+TEST(YamlValue, CollectionKeysAreRefusedQuickly) {
+  YamlError error;
+  std::string nested;
+  for (int i = 0; i < 200; ++i) {
+    nested += "? ";
+  }
+  EXPECT_FALSE(parse_yaml(nested, error));
+  EXPECT_NE(error.message.find("unhashable key"), std::string::npos) << error.message;
+  EXPECT_FALSE(parse_yaml("? [a, b]\n: c\n", error));
+  EXPECT_FALSE(parse_yaml("x: &l [1]\ny:\n  *l : 2\n", error));
+  EXPECT_EQ(error.line, 3);
+  // Scalar keys, collection values and scalar aliases as keys are fine.
+  auto value = parse_yaml("k: &s name\n*s : [1, {a: b}]\n? plain\n: 2\n", error);
+  ASSERT_TRUE(value) << error.message;
+  EXPECT_EQ(value->dump(), R"({"k":"name","name":[1,{"a":"b"}],"plain":2})");
+}
+
 } // namespace
 } // namespace ansible_runner::config
