@@ -281,22 +281,40 @@ Json convert(const YAML::Node& node, Budget& budget) {
   return Json(nullptr);
 }
 
-// PyYAML refuses a mapping key that is a list or a mapping ("found unhashable key"), and
-// yaml-cpp builds such keys in time exponential in their nesting (`? ? ? ...`: 24 levels take a
-// second, 40 minutes; found by fuzzing env files). So one pass over the parser's events, which
-// builds no nodes, refuses them first.
-class UnhashableKeyCheck : public YAML::EventHandler {
+// One pass over the parser's events, which builds no nodes, before yaml-cpp builds any:
+//  * PyYAML refuses a mapping key that is a list or a mapping ("found unhashable key"), and
+//    yaml-cpp builds such keys in time exponential in their nesting (`? ? ? ...`: 24 levels take
+//    a second, 40 minutes);
+//  * yaml-cpp 0.7 never gets past a stray `,` at block level (jbeder/yaml-cpp#1040, fixed in
+//    0.8): it reports an empty document at the same place again and again, so LoadAll() loops.
+// Both found by fuzzing env files. The pass stops after a second document.
+class EventPrePass : public YAML::EventHandler {
 public:
-  void OnDocumentStart(const YAML::Mark&) override { m_stack.clear(); }
+  size_t documents() const { return m_documents; }
+  // Where the first node of the first two documents starts.
+  const std::vector<YAML::Mark>& document_starts() const { return m_starts; }
+
+  void OnDocumentStart(const YAML::Mark&) override {
+    ++m_documents;
+    m_stack.clear();
+    m_first_node = true;
+  }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override { completed(); }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
+    node(mark);
+    completed();
+  }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    node(mark);
     if (at_key() && m_collections.contains(anchor)) {
       refuse(mark);
     }
     completed();
   }
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { completed(); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    node(mark);
+    completed();
+  }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
     open(mark, anchor, false);
@@ -313,6 +331,12 @@ private:
     bool expecting_key;
   };
 
+  void node(const YAML::Mark& mark) {
+    if (m_first_node) {
+      m_first_node = false;
+      m_starts.push_back(mark);
+    }
+  }
   bool at_key() const { return !m_stack.empty() && m_stack.back().map && m_stack.back().expecting_key; }
   // A whole node ended: in a mapping, keys and values alternate.
   void completed() {
@@ -321,6 +345,7 @@ private:
     }
   }
   void open(const YAML::Mark& mark, YAML::anchor_t anchor, bool map) {
+    node(mark);
     if (at_key()) {
       refuse(mark);
     }
@@ -339,16 +364,30 @@ private:
     throw YAML::Exception(mark, "found unhashable key (a mapping key that is a list or a mapping)");
   }
 
+  size_t m_documents = 0;
+  bool m_first_node = false;
+  std::vector<YAML::Mark> m_starts;
   std::vector<Level> m_stack;
   std::set<YAML::anchor_t> m_collections;
 };
 
-void refuse_unhashable_keys(const std::string& text) {
+// Runs the pre-pass; throws YAML::Exception for what must not reach yaml-cpp's node builder,
+// including a second document (refused anyway, and the way the `,` loop shows).
+void check_events(const std::string& text) {
   std::istringstream in(text);
   YAML::Parser parser(in);
-  UnhashableKeyCheck check;
-  while (parser.HandleNextDocument(check)) {
+  EventPrePass pass;
+  while (pass.documents() < 2 && parser.HandleNextDocument(pass)) {
   }
+  if (pass.documents() < 2) {
+    return;
+  }
+  const auto& starts = pass.document_starts();
+  if (starts.size() == 2 && starts[0].pos == starts[1].pos) {
+    throw YAML::Exception(starts[1], "unexpected character where a document should start");
+  }
+  throw YAML::Exception(starts.size() == 2 ? starts[1] : YAML::Mark::null_mark(),
+                        "expected a single document in the stream");
 }
 
 } // namespace
@@ -373,18 +412,10 @@ Json resolve_plain_scalar(const std::string& text) {
 
 std::optional<Json> parse_yaml(const std::string& text, YamlError& error) {
   try {
-    refuse_unhashable_keys(text);
-    std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    if (docs.size() > 1) {
-      error.line = docs[1].Mark().line + 1;
-      error.message = "expected a single document in the stream";
-      return std::nullopt;
-    }
-    if (docs.empty()) {
-      return Json(nullptr);
-    }
+    check_events(text); // at most one document from here on
+    YAML::Node doc = YAML::Load(text);
     Budget budget;
-    return convert(docs[0], budget);
+    return convert(doc, budget);
   } catch (const YAML::Exception& e) {
     error.line = e.mark.line + 1;
     error.message = e.msg;

@@ -132,5 +132,14 @@ TEST(YamlValue, CollectionKeysAreRefusedQuickly) {
   EXPECT_EQ(value->dump(), R"({"k":"name","name":[1,{"a":"b"}],"plain":2})");
 }
 
+// Found by fuzzing env files: yaml-cpp 0.7 loops for ever on a stray comma at block level.
+TEST(YamlValue, StrayCommaIsAnErrorNotAnEndlessLoop) {
+  YamlError error;
+  EXPECT_FALSE(parse_yaml(",", error));
+  EXPECT_FALSE(parse_yaml(",\n\"a\n", error));
+  EXPECT_EQ(error.line, 1);
+  EXPECT_NE(error.message.find("unexpected character"), std::string::npos) << error.message;
+}
+
 } // namespace
 } // namespace ansible_runner::config
