@@ -3,7 +3,7 @@ BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test test-asan bench clean
+.PHONY: all deps configure build run test test-asan fuzz bench clean
 
 all: build
 
@@ -35,8 +35,19 @@ test-asan: deps
 	@scripts/install-receptor.sh || echo "receptor unavailable: the mesh tests will skip" >&2
 	@$(ASAN_ENV) ctest --test-dir build-asan --output-on-failure -j2 -E '^install\.'
 
+# libFuzzer targets (tests/fuzz, docs/fuzzing.md), built with clang and the sanitizers, each run
+# for FUZZ_SECONDS from the seed corpora. `make test` only replays the corpora (no clang needed).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= job_stream result_stream zip_extract env_files
+fuzz: deps
+	@scripts/install-fuzz-deps.sh
+	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DAR_FUZZ=ON -DAR_DEV_MODE=ON -DAR_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-fuzz --target fuzz_targets
+	@scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 bench: build
 	@bench/run.sh $(BUILD)/ansible-runner
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

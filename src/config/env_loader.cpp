@@ -11,6 +11,7 @@
 #include "config/yaml_value.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
+#include "util/json_parse.hpp"
 #include "util/pypath.hpp"
 #include "util/python_repr.hpp"
 
@@ -110,8 +111,10 @@ std::optional<Json> EnvLoader::load_mapping(const std::string& path) {
   if (!content) {
     return std::nullopt;
   }
-  // JSON first; a falsy JSON value ({} or 0) falls through to YAML, as in the reference.
-  Json parsed = Json::parse(*content, nullptr, /*allow_exceptions=*/false);
+  // JSON first; a falsy JSON value ({} or 0) falls through to YAML, as in the reference. Too
+  // deep a nesting counts as not JSON (util::k_max_json_depth); the YAML reader bounds it too.
+  Json parsed = util::json_nesting_exceeds(*content) ? Json(Json::value_t::discarded)
+                                                     : Json::parse(*content, nullptr, /*allow_exceptions=*/false);
   bool json_ok = !parsed.is_discarded();
   if (!json_ok || !util::python_truthy(parsed)) {
     YamlError error;

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 
 #include <ansible_runner/errors.hpp>
@@ -49,10 +50,19 @@ std::optional<int> as_int(const std::string& key, const Json& v) {
   if (v.is_boolean()) {
     return v.get<bool>() ? 1 : 0;
   }
-  if (v.is_number_integer() || v.is_number_unsigned()) {
-    return v.get<int>();
-  }
-  if (v.is_number_float() && std::trunc(v.get<double>()) == v.get<double>()) {
+  // Whole numbers outside int's range are refused: converting them would wrap or, for a
+  // double, be undefined (found by fuzzing: {"verbosity": 1e300}).
+  if (v.is_number_unsigned()) {
+    if (v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int>::max())) {
+      return static_cast<int>(v.get<uint64_t>());
+    }
+  } else if (v.is_number_integer()) {
+    auto n = v.get<int64_t>();
+    if (n >= std::numeric_limits<int>::min() && n <= std::numeric_limits<int>::max()) {
+      return static_cast<int>(n);
+    }
+  } else if (v.is_number_float() && std::trunc(v.get<double>()) == v.get<double>() &&
+             v.get<double>() >= std::numeric_limits<int>::min() && v.get<double>() <= std::numeric_limits<int>::max()) {
     return static_cast<int>(v.get<double>());
   }
   if (v.is_string()) {

@@ -2,9 +2,16 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
+#include <map>
 #include <regex>
+#include <set>
+#include <sstream>
+#include <utility>
+#include <vector>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "util/python_repr.hpp"
@@ -104,6 +111,10 @@ Json construct_int(std::string text) {
   return make_int(negative, value, signed_text);
 }
 
+// Python's float(): out-of-range text gives inf or 0.0 where std::stod would throw (found by
+// fuzzing: `job_timeout: 1.0e+999`). The text has passed float_re, so it is a number.
+double to_double(const std::string& text) { return std::strtod(text.c_str(), nullptr); }
+
 Json construct_float(std::string text) {
   std::erase(text, '_');
   std::string lower;
@@ -127,7 +138,7 @@ Json construct_float(std::string text) {
     while (true) {
       size_t colon = lower.find(':', start);
       std::string part = lower.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-      value = value * 60 + std::stod(part);
+      value = value * 60 + to_double(part);
       if (colon == std::string::npos) {
         break;
       }
@@ -141,19 +152,33 @@ Json construct_float(std::string text) {
   if (lower.starts_with('.')) {
     lower.insert(0, "0");
   }
-  return Json(sign * std::stod(lower));
+  return Json(sign * to_double(lower));
 }
 
-Json convert(const YAML::Node& node);
+// Aliases let a short document refer to itself (`&a [*a]`) or expand exponentially ("billion
+// laughs"). PyYAML shares aliased nodes; we copy them into Json, so both are bounded: by depth
+// and by the number of values made (found by fuzzing env files: a stack overflow and a hang).
+constexpr size_t k_max_yaml_depth = 1000;
+constexpr size_t k_max_yaml_values = 100'000;
+
+struct Budget {
+  size_t values = 0;
+  size_t depth = 0;
+  // Resolved scalars by tag and text: aliased copies repeat the same few, and resolving one
+  // takes several std::regex matches.
+  std::map<std::pair<std::string, std::string>, Json> scalars;
+};
+
+Json convert(const YAML::Node& node, Budget& budget);
 
 // `<<: *anchor` or `<<: [*a, *b]`: keys of the merged mappings that the mapping does not set
 // itself (PyYAML flatten_mapping; earlier sources in a list win).
-void merge_into(Json& target, const YAML::Node& source, Json& merged) {
+void merge_into(Json& target, const YAML::Node& source, Json& merged, Budget& budget) {
   auto merge_one = [&](const YAML::Node& m) {
     if (!m.IsMap()) {
       return;
     }
-    Json value = convert(m);
+    Json value = convert(m, budget);
     for (auto& [k, v] : value.items()) {
       if (!merged.contains(k)) {
         merged[k] = v;
@@ -192,15 +217,44 @@ Json convert_scalar(const YAML::Node& node) {
   return Json(text);
 }
 
-Json convert(const YAML::Node& node) {
+// Keeps a Budget's depth while one node is converted.
+class DepthStep {
+public:
+  DepthStep(Budget& budget, const YAML::Node& node) : m_budget(budget) {
+    if (++budget.values > k_max_yaml_values) {
+      throw YAML::Exception(node.Mark(), "the document expands to more than " + std::to_string(k_max_yaml_values) +
+                                             " values (through aliases?)");
+    }
+    if (++budget.depth > k_max_yaml_depth) {
+      throw YAML::Exception(node.Mark(), "the document nests deeper than " + std::to_string(k_max_yaml_depth) +
+                                             " levels (a recursive alias?)");
+    }
+  }
+  ~DepthStep() { --m_budget.depth; }
+  DepthStep(const DepthStep&) = delete;
+  DepthStep& operator=(const DepthStep&) = delete;
+
+private:
+  Budget& m_budget;
+};
+
+Json convert(const YAML::Node& node, Budget& budget) {
+  DepthStep step(budget, node);
   switch (node.Type()) {
   case YAML::NodeType::Undefined:
   case YAML::NodeType::Null: return Json(nullptr);
-  case YAML::NodeType::Scalar: return convert_scalar(node);
+  case YAML::NodeType::Scalar: {
+    auto key = std::make_pair(node.Tag(), node.Scalar());
+    auto found = budget.scalars.find(key);
+    if (found == budget.scalars.end()) {
+      found = budget.scalars.emplace(std::move(key), convert_scalar(node)).first;
+    }
+    return found->second;
+  }
   case YAML::NodeType::Sequence: {
     Json out = Json::array();
     for (const auto& item : node) {
-      out.push_back(convert(item));
+      out.push_back(convert(item, budget));
     }
     return out;
   }
@@ -210,11 +264,11 @@ Json convert(const YAML::Node& node) {
     for (const auto& entry : node) {
       const YAML::Node& key = entry.first;
       if (key.IsScalar() && key.Tag() == "?" && key.Scalar() == "<<") {
-        merge_into(out, entry.second, merged);
+        merge_into(out, entry.second, merged, budget);
         continue;
       }
       // Python dict keys can be any hashable; the runner only ever uses their str().
-      out[util::python_str(convert(key))] = convert(entry.second);
+      out[util::python_str(convert(key, budget))] = convert(entry.second, budget);
     }
     for (auto& [k, v] : merged.items()) {
       if (!out.contains(k)) {
@@ -225,6 +279,115 @@ Json convert(const YAML::Node& node) {
   }
   }
   return Json(nullptr);
+}
+
+// One pass over the parser's events, which builds no nodes, before yaml-cpp builds any:
+//  * PyYAML refuses a mapping key that is a list or a mapping ("found unhashable key"), and
+//    yaml-cpp builds such keys in time exponential in their nesting (`? ? ? ...`: 24 levels take
+//    a second, 40 minutes);
+//  * yaml-cpp 0.7 never gets past a stray `,` at block level (jbeder/yaml-cpp#1040, fixed in
+//    0.8): it reports an empty document at the same place again and again, so LoadAll() loops.
+// Both found by fuzzing env files. The pass stops after a second document.
+class EventPrePass : public YAML::EventHandler {
+public:
+  size_t documents() const { return m_documents; }
+  // Where the first node of the first two documents starts.
+  const std::vector<YAML::Mark>& document_starts() const { return m_starts; }
+
+  void OnDocumentStart(const YAML::Mark&) override {
+    ++m_documents;
+    m_stack.clear();
+    m_first_node = true;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
+    node(mark);
+    completed();
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    node(mark);
+    if (at_key() && m_collections.contains(anchor)) {
+      refuse(mark);
+    }
+    completed();
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    node(mark);
+    completed();
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, anchor, false);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(mark, anchor, true);
+  }
+  void OnMapEnd() override { close(); }
+
+private:
+  struct Level {
+    bool map;
+    bool expecting_key;
+  };
+
+  void node(const YAML::Mark& mark) {
+    if (m_first_node) {
+      m_first_node = false;
+      m_starts.push_back(mark);
+    }
+  }
+  bool at_key() const { return !m_stack.empty() && m_stack.back().map && m_stack.back().expecting_key; }
+  // A whole node ended: in a mapping, keys and values alternate.
+  void completed() {
+    if (!m_stack.empty() && m_stack.back().map) {
+      m_stack.back().expecting_key = !m_stack.back().expecting_key;
+    }
+  }
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor, bool map) {
+    node(mark);
+    if (at_key()) {
+      refuse(mark);
+    }
+    if (anchor != YAML::NullAnchor) {
+      m_collections.insert(anchor);
+    }
+    m_stack.push_back({map, true});
+  }
+  void close() {
+    if (!m_stack.empty()) {
+      m_stack.pop_back();
+    }
+    completed();
+  }
+  [[noreturn]] static void refuse(const YAML::Mark& mark) {
+    throw YAML::Exception(mark, "found unhashable key (a mapping key that is a list or a mapping)");
+  }
+
+  size_t m_documents = 0;
+  bool m_first_node = false;
+  std::vector<YAML::Mark> m_starts;
+  std::vector<Level> m_stack;
+  std::set<YAML::anchor_t> m_collections;
+};
+
+// Runs the pre-pass; throws YAML::Exception for what must not reach yaml-cpp's node builder,
+// including a second document (refused anyway, and the way the `,` loop shows).
+void check_events(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  EventPrePass pass;
+  while (pass.documents() < 2 && parser.HandleNextDocument(pass)) {
+  }
+  if (pass.documents() < 2) {
+    return;
+  }
+  const auto& starts = pass.document_starts();
+  if (starts.size() == 2 && starts[0].pos == starts[1].pos) {
+    throw YAML::Exception(starts[1], "unexpected character where a document should start");
+  }
+  throw YAML::Exception(starts.size() == 2 ? starts[1] : YAML::Mark::null_mark(),
+                        "expected a single document in the stream");
 }
 
 } // namespace
@@ -249,16 +412,10 @@ Json resolve_plain_scalar(const std::string& text) {
 
 std::optional<Json> parse_yaml(const std::string& text, YamlError& error) {
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    if (docs.size() > 1) {
-      error.line = docs[1].Mark().line + 1;
-      error.message = "expected a single document in the stream";
-      return std::nullopt;
-    }
-    if (docs.empty()) {
-      return Json(nullptr);
-    }
-    return convert(docs[0]);
+    check_events(text); // at most one document from here on
+    YAML::Node doc = YAML::Load(text);
+    Budget budget;
+    return convert(doc, budget);
   } catch (const YAML::Exception& e) {
     error.line = e.mark.line + 1;
     error.message = e.msg;

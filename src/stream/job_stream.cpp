@@ -1,6 +1,7 @@
 #include "stream/job_stream.hpp"
 
 #include "stream/temp_file.hpp"
+#include "util/json_parse.hpp"
 
 namespace ansible_runner::stream {
 namespace {
@@ -13,11 +14,16 @@ Json parse_object(const std::optional<std::string>& line, uint64_t offset) {
   if (!line) {
     reject_line("the stream ended before the eof line", offset);
   }
+  if (util::json_nesting_exceeds(*line)) {
+    reject_line("a line nests deeper than " + std::to_string(util::k_max_json_depth) + " levels", offset);
+  }
   Json data;
   try {
     data = Json::parse(*line);
   } catch (const Json::parse_error& e) {
     reject_line(line->empty() ? std::string("empty line") : e.what(), offset);
+  } catch (const Json::out_of_range& e) {
+    reject_line(e.what(), offset); // a number beyond double range, e.g. 1e999
   }
   if (!data.is_object()) {
     reject_line("a line is JSON but not an object", offset);

@@ -7,6 +7,7 @@
 #include <ansible_runner/errors.hpp>
 #include <ansible_runner/streaming.hpp>
 
+#include "events/utf8_decoder.hpp"
 #include "stream/process_line_scan.hpp"
 #include "stream/result_reader.hpp"
 #include "stream/temp_file.hpp"
@@ -324,9 +325,15 @@ private:
   }
 
   void fail(const std::string& explanation) {
+    // The parser's message may quote raw stream bytes; handlers must get a string that
+    // Json::dump() accepts (found by fuzzing).
+    std::string text;
+    events::Utf8Decoder decoder;
+    decoder.decode(explanation, text);
+    decoder.finish(text);
     Json status = Json::object();
     status["status"] = "error";
-    status["job_explanation"] = explanation;
+    status["job_explanation"] = text;
     on_status(status);
   }
 

@@ -24,6 +24,10 @@ struct ParseOutcome {
 
 ParseOutcome try_parse(const std::string& text) {
   ParseOutcome out;
+  if (util::json_nesting_exceeds(text)) {
+    out.error = "nested deeper than " + std::to_string(util::k_max_json_depth) + " levels";
+    return out;
+  }
   try {
     out.value = Json::parse(text);
   } catch (const Json::exception& e) { // parse_error, or out_of_range for a number like 1e400
@@ -38,6 +42,9 @@ ParseOutcome try_parse(const std::string& text) {
       out.truncated = false;
       out.error.clear();
     }
+  } catch (const Json::out_of_range& e) {
+    // A number beyond double range (1e999): a bad line, not a crash (found by fuzzing).
+    out.error = e.what();
   }
   return out;
 }

@@ -62,7 +62,34 @@ bool replace_lone_surrogates(std::string& text) {
   return changed;
 }
 
+bool json_nesting_exceeds(std::string_view text, size_t max_depth) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) {
+        return true;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
 Json parse_python_json(std::string_view text) {
+  if (json_nesting_exceeds(text)) {
+    return Json(Json::value_t::discarded);
+  }
   Json value = Json::parse(text, nullptr, false);
   bool may_have_surrogates =
       text.find("\\ud") != std::string_view::npos || text.find("\\uD") != std::string_view::npos;

@@ -10,7 +10,17 @@
 
 namespace ansible_runner::util {
 
-// Parses `text`; returns a discarded value (is_discarded()) when it is not JSON.
+// Python's json module gives up (RecursionError) on values nested deeper than about 1000
+// levels. We refuse them too: copying or printing such a value recurses once per level, and a
+// stream line of `[[[[...` would otherwise run the stack out.
+inline constexpr size_t k_max_json_depth = 1000;
+
+// True when arrays/objects in `text` nest deeper than `max_depth` (brackets inside strings do
+// not count). A linear scan, meant to run before parsing untrusted text.
+bool json_nesting_exceeds(std::string_view text, size_t max_depth = k_max_json_depth);
+
+// Parses `text`; returns a discarded value (is_discarded()) when it is not JSON or nests deeper
+// than k_max_json_depth.
 Json parse_python_json(std::string_view text);
 
 // Rewrites lone surrogate escapes in JSON text to \ufffd; true when something changed.

@@ -87,6 +87,15 @@ TEST(Kwargs, WrongTypeNamesTheKey) {
   EXPECT_THROW(options_from_kwargs(Json::array(), "/pdd"), ConfigurationError);
 }
 
+// Found by fuzzing the job stream: the double was cast to int (undefined behaviour).
+TEST(Kwargs, IntegersOutsideIntRangeAreRefused) {
+  for (const char* text : {R"({"verbosity": 1e300})", R"({"verbosity": -1e10})", R"({"verbosity": 4294967297})",
+                           R"({"rotate_artifacts": 18446744073709551615})"}) {
+    EXPECT_THROW(options_from_kwargs(Json::parse(text), "/pdd"), ConfigurationError) << text;
+  }
+  EXPECT_EQ(*options_from_kwargs(Json::parse(R"({"verbosity": 3.0})"), "/pdd").verbosity, 3);
+}
+
 TEST(Kwargs, StringListsAcceptOnePlainString) {
   RunOptions o = options_from_kwargs(Json::parse(R"({"process_isolation_hide_paths": "/secret"})"), "/pdd");
   ASSERT_TRUE(o.process_isolation_hide_paths);

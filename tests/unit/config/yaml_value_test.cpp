@@ -81,5 +81,65 @@ TEST(YamlValue, EmptyDocumentIsNull) {
   EXPECT_TRUE(value->is_null());
 }
 
+// Found by fuzzing env files: std::stod threw out of parse_yaml for these.
+TEST(YamlValue, OutOfRangeFloatsAreInfinityOrZeroLikePython) {
+  EXPECT_TRUE(std::isinf(resolve_plain_scalar("1.0e+999").get<double>()));
+  EXPECT_TRUE(std::isinf(resolve_plain_scalar("-1.0e+999").get<double>()));
+  EXPECT_EQ(resolve_plain_scalar("1.0e-999"), Json(0.0));
+}
+
+// Found by fuzzing env files: a self-referencing alias recursed until the stack ran out.
+TEST(YamlValue, RecursiveAliasIsAnError) {
+  YamlError error;
+  EXPECT_FALSE(parse_yaml("x: &a [*a]\n", error));
+  EXPECT_NE(error.message.find("deeper than"), std::string::npos) << error.message;
+}
+
+// Found by fuzzing env files: nested aliases expanded to 10^9 values ("billion laughs").
+TEST(YamlValue, AliasExpansionIsBounded) {
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) {
+      text += (k ? ", " : "") + prev;
+    }
+    text += "]\n";
+  }
+  YamlError error;
+  EXPECT_FALSE(parse_yaml(text, error));
+  EXPECT_NE(error.message.find("expands to more than"), std::string::npos) << error.message;
+  // A few levels of the same thing are fine.
+  EXPECT_TRUE(parse_yaml("a: &a [x, x]\nb: [*a, *a]\n", error));
+}
+
+// Found by fuzzing env files: yaml-cpp takes exponential time on nested complex keys; PyYAML
+// refuses any key that is a list or mapping ("found unhashable key"), and so do we, first.
+TEST(YamlValue, CollectionKeysAreRefusedQuickly) {
+  YamlError error;
+  std::string nested;
+  for (int i = 0; i < 200; ++i) {
+    nested += "? ";
+  }
+  EXPECT_FALSE(parse_yaml(nested, error));
+  EXPECT_NE(error.message.find("unhashable key"), std::string::npos) << error.message;
+  EXPECT_FALSE(parse_yaml("? [a, b]\n: c\n", error));
+  EXPECT_FALSE(parse_yaml("x: &l [1]\ny:\n  *l : 2\n", error));
+  EXPECT_EQ(error.line, 3);
+  // Scalar keys, collection values and scalar aliases as keys are fine.
+  auto value = parse_yaml("k: &s name\n*s : [1, {a: b}]\n? plain\n: 2\n", error);
+  ASSERT_TRUE(value) << error.message;
+  EXPECT_EQ(value->dump(), R"({"k":"name","name":[1,{"a":"b"}],"plain":2})");
+}
+
+// Found by fuzzing env files: yaml-cpp 0.7 loops for ever on a stray comma at block level.
+TEST(YamlValue, StrayCommaIsAnErrorNotAnEndlessLoop) {
+  YamlError error;
+  EXPECT_FALSE(parse_yaml(",", error));
+  EXPECT_FALSE(parse_yaml(",\n\"a\n", error));
+  EXPECT_EQ(error.line, 1);
+  EXPECT_NE(error.message.find("unexpected character"), std::string::npos) << error.message;
+}
+
 } // namespace
 } // namespace ansible_runner::config
