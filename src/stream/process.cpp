@@ -99,6 +99,7 @@ public:
       report(e.message);
       fail("Failed to write the artifacts: " + e.message);
     } catch (const Error& e) {
+      report(e.what());
       fail(std::string(k_parse_error) + " Error: " + e.what());
     }
     flush_out();
@@ -115,6 +116,7 @@ private:
       if (!m_messages.advance()) {
         std::string why = m_messages.last_error().empty() ? "the stream ended before its eof line"
                                                           : m_messages.last_error();
+        report("the result stream is broken: " + why);
         fail(std::string(k_parse_error) + " Error: " + why +
              " Line with invalid JSON data: " + stream::bytes_repr(m_messages.last_bad_line()));
         return;
@@ -205,6 +207,7 @@ private:
   // Unpacks the artifacts; false (after an error status) when the payload or archive is bad.
   bool on_zip(const Json& length) {
     if (!length.is_number_unsigned() || length.get<uint64_t>() > m_options.limits.max_bytes) {
+      report("bad zipfile length " + util::python_dumps(length));
       fail("Failed to extract the artifacts from the worker stream: bad zipfile length " + util::python_dumps(length));
       return false;
     }

@@ -46,6 +46,42 @@ ParseOutcome try_parse(const std::string& text) {
   return out;
 }
 
+// Tracks brackets and strings across the pieces of a split line, so that each piece is scanned
+// once and the joined text is parsed only when it can be complete. Parsing the joined text after
+// every piece made a line split into N pieces cost O(N^2) (found by fuzzing).
+class BracketBalance {
+public:
+  // False when a closing bracket has no opening one: no continuation can make the text valid.
+  bool feed(std::string_view text) {
+    for (char c : text) {
+      if (m_in_string) {
+        if (m_escape) {
+          m_escape = false;
+        } else if (c == '\\') {
+          m_escape = true;
+        } else if (c == '"') {
+          m_in_string = false;
+        }
+        continue;
+      }
+      if (c == '"') {
+        m_in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++m_depth;
+      } else if ((c == '}' || c == ']') && --m_depth < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+  bool closed() const { return m_depth == 0 && !m_in_string; }
+
+private:
+  long m_depth = 0;
+  bool m_in_string = false;
+  bool m_escape = false;
+};
+
 } // namespace
 
 ResultReader::ResultReader(StreamReader& reader, Report report) : m_reader(reader), m_report(std::move(report)) {}
@@ -113,6 +149,8 @@ bool ResultReader::advance() {
     ParseOutcome parsed = try_parse(*line);
     std::string joined = *line;
     int pieces = 1;
+    BracketBalance balance;
+    balance.feed(joined);
     while (!parsed.value && parsed.truncated) {
       std::optional<std::string> more = read_line();
       if (!more) {
@@ -121,26 +159,30 @@ bool ResultReader::advance() {
         m_error = parsed.error;
         return false;
       }
-      if (joined.size() + more->size() > StreamReader::k_default_max_line) {
-        m_pending = std::move(more);
+      if (joined.size() + more->size() > StreamReader::k_default_max_line || !balance.feed(*more)) {
+        m_pending = std::move(more); // joining cannot give a line: what came before was a stray
         break;
       }
-      ParseOutcome candidate = try_parse(joined + *more);
-      if (!candidate.value && try_parse(*more).value) {
-        // `more` is a whole message of its own: what came before was a stray fragment, even
-        // if gluing them would still look like an unfinished line.
-        m_pending = std::move(more);
-        break;
-      }
-      if (candidate.value || candidate.truncated) {
+      if (!balance.closed()) {
+        // Still open: `more` continues the line unless it is a whole message of its own.
+        if (try_parse(*more).value) {
+          m_pending = std::move(more);
+          break;
+        }
         joined += *more;
         ++pieces;
-        parsed = std::move(candidate);
         continue;
       }
-      // Joining does not help: the first part was a stray line; start over from `more`.
-      m_pending = std::move(more);
-      break;
+      ParseOutcome candidate = try_parse(joined + *more);
+      if (!candidate.value && (!candidate.truncated || try_parse(*more).value)) {
+        // Joining does not help, or `more` is a message of its own: the first part was a
+        // stray fragment; start over from `more`.
+        m_pending = std::move(more);
+        break;
+      }
+      joined += *more;
+      ++pieces;
+      parsed = std::move(candidate);
     }
     if (!parsed.value) {
       stray(joined, parsed.error);

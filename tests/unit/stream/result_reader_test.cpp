@@ -113,3 +113,25 @@ TEST(ResultReader, LastLineIsTheMessageInJsonDumpsForm) {
   EXPECT_FALSE(reader.last_line_exact()); // joined from two pieces
   EXPECT_FALSE(reader.next());
 }
+
+TEST(ResultReader, JoinsManyPiecesWithBracketsAndQuotesInStrings) {
+  // Every piece is read once: 20,000 pieces used to mean 20,000 parses of the growing text.
+  std::string event = R"({"counter": 1, "uuid": "u", "stdout": "[{\"]}", "list": [)";
+  std::string stream = event;
+  for (int i = 0; i < 20000; ++i) {
+    stream += "\n" + std::to_string(i) + ",";
+  }
+  stream += "\n0]}\n{\"eof\": true}\n";
+  auto r = read_all_messages(stream);
+  ASSERT_EQ(r.messages.size(), 2u);
+  EXPECT_EQ(r.messages[0]["stdout"], "[{\"]}");
+  EXPECT_EQ(r.messages[0]["list"].size(), 20001u);
+  EXPECT_EQ(r.messages[1], Json::parse(R"({"eof": true})"));
+}
+
+TEST(ResultReader, AClosingBracketTooManyEndsTheJoin) {
+  auto r = read_all_messages("{\"counter\": 1,\n]]\n{\"eof\": true}\n");
+  ASSERT_EQ(r.messages.size(), 1u);
+  EXPECT_EQ(r.messages[0], Json::parse(R"({"eof": true})"));
+  EXPECT_FALSE(r.reports.empty());
+}
