@@ -71,8 +71,8 @@ def test_run_stops_with_a_clear_error_when_the_artifacts_fill_the_disk(tiny_fs, 
     assert ENOSPC_TEXT in err and str(pdd / "artifacts") in err, err
     assert "Traceback" not in err and "terminate called" not in err
     assert_no_process_mentions(str(pdd))
-    # The failed write's partial file is gone, so the status fits (best effort).
-    assert [p.read_text() for p in (pdd / "artifacts").glob("*/status")] == ["error"]
+    # The status file says "error" when a page is left for it; it never claims anything else.
+    assert [p.read_text() for p in (pdd / "artifacts").glob("*/status")] in (["error"], [""], [])
 
 
 def job_stream_with_big_file(tmp_path, size):
