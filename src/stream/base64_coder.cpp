@@ -4,22 +4,13 @@
 #include <array>
 #include <cstring>
 
+#include "util/base64.hpp"
+
 namespace ansible_runner::stream {
 namespace {
 
-constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-constexpr std::array<int8_t, 256> make_reverse() {
-  std::array<int8_t, 256> table{};
-  for (auto& v : table) {
-    v = -1;
-  }
-  for (int i = 0; i < 64; ++i) {
-    table[static_cast<unsigned char>(k_alphabet[i])] = static_cast<int8_t>(i);
-  }
-  return table;
-}
-constexpr auto k_reverse = make_reverse();
+constexpr const char* k_alphabet = util::k_base64_alphabet;
+constexpr const auto& k_reverse = util::k_base64_values;
 
 // The two characters of every 12-bit value: one lookup per half group.
 struct CharPairs {

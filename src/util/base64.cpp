@@ -6,19 +6,8 @@
 namespace ansible_runner::util {
 namespace {
 
-constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-constexpr std::array<int8_t, 256> make_table() {
-  std::array<int8_t, 256> t{};
-  for (auto& v : t) {
-    v = -1;
-  }
-  for (int i = 0; i < 64; ++i) {
-    t[static_cast<unsigned char>(k_alphabet[i])] = static_cast<int8_t>(i);
-  }
-  return t;
-}
-constexpr auto k_table = make_table();
+constexpr const char* k_alphabet = k_base64_alphabet;
+constexpr const auto& k_table = k_base64_values;
 
 } // namespace
 
