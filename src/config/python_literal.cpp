@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "util/python_json.hpp"
+#include "util/utf8.hpp"
 
 namespace ansible_runner::config {
 
@@ -134,23 +135,6 @@ private:
     return out;
   }
 
-  static void append_utf8(uint32_t cp, std::string& out) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
 
   uint32_t read_hex(size_t digits) {
     if (m_pos + digits > m_text.size()) {
@@ -210,9 +194,9 @@ private:
         case '\'': out += '\''; break;
         case '"': out += '"'; break;
         case '\n': break;
-        case 'x': append_utf8(read_hex(2), out); break;
-        case 'u': append_utf8(read_hex(4), out); break;
-        case 'U': append_utf8(read_hex(8), out); break;
+        case 'x': util::append_utf8(read_hex(2), out); break;
+        case 'u': util::append_utf8(read_hex(4), out); break;
+        case 'U': util::append_utf8(read_hex(8), out); break;
         default: out += '\\'; out += e; break;
         }
         continue;

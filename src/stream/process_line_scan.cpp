@@ -9,6 +9,7 @@
 #include <ansible_runner/json.hpp>
 
 #include "util/python_json.hpp"
+#include "util/utf8.hpp"
 
 namespace ansible_runner::stream {
 namespace {
@@ -594,24 +595,6 @@ private:
   size_t m_p = 0;
 };
 
-void append_utf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 } // namespace
 
 LineScan scan_line(std::string_view line) {
@@ -662,7 +645,7 @@ bool append_decoded_string(std::string_view token, std::string& out) {
       i += 6;
       unit = 0x10000 + ((unit - 0xD800) << 10) + (static_cast<uint32_t>(low) - 0xDC00);
     }
-    append_utf8(unit, out);
+    util::append_utf8(unit, out);
   }
   return true;
 }
