@@ -40,7 +40,7 @@ test-asan: deps
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= job_stream result_stream zip_extract env_files
 fuzz: deps
-	@scripts/install-fuzz-deps.sh
+	@scripts/install-deps.sh clang-14 libclang-rt-14-dev
 	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
 	  -DAR_FUZZ=ON -DAR_DEV_MODE=ON -DAR_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-fuzz --target fuzz_targets

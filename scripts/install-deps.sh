@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the build, the example and the tests need, when missing.
+# Installs the Debian packages the build, the example and the tests need, when missing; with
+# arguments, those packages instead (`make fuzz`: clang-14 libclang-rt-14-dev).
 # Idempotent and quiet when everything is there; runs apt-get update once before installing.
 set -euo pipefail
-packages=(
+packages=("$@")
+[ $# -gt 0 ] || packages=(
   cmake ninja-build g++ pkg-config make
   nlohmann-json3-dev libyaml-cpp-dev libzip-dev zlib1g-dev libdeflate-dev libcli11-dev libfmt-dev libpcre2-dev
   libgtest-dev googletest
