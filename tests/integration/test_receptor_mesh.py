@@ -171,7 +171,11 @@ def collect(art, exit_code):
 
 
 def unit_exit(mesh, unit):
-    """The worker's exit code as Receptor recorded it ("exit status N"), or the unit's detail."""
+    """The worker's exit code as Receptor recorded it ("exit status N"), or the unit's detail.
+
+    The result stream can reach its eof before Receptor has reaped the worker (the unit is
+    still "Running"), so wait (bounded) for the unit's final state first."""
+    wait_until(lambda: mesh.units()[unit]["StateName"] in ("Succeeded", "Failed"), 30, what=f"unit {unit} done")
     info = mesh.units()[unit]
     m = re.fullmatch(r"exit status (\d+)", info["Detail"])
     return int(m.group(1)) if m else info["Detail"]
@@ -185,8 +189,6 @@ def mesh_job(mesh, tmp, worker, pdd, playbook, ident, work_type=None, params=Non
     assert how == "eof", f"result stream ended by {how}: {raw[-500:]!r}"
     out = Path(tmp) / f"controller-{ident}"
     proc, art = process(raw, out, ident)
-    # The unit's final state follows the worker's exit; wait for it (bounded).
-    wait_until(lambda: mesh.units()[unit]["StateName"] in ("Succeeded", "Failed"), 30, what=f"unit {unit} done")
     outcome = collect(art, unit_exit(mesh, unit))
     assert proc.returncode == process_exit(outcome["status"], outcome["rc"]), proc.stderr.decode()
     return {"unit": unit, "raw": raw, "messages": split_stream(raw), "process": proc, "art": art,
@@ -342,7 +344,6 @@ def test_bad_job_stream_is_reported_in_band(mesh, worker, tmp_path):
     proc, art = process(raw, tmp_path / "out", "bad")
     assert proc.returncode == process_exit("error", None)
     assert not (art / "status").exists()
-    wait_until(lambda: mesh.units()[unit]["StateName"] in ("Succeeded", "Failed"), 30, what="unit done")
     # The reference exits 0 after an error status; ours exits 1 (docs/remote-nodes.md), so the
     # Receptor unit is Failed ("exit status 1") instead of Succeeded.
     assert unit_exit(mesh, unit) == {"reference": 0, "ours": 1}[worker]
