@@ -2,6 +2,7 @@
 // maps errors to exit codes (one line on stderr, status 1; usage errors status 2).
 #include <iostream>
 #include <map>
+#include <unistd.h>
 
 #include <ansible_runner/errors.hpp>
 
@@ -9,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/job_flags.hpp"
 #include "cli/signals.hpp"
+#include "util/debug_log.hpp"
 
 namespace {
 
@@ -26,6 +28,21 @@ void add_generic_flags(CLI::App& sub, ansible_runner::cli::GlobalOptions& global
   if (!sub.get_option_no_throw("--logfile")) {
     sub.add_option("--logfile", global.logfile, "log output messages to a file");
   }
+}
+
+// --debug/--logfile of the selected first-level subcommand (argparse: a subcommand's own
+// copy wins over the top level's). Messages go to stdout as in the reference, except where
+// stdout is a stream, which the reference's messages corrupt: transmit prints them on stderr;
+// the worker only into --logfile (Receptor merges a worker's stderr into its stream, so the
+// worker points both at /dev/null).
+void configure_debug_log(const CLI::App& sub) {
+  const CLI::Option* debug = sub.get_option_no_throw("--debug");
+  const CLI::Option* logfile = sub.get_option_no_throw("--logfile");
+  bool enabled = debug != nullptr && debug->count() > 0;
+  std::string path = logfile != nullptr && logfile->count() > 0 ? logfile->results().back() : "";
+  int console = sub.get_name() == "worker" ? -1 : sub.get_name() == "transmit" ? STDERR_FILENO : STDOUT_FILENO;
+  ansible_runner::util::debug_log::configure(enabled, console, path);
+  ansible_runner::util::debug_log::line("starting debug logging");
 }
 
 } // namespace
@@ -77,6 +94,7 @@ int main(int argc, char** argv) {
   global.quiet = top.quiet;
 
   try {
+    configure_debug_log(*outcome.chain.front());
     return actions.at(outcome.chain.front()->get_name())();
   } catch (const Error& e) {
     std::cerr << e.what() << std::endl;

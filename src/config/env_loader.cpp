@@ -9,6 +9,7 @@
 #include <ansible_runner/errors.hpp>
 
 #include "config/yaml_value.hpp"
+#include "util/debug_log.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
 #include "util/json_parse.hpp"
@@ -72,6 +73,7 @@ const std::optional<std::string>& EnvLoader::read(const std::string& abs) {
     if (errno != ENOENT && errno != ENOTDIR) {
       throw ConfigurationError("cannot read " + abs + ": " + std::strerror(errno));
     }
+    util::debug_log::line("not loading " + abs + ": no such file");
     return m_cache[abs] = std::nullopt;
   }
   if (S_ISDIR(st.st_mode)) {
@@ -100,6 +102,7 @@ const std::optional<std::string>& EnvLoader::read(const std::string& abs) {
     throw ConfigurationError(abs + ": line " + std::to_string(line_of_offset(content, bad)) +
                              ": not valid UTF-8");
   }
+  util::debug_log::line("loaded " + abs + " (" + std::to_string(content.size()) + " bytes)");
   return m_cache[abs] = std::move(content);
 }
 

@@ -10,6 +10,7 @@
 #include "config/callback_dir.hpp"
 #include "config/container.hpp"
 #include "config/env_loader.hpp"
+#include "config/job_debug_log.hpp"
 #include "config/environment.hpp"
 #include "config/generated_file.hpp"
 #include "config/isolation_probe.hpp"
@@ -366,6 +367,7 @@ JobConfig prepare(const RunOptions& o) {
   } else {
     job.spawn_env = job.env;
   }
+  log_job_summary(job);
   return job;
 }
 
