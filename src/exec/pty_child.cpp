@@ -166,6 +166,7 @@ PtyChild PtyChild::spawn(const SpawnSpec& spec) {
   PtyChild child;
   child.m_master = std::move(master);
   child.m_pid = pid;
+  child.m_guard = GroupGuard::start(pid); // the child is its group's leader (setsid)
   return child;
 }
 
@@ -176,11 +177,15 @@ PtyChild::~PtyChild() {
     int status = 0;
     ::waitpid(m_pid, &status, 0);
   }
+  m_guard.release();
 }
 
 std::optional<ExitStatus> PtyChild::try_wait() {
   if (!m_status) {
     m_status = reap(m_pid, false);
+    if (m_status) {
+      m_guard.release();
+    }
   }
   return m_status;
 }
@@ -188,6 +193,7 @@ std::optional<ExitStatus> PtyChild::try_wait() {
 ExitStatus PtyChild::wait() {
   if (!m_status) {
     m_status = reap(m_pid, true);
+    m_guard.release();
   }
   return *m_status;
 }

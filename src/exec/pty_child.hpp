@@ -1,7 +1,8 @@
 #pragma once
 // A child process on a new pseudo-terminal, as the reference spawns Ansible (execution.md 4.1):
 // 24x80, echo off, session leader with the pty as controlling terminal (so it has its own
-// process group), SIGHUP ignored, stdin/stdout/stderr all on the pty.
+// process group), SIGHUP ignored, stdin/stdout/stderr all on the pty. The child dies with the
+// runner (PR_SET_PDEATHSIG) and so does its whole group (GroupGuard).
 #include <optional>
 #include <string>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "exec/exit_status.hpp"
+#include "exec/group_guard.hpp"
 #include "util/fd.hpp"
 
 namespace ansible_runner::exec {
@@ -29,7 +31,8 @@ public:
   static PtyChild spawn(const SpawnSpec& spec);
 
   PtyChild(PtyChild&& other) noexcept
-      : m_master(std::move(other.m_master)), m_pid(std::exchange(other.m_pid, -1)), m_status(other.m_status) {}
+      : m_master(std::move(other.m_master)), m_pid(std::exchange(other.m_pid, -1)), m_status(other.m_status),
+        m_guard(std::move(other.m_guard)) {}
   PtyChild& operator=(PtyChild&&) = delete;
   ~PtyChild();
 
@@ -49,6 +52,7 @@ private:
   util::UniqueFd m_master;
   pid_t m_pid = -1;
   std::optional<ExitStatus> m_status;
+  GroupGuard m_guard; // kills the group if the runner dies first; released once reaped
 };
 
 class SpawnError : public std::runtime_error {
