@@ -272,7 +272,8 @@ void OutputFilter::deliver_verbose(std::string_view line, bool at_end, bool cut_
   if (!cut_by_frame) {
     event.raw_display = std::string(line);
     if (at_end && stripped.size() == line.size()) {
-      event.raw_display->push_back('\n'); // the last, unterminated line
+      // The last, unterminated line: shown with a newline (the reference does not show it).
+      event.raw_display->push_back('\n');
     }
   }
   event.stdout_text.assign(stripped);
