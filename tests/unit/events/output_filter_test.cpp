@@ -185,7 +185,9 @@ TEST(OutputFilter, VerboseLinesEndAtEveryPythonLineBreak) {
   auto events = run(k_mixed, k_mixed.size());
   auto got = describe(events);
   EXPECT_EQ(got[0], "verbose 1 0-1 [warn] [warn\r\n]");
-  EXPECT_EQ(got[1], "verbose 2 1-1 [\x1b[0;32mgreen\x1b[0m] [\x1b[0;32mgreen\x1b[0m\r]");
+  // A last \r before a frame: the line is cut short by the frame, shown as "green\n".
+  EXPECT_EQ(got[1], "verbose 2 1-1 [\x1b[0;32mgreen\x1b[0m] [-]");
+  EXPECT_TRUE(events[1].cut_by_frame);
   EXPECT_EQ(got[2], "framed a 3 1-3 [\r\nPLAY \x1b[K] [-]");
   EXPECT_EQ(got[3], "verbose 4 3-4 [v1] [v1\r\n]");
   EXPECT_EQ(got[5], "verbose 6 4-4 [v3\x0b] [v3\x0b]");
