@@ -15,6 +15,10 @@ CASES = {
     "loops": ("loops.yml", [], LOCAL_INVENTORY, None, True),
     "handlers": ("handlers.yml", [], LOCAL_INVENTORY, None, True),
     "block_rescue": ("block_rescue.yml", [], LOCAL_INVENTORY, None, True),
+    # nested rescue, assert, failed_when/changed_when, until/retries, a final failure
+    "blocks_nested": ("blocks_nested.yml", [], LOCAL_INVENTORY, None, True),
+    # listen topics, meta: flush_handlers, a handler notified twice and one never notified
+    "handlers_listen_flush": ("handlers_listen.yml", [], LOCAL_INVENTORY, None, True),
     "include_tasks": ("include_tasks.yml", [], LOCAL_INVENTORY, None, True),
     "no_log": ("no_log.yml", [], LOCAL_INVENTORY, None, True),
     "warnings": ("warnings.yml", [], LOCAL_INVENTORY, None, True),
