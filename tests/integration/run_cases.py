@@ -25,6 +25,9 @@ CASES = {
     # Forked workers' -v frames interleave with the main process differently from run to run.
     "verbose_vvv": ("ok_changed.yml", ["-vvv"], LOCAL_INVENTORY, None, False),
     "non_utf8": ("non_utf8.yml", [], LOCAL_INVENTORY, None, True),
+    # A line without a line break cut short by a frame shows as its own line. The worker's text
+    # may come before or after the runner_on_start frame: compared as sets.
+    "raw_output": ("raw_output.yml", [], LOCAL_INVENTORY, None, False),
     "syntax_error": ("syntax_error.yml", [], LOCAL_INVENTORY, None, True),
     "many_hosts_forks": ("many_hosts.yml", ["--forks", "4"], MANY_HOSTS, None, False),
     "facts_and_stats": ("facts.yml", [], LOCAL_INVENTORY, None, True),
