@@ -121,7 +121,7 @@ struct JobRunner::Pump {
   // An event whose text waits in a temp file: written and shown in pieces.
   void on_large_event(events::FilterEvent& found) {
     events::EventText& big = *found.spilled;
-    const bool raw = !found.framed;
+    const bool raw = !found.framed && !found.cut_by_frame;
     const bool raw_newline = found.raw_newline;
     Json event = events::build_event(found, runner.m_config.ident, writer.job_events_dir());
     writer.write_event(event, big);

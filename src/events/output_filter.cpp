@@ -96,7 +96,7 @@ void materialize(FilterEvent& event) {
   }
   EventText& text = *event.spilled;
   event.stdout_text = text.read_all(text.stripped_size());
-  if (!event.framed) {
+  if (!event.framed && !event.cut_by_frame) {
     event.raw_display = text.read_all(text.size());
     if (event.raw_newline) {
       event.raw_display->push_back('\n');
@@ -186,7 +186,7 @@ void OutputFilter::on_frame(std::string_view base64) {
   if (m_current) {
     deliver_framed();
   } else {
-    end_pending_line(false);
+    end_pending_line(false, true);
   }
   m_current.reset();
   if (opens) {
@@ -235,9 +235,9 @@ void OutputFilter::take_verbose(std::string_view text) {
   }
 }
 
-void OutputFilter::end_pending_line(bool at_end) {
+void OutputFilter::end_pending_line(bool at_end, bool cut_by_frame) {
   if (!m_text.empty()) {
-    deliver_verbose_text(at_end);
+    deliver_verbose_text(at_end, cut_by_frame);
   }
 }
 
@@ -264,29 +264,34 @@ void OutputFilter::deliver_framed() {
   m_text.clear();
 }
 
-void OutputFilter::deliver_verbose(std::string_view line, bool at_end) {
+void OutputFilter::deliver_verbose(std::string_view line, bool at_end, bool cut_by_frame) {
   FilterEvent event;
   event.frame = Json::object();
   std::string_view stripped = strip_line_ends(line);
-  event.raw_display = std::string(line);
-  if (at_end && stripped.size() == line.size()) {
-    event.raw_display->push_back('\n'); // the last, unterminated line
+  event.cut_by_frame = cut_by_frame;
+  if (!cut_by_frame) {
+    event.raw_display = std::string(line);
+    if (at_end && stripped.size() == line.size()) {
+      // The last, unterminated line: shown with a newline (the reference does not show it).
+      event.raw_display->push_back('\n');
+    }
   }
   event.stdout_text.assign(stripped);
   number(event, static_cast<long>(std::count(line.begin(), line.end(), '\n')));
   m_sink(event);
 }
 
-void OutputFilter::deliver_verbose_text(bool at_end) {
+void OutputFilter::deliver_verbose_text(bool at_end, bool cut_by_frame) {
   if (m_text.spilled()) {
     FilterEvent event;
     event.frame = Json::object();
     event.spilled = &m_text;
+    event.cut_by_frame = cut_by_frame;
     event.raw_newline = at_end && m_text.stripped_size() == m_text.size();
     number(event, m_text.newlines());
     m_sink(event);
   } else {
-    deliver_verbose(m_text.memory(), at_end);
+    deliver_verbose(m_text.memory(), at_end, cut_by_frame);
   }
   m_text.clear();
 }

@@ -39,6 +39,10 @@ struct FilterEvent {
   // in the same read as stdout_text + "\n", and only the last of them: output that depends on
   // how reads split the stream. Ours does not.
   std::optional<std::string> raw_display;
+  // A verbose line that a frame cut short (no line break before the frame): it has no
+  // raw_display and shows as a framed event does, which is what the reference does for it
+  // whatever the reads.
+  bool cut_by_frame = false;
   // Set when the text outgrew the filter's memory limit: the whole text (line ends included)
   // waits in a temp file, valid during the sink call; stdout_text and raw_display stay empty
   // until materialize(). A spilled verbose line shows as its text plus "\n" if raw_newline.
@@ -74,10 +78,10 @@ private:
   void on_frame(std::string_view base64);
   void take_text(std::string_view text);
   void take_verbose(std::string_view text);
-  void end_pending_line(bool at_end);
+  void end_pending_line(bool at_end, bool cut_by_frame = false);
   void deliver_framed();
-  void deliver_verbose(std::string_view line, bool at_end);
-  void deliver_verbose_text(bool at_end);
+  void deliver_verbose(std::string_view line, bool at_end, bool cut_by_frame = false);
+  void deliver_verbose_text(bool at_end, bool cut_by_frame = false);
   void number(FilterEvent& event, long newlines);
 
   Sink m_sink;

@@ -19,7 +19,8 @@ VOLATILE_KEYS = {"created", "pid", "start", "end", "duration", "delta"}
 
 
 def make_pdd(root, playbook, inventory=LOCAL_INVENTORY, env=None, extra_files=None):
-    """Builds a private data dir: project/<playbook> copied from playbooks/, inventory/hosts,
+    """Builds a private data dir: project/<playbook> copied from playbooks/ (with the filter
+    plugins of playbooks/filter_plugins), inventory/hosts,
     env/<name> files from `env`, and extra files {relpath: text}."""
     root = Path(root)
     (root / "project").mkdir(parents=True)
@@ -27,6 +28,8 @@ def make_pdd(root, playbook, inventory=LOCAL_INVENTORY, env=None, extra_files=No
     shutil.copy(PLAYBOOKS / playbook, root / "project" / playbook)
     for name in (PLAYBOOKS / "includes").glob("*.yml") if (PLAYBOOKS / "includes").is_dir() else []:
         shutil.copy(name, root / "project" / name.name)
+    if (PLAYBOOKS / "filter_plugins").is_dir():
+        shutil.copytree(PLAYBOOKS / "filter_plugins", root / "project" / "filter_plugins")
     (root / "inventory" / "hosts").write_text(inventory)
     if env:
         (root / "env").mkdir()

@@ -185,12 +185,17 @@ TEST(OutputFilter, VerboseLinesEndAtEveryPythonLineBreak) {
   auto events = run(k_mixed, k_mixed.size());
   auto got = describe(events);
   EXPECT_EQ(got[0], "verbose 1 0-1 [warn] [warn\r\n]");
-  EXPECT_EQ(got[1], "verbose 2 1-1 [\x1b[0;32mgreen\x1b[0m] [\x1b[0;32mgreen\x1b[0m\r]");
+  // A last \r before a frame: the line is cut short by the frame, shown as "green\n".
+  EXPECT_EQ(got[1], "verbose 2 1-1 [\x1b[0;32mgreen\x1b[0m] [-]");
+  EXPECT_TRUE(events[1].cut_by_frame);
   EXPECT_EQ(got[2], "framed a 3 1-3 [\r\nPLAY \x1b[K] [-]");
   EXPECT_EQ(got[3], "verbose 4 3-4 [v1] [v1\r\n]");
   EXPECT_EQ(got[5], "verbose 6 4-4 [v3\x0b] [v3\x0b]");
   EXPECT_EQ(got[7], "verbose 8 4-4 [v5\xe2\x80\xa8] [v5\xe2\x80\xa8]");
-  EXPECT_EQ(got[9], "verbose 10 4-4 [half] [half]");
+  // Cut short by a frame: shown as its text and "\n" (no raw display), as the reference does.
+  EXPECT_EQ(got[9], "verbose 10 4-4 [half] [-]");
+  EXPECT_TRUE(events[9].cut_by_frame);
+  EXPECT_FALSE(events[3].cut_by_frame);
   EXPECT_EQ(got[10], "framed c 11 4-5 [ok: [h]] [-]");
   EXPECT_EQ(got[11], "verbose 12 5-5 [\x1b[Klast] [\x1b[Klast\r]");
 }
