@@ -416,7 +416,14 @@ private:
         }
         value = std::to_string(*parsed);
       }
-      m_tokens.push_back(name + "=" + value);
+      if (value.empty()) {
+        // argparse takes "--opt=" and "--opt ''" as an empty value; CLI11 reads "--opt=" as
+        // a missing one, but takes an empty token that follows the option.
+        m_tokens.push_back(name);
+        m_tokens.push_back(value);
+      } else {
+        m_tokens.push_back(name + "=" + value);
+      }
     }
   }
 
