@@ -407,6 +407,12 @@ private:
       m_tokens.push_back(name);
       return;
     }
+    // argparse keeps the last occurrence of a store or nargs='*' option (CLI11 would refuse the
+    // second one); only action='append' options (TakeAll with one value each) accumulate.
+    bool appends = o.kind == Kind::value && o.option->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
+    if (!appends) {
+      drop_tokens_of(name);
+    }
     for (const auto& v : values) {
       std::string value = v;
       if (o.is_int) {
@@ -416,8 +422,32 @@ private:
         }
         value = std::to_string(*parsed);
       }
-      m_tokens.push_back(name + "=" + value);
+      if (value.empty()) {
+        // argparse takes "--opt=" and "--opt ''" as an empty value; CLI11 reads "--opt=" as
+        // a missing one, but takes an empty token that follows the option.
+        m_tokens.push_back(name);
+        m_tokens.push_back(value);
+      } else {
+        m_tokens.push_back(name + "=" + value);
+      }
     }
+  }
+
+  // Removes the tokens an earlier occurrence of option `name` left: "name=value", or "name"
+  // followed by its empty value.
+  void drop_tokens_of(const std::string& name) {
+    std::vector<std::string> kept;
+    for (size_t k = 0; k < m_tokens.size(); ++k) {
+      if (m_tokens[k] == name) {
+        ++k; // its empty value
+        continue;
+      }
+      if (m_tokens[k].starts_with(name + "=")) {
+        continue;
+      }
+      kept.push_back(m_tokens[k]);
+    }
+    m_tokens = std::move(kept);
   }
 
   size_t consume_optional(size_t i, ParseOutcome& outcome) {

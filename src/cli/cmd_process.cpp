@@ -6,6 +6,7 @@
 #include <ansible_runner/streaming.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/daemon_log.hpp"
 #include "cli/unpack_limits.hpp"
 #include "util/fs.hpp"
 
@@ -36,10 +37,14 @@ Action add_process_command(CLI::App& app, GlobalOptions& global) {
 
   return [args, &global]() -> int {
     UnpackLimits limits = unpack_limits_from_environment(); // before anything is created
-    // The CLI creates the dir (0700) like the reference; artifacts go below it.
-    util::make_dirs(util::absolute_path(args->private_data_dir), 0700);
+    // The CLI creates the dir (0700) and an empty daemon.log like the reference; artifacts go
+    // below it. An empty dir argument means a fresh temp dir there too (it is kept).
+    std::string pdd = args->private_data_dir.empty() ? util::make_temp_dir("tmp")
+                                                     : util::absolute_path(args->private_data_dir);
+    util::make_dirs(pdd, 0700);
+    create_daemon_log(pdd);
     ProcessOptions options;
-    options.private_data_dir = util::absolute_path(args->private_data_dir);
+    options.private_data_dir = pdd;
     options.ident = args->ident;
     options.limits = limits;
     options.quiet = global.quiet; // only the top-level -q reaches process (cli.md 1)

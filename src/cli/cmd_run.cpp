@@ -16,6 +16,7 @@
 #include <ansible_runner/runner.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/daemon_log.hpp"
 #include "cli/job_flags.hpp"
 #include "cli/signals.hpp"
 #include "config/isolation_probe.hpp"
@@ -44,11 +45,7 @@ void prepare_private_data_dir(const JobFlags& flags, bool with_daemon_log) {
   std::string pdd = util::py_abspath(flags.private_data_dir);
   util::make_dirs(pdd, 0700);
   if (with_daemon_log) {
-    std::string log = util::path_join(pdd, "daemon.log");
-    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      ::close(fd);
-    }
+    create_daemon_log(pdd);
   }
 }
 

@@ -327,23 +327,27 @@ private:
     }
   }
 
-  void fail(const std::string& explanation) {
-    // The parser's message may quote raw stream bytes; handlers must get a string that
-    // Json::dump() accepts (found by fuzzing).
+  // The parser's messages may quote raw stream bytes: handlers must get a string that
+  // Json::dump() accepts (found by fuzzing), and stderr readers text they can decode.
+  static std::string valid_utf8(const std::string& message) {
     std::string text;
     events::Utf8Decoder decoder;
-    decoder.decode(explanation, text);
+    decoder.decode(message, text);
     decoder.finish(text);
+    return text;
+  }
+
+  void fail(const std::string& explanation) {
     Json status = Json::object();
     status["status"] = "error";
-    status["job_explanation"] = text;
+    status["job_explanation"] = valid_utf8(explanation);
     on_status(status);
   }
 
   void report(const std::string& message) {
     if (m_options.diagnostics_fd >= 0) {
       flush_out();
-      util::write_all(m_options.diagnostics_fd, "ansible-runner process: " + message + "\n");
+      util::write_all(m_options.diagnostics_fd, "ansible-runner process: " + valid_utf8(message) + "\n");
     }
   }
 

@@ -1,5 +1,6 @@
 // worker: job stream in, job run, result stream out (streaming-protocol.md 3).
 #include <optional>
+#include <stdexcept>
 
 #include <ansible_runner/errors.hpp>
 #include <ansible_runner/streaming.hpp>
@@ -19,6 +20,11 @@ class WorkerDir {
 public:
   explicit WorkerDir(const WorkerOptions& options) {
     if (options.private_data_dir) {
+      // The reference takes "" for the cwd (and then skips --delete); unpacking a job into
+      // wherever the worker was started is never meant, so we refuse it.
+      if (options.private_data_dir->empty()) {
+        throw std::runtime_error("the private data dir is an empty path");
+      }
       m_path = util::absolute_path(*options.private_data_dir);
       if (options.delete_private_data_dir) {
         util::remove_tree(m_path, true);

@@ -36,8 +36,9 @@ def run(argv, *, input=None, timeout=300, env=None, cwd=None):
                           env=env, cwd=cwd)
 
 
-def transmit(binary, pdd, ident, playbook="test.yml"):
-    proc = run([binary, "transmit", str(pdd), "-p", playbook, "--ident", ident])
+def transmit(binary, pdd, ident, playbook="test.yml", args=None):
+    """args, when given, replace "-p playbook" (e.g. an ad-hoc module run)."""
+    proc = run([binary, "transmit", str(pdd), *(args if args is not None else ["-p", playbook]), "--ident", ident])
     assert proc.returncode == 0, proc.stderr.decode()
     return proc.stdout
 

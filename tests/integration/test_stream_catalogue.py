@@ -2,11 +2,12 @@
 each job stream through our worker and each result stream through our process must give its
 expected outcome: never a hang, a crash or a write outside the private data dir."""
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from stream_util import STREAMS, catalogue, messages, process, worker
+from stream_util import STREAMS, catalogue, messages, process, run, worker
 
 ESCAPE_DIR = Path("/tmp/ansible-runner-escape-test")
 HOSTILE_UUID_FILE = Path("/tmp/ar-hostile-uuid.json")
@@ -52,6 +53,11 @@ def test_reference_behaviour_is_as_catalogued(name, reference, tmp_path, escape_
     hostile archive, we report an error instead."""
     expected = CATALOGUE["job"][name]["reference"]
     stream = (STREAMS / "job" / f"{name}.stream").read_bytes()
+    if expected == "hangs":
+        # It waits for payload bytes at end of input for ever; nothing it could do ends that.
+        with pytest.raises(subprocess.TimeoutExpired):
+            worker(reference, stream, pdd=tmp_path / "pdd", timeout=5)
+        return
     result = worker(reference, stream, pdd=tmp_path / "pdd", timeout=300)
     first = result.stdout.split(b"\n", 1)[0]
     if expected == "error":
@@ -75,7 +81,9 @@ def test_process_on_result_stream(name, ours, tmp_path, escape_target):
     art = pdd / "artifacts" / "fixture"
     if "events" in expected:
         assert len(list((art / "job_events").iterdir())) == expected["events"]
-    if expected["status"] != "error":
+    if expected.get("artifacts", True) is False:
+        assert not (art / "status").exists()  # nothing to unpack: the status stays the stream's
+    elif expected["status"] != "error":
         assert (art / "status").read_text() == expected["status"]
     if "stderr" in expected:
         assert expected["stderr"] in result.stderr.decode()
@@ -84,6 +92,23 @@ def test_process_on_result_stream(name, ours, tmp_path, escape_target):
     assert not HOSTILE_UUID_FILE.exists()
     assert list(escape_target.iterdir()) == []
     assert not (art / "job_events" / "0-0.json").exists()
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE["result"]))
+def test_reference_process_is_as_catalogued(name, reference, tmp_path):
+    """Pins the reference's process on each result stream: where it crashes (exit 1, traceback
+    in daemon.log, no artifacts), ours skips the bad line or reports an error on stderr."""
+    expected = CATALOGUE["result"][name]["reference"]
+    stream = (STREAMS / "result" / f"{name}.stream").read_bytes()
+    pdd = tmp_path / "pdd"
+    result = process(reference, stream, pdd, ident="fixture")
+    unpacked = (pdd / "artifacts" / "fixture" / "status").exists()
+    traceback = (pdd / "daemon.log").read_text()
+    if expected == "crash":
+        assert result.returncode == 1 and "Traceback" in traceback and not unpacked
+    else:
+        assert result.returncode == 0 and traceback == ""
+        assert unpacked == (expected == "artifacts")
 
 
 def test_catalogue_is_up_to_date():
@@ -110,3 +135,8 @@ def test_process_quiet_and_without_ident(tmp_path, ours, reference):
         # Without --ident the artifacts land directly in <pdd>/artifacts.
         assert (pdd / "artifacts" / "rc").read_text() == "0"
         assert len(list((pdd / "artifacts" / "job_events").iterdir())) == 6
+        assert (pdd / "daemon.log").read_text() == ""  # the CLI makes it for process
+        # An empty --ident= is argparse's empty string: no ident, the same place.
+        empty = tmp_path / f"{who}-empty"
+        assert run([binary, "process", str(empty), "--ident="], input=stream).returncode == 0
+        assert (empty / "artifacts" / "rc").read_text() == "0"

@@ -74,12 +74,16 @@ def big_extra(root):
 
 
 JOBS = {
+    # Options that travel in the kwargs line: an ad-hoc module run with limit, forks and -v.
+    "adhoc_options": (OK, None, "successful", "0"),
     "successful": (OK, None, "successful", "0"),
     "failed": (FAIL, None, "failed", "2"),
     "many_events": (MANY, None, "successful", "0"),
     "big_dir": (BIG, big_extra, "successful", "0"),
 }
 COMBOS = list(itertools.product(IMPLEMENTATIONS, repeat=3))
+TRANSMIT_ARGS = {"adhoc_options": ["-m", "debug", "-a", "msg=hi", "--hosts", "localhost", "--limit", "localhost",
+                                   "--forks", "2", "-v"]}
 
 
 class Pipelines:
@@ -95,7 +99,7 @@ class Pipelines:
         if (job, t) not in self.jobs:
             playbook, extra, _, _ = JOBS[job]
             pdd = write_pdd(self.tmp.mktemp(f"{job}-src-{t}"), playbook, extra)
-            self.jobs[(job, t)] = transmit(IMPLEMENTATIONS[t], pdd, ident=f"{job}1")
+            self.jobs[(job, t)] = transmit(IMPLEMENTATIONS[t], pdd, ident=f"{job}1", args=TRANSMIT_ARGS.get(job))
         return self.jobs[(job, t)]
 
     def result(self, job, t, w):

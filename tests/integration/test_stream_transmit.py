@@ -26,6 +26,9 @@ def archive(stream):
     ["--cmdline", "-e x=1"],
     ["--limit", "localhost", "--forks", "3", "-v"],
     ["--omit-env-files", "--cmdline", "-e y=2"],
+    # argparse: "--opt=" is an empty value, and a repeated option keeps its last value.
+    ["--ident=", "--container-image=", "--limit="],
+    ["--limit", "a", "--limit", "b", "--forks", "2", "--forks=3", "--ident", "k2"],
 ])
 def test_kwargs_line_matches_the_reference(tmp_path, ours, reference, args):
     lines = {}
@@ -94,3 +97,19 @@ def test_many_entries_use_zip64_and_odd_names_survive(tmp_path, ours, reference)
         assert result.returncode == 0, (who, result.stdout[-300:])
         assert (dest / "project" / "data" / "caf\u00e9 \u2615.txt").read_text() == "unicode\n"
         assert (dest / "project" / "data" / "d69" / "999").exists()
+
+
+def test_debug_output_stays_out_of_the_stream(tmp_path, ours, reference):
+    """The reference's --debug prints log lines on stdout, into the protocol stream, which a
+    worker then refuses; ours keeps the stream to the protocol."""
+    pdd = write_pdd(tmp_path / "src", OK)
+    streams = {}
+    for who, binary in (("ref", reference), ("ours", ours)):
+        streams[who] = run([binary, "transmit", str(pdd), "-p", "test.yml", "--ident", "g", "--debug"]).stdout
+    assert streams["ref"].startswith(b"starting debug logging\n")
+    assert json.loads(streams["ours"].split(b"\n", 1)[0])["kwargs"]["ident"] == "g"
+    assert messages(streams["ours"])[-1] == {"eof": True}
+    garbage = b"garbage\n"
+    assert run([reference, "worker", "--debug"], input=garbage).stdout.startswith(b"starting debug logging\n")
+    msgs = messages(run([ours, "worker", "--debug"], input=garbage).stdout)
+    assert [m.get("status") for m in msgs] == ["error", None] and msgs[-1] == {"eof": True}

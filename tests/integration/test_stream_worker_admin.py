@@ -99,10 +99,32 @@ def test_cleanup_nothing_to_do_and_refusals(tmp_path, ours, reference):
         result = run([binary, "worker", "cleanup", f"--file-pattern={tmp_path}/nothing_*"])
         assert result.returncode == 0
         assert result.stdout == b"(changed: False)\n"
+        # argparse takes "--file-pattern=" as an empty pattern: nothing to do.
+        empty = run([binary, "worker", "cleanup", "--file-pattern="])
+        assert empty.returncode == 0 and empty.stdout == b"(changed: False)\n"
         refused = run([binary, "worker", "cleanup", "--file-pattern=/usr"])
         assert refused.returncode == 1
         assert b"Refusing to continue for user system safety." in refused.stderr
         assert Path("/usr/bin").is_dir()
+
+
+def test_cleanup_with_a_malformed_pid_file(tmp_path, ours, reference):
+    """A pid file without a number names no live job: ours deletes the dir; the reference
+    crashes on it (ValueError, exit 1) and deletes nothing, also not the other dirs."""
+    for who, binary in (("ref", reference), ("ours", ours)):
+        root = tmp_path / who
+        for name, pid in (("awx_bad", "notanumber\n"), ("awx_empty", "")):
+            (root / name).mkdir(parents=True)
+            (root / name / "pid").write_text(pid)
+        result = run([binary, "worker", "cleanup", f"--file-pattern={root}/awx_*", "--grace-period=0"])
+        left = sorted(p.name for p in root.iterdir())
+        if who == "ref":
+            assert result.returncode == 1 and b"ValueError" in result.stderr
+            assert left == ["awx_bad", "awx_empty"]
+        else:
+            assert result.returncode == 0, result.stderr
+            assert left == []
+            assert result.stdout.decode().splitlines()[-1] == "(changed: True)"
 
 
 def test_cleanup_grace_period_zero_ignores_mtime(tmp_path, ours):

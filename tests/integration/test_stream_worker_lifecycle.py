@@ -186,3 +186,40 @@ def test_sigterm_while_waiting_for_the_job_stream(tmp_path, ours):
     msgs = messages(out)
     assert msgs[0]["status"] == "error" and msgs[-1] == {"eof": True}
     assert wk.returncode == 1
+
+
+def test_delete_of_a_symlinked_private_data_dir(tmp_path, ours, reference):
+    """--delete on a path that is a symlink: ours removes the link, runs in a fresh dir there and
+    removes that, never touching the link's target; the reference cannot rmtree a symlink,
+    so the job is unpacked into the target and left there."""
+    job = slow_job(tmp_path, seconds=0)
+    for who, binary in (("ref", reference), ("ours", ours)):
+        target = tmp_path / f"target-{who}"
+        target.mkdir()
+        (target / "keep").write_text("k")
+        link = tmp_path / f"link-{who}"
+        link.symlink_to(target)
+        result = subprocess.run([binary, "worker", "--private-data-dir", str(link), "--delete"], input=job,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+        statuses = [m["status"] for m in messages(result.stdout) if "status" in m]
+        assert statuses[-1] == "successful"
+        left = sorted(p.name for p in target.iterdir())
+        if who == "ref":
+            assert link.is_symlink() and "project" in left
+        else:
+            assert result.returncode == 0 and result.stderr == b""
+            assert not link.exists() and not link.is_symlink()
+            assert left == ["keep"]
+
+
+def test_empty_private_data_dir_is_refused(tmp_path, ours):
+    """argparse gives "--private-data-dir=" as "", which the reference takes for the cwd (and
+    then skips --delete): it would unpack the job wherever the worker started. Ours refuses."""
+    job = slow_job(tmp_path, seconds=0)
+    for extra in ([], ["--delete"]):
+        result = subprocess.run([ours, "worker", "--private-data-dir=", *extra], input=job, cwd=tmp_path,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        msgs = messages(result.stdout)
+        assert msgs[0]["status"] == "error" and "empty path" in msgs[0]["job_explanation"]
+        assert msgs[-1] == {"eof": True} and result.returncode == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
