@@ -5,18 +5,21 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <string>
 #include <utility>
 
 namespace ansible_runner::exec {
 namespace {
 
-// The guard between fork and _exit: async-signal-safe calls only (the runner may have threads).
-[[noreturn]] void guard_main(int release_read, pid_t pgid) {
+// The guard between fork and exec: async-signal-safe calls only (the runner may have threads).
+// It execs a one-line shell script so that `ps` and `pgrep -f` show it as what it is, not as a
+// second copy of the runner's command line; without /bin/sh it waits in this process instead.
+[[noreturn]] void guard_main(int release_read, pid_t pgid, const char* script) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   // Only the runner's end decides: a Ctrl-C or a SIGTERM to the runner's group must not
-  // remove the guard while the runner still cleans up.
+  // remove the guard while the runner still cleans up. Ignored signals stay ignored in sh.
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU}) {
     signal(sig, SIG_IGN);
   }
@@ -31,7 +34,9 @@ namespace {
   if (release_read != 3) {
     dup2(release_read, 3);
   }
+  fcntl(3, F_SETFD, 0); // the pipe was made close-on-exec
   close_range(4, ~0U, 0);
+  execl("/bin/sh", "ansible-runner-job-guard", "-c", script, static_cast<char*>(nullptr));
   char byte = 0;
   for (;;) {
     ssize_t n = read(3, &byte, 1);
@@ -56,12 +61,14 @@ GroupGuard GroupGuard::start(pid_t pgid) {
   }
   util::UniqueFd read_end(fds[0]);
   util::UniqueFd write_end(fds[1]);
+  // A line on fd 3 releases the guard; end of file (the runner is gone) kills the group.
+  std::string script = "read -r _ <&3 || kill -KILL -" + std::to_string(pgid);
   pid_t pid = ::fork();
   if (pid < 0) {
     return guard;
   }
   if (pid == 0) {
-    guard_main(read_end.get(), pgid);
+    guard_main(read_end.get(), pgid, script.c_str());
   }
   guard.m_release = std::move(write_end);
   guard.m_pid = pid;
@@ -84,8 +91,8 @@ void GroupGuard::release() {
   if (m_pid <= 0) {
     return;
   }
-  char done = 'd';
-  (void)!::write(m_release.get(), &done, 1);
+  const char done[] = "done\n";
+  (void)!::write(m_release.get(), done, sizeof done - 1);
   m_release.reset();
   int status = 0;
   while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {

@@ -3,9 +3,10 @@
 // Receptor, the OOM killer). PR_SET_PDEATHSIG only reaches ansible-playbook itself: a task
 // already running in one of Ansible's forked workers would run on to its end.
 //
-// A small forked process blocks reading a pipe whose only writer is the runner. release()
-// writes one byte: the guard exits and leaves the group alone. Any other end of the runner
-// closes the pipe: the guard sees EOF and sends SIGKILL to the group.
+// A small process (`ansible-runner-job-guard`, a one-line sh script) blocks reading a pipe
+// whose only writer is the runner. release() writes a line: the guard exits and leaves the
+// group alone. Any other end of the runner closes the pipe: the guard sees end of file and
+// sends SIGKILL to the group.
 #include <sys/types.h>
 
 #include "util/fd.hpp"

@@ -76,6 +76,14 @@ TEST(GroupGuard, ReleaseReapsTheGuard) {
   auto guard = ansible_runner::exec::GroupGuard::start(group);
   ASSERT_TRUE(guard.active());
   pid_t guard_pid = guard.pid();
+  // It shows as itself in ps/pgrep, not as a second copy of the runner (it execs sh).
+  std::string cmdline;
+  for (int i = 0; i < 200 && !cmdline.starts_with("ansible-runner-job-guard"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::ifstream in("/proc/" + std::to_string(guard_pid) + "/cmdline");
+    std::getline(in, cmdline, '\0');
+  }
+  EXPECT_EQ("ansible-runner-job-guard", cmdline);
   guard.release();
   EXPECT_FALSE(guard.active());
   int status = 0;
