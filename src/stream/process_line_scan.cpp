@@ -1,20 +1,18 @@
 #include "stream/process_line_scan.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <utility>
 #include <vector>
 
-#include <ansible_runner/json.hpp>
-
-#include "util/python_json.hpp"
+#include "util/python_json_form.hpp"
 #include "util/utf8.hpp"
 
 namespace ansible_runner::stream {
 namespace {
 
-// Python's json module gives up (RecursionError) long before this; so do we.
+// Python's json module gives up (RecursionError) long before this; so do we (the same limit
+// as util/python_json_form).
 constexpr int k_max_depth = 512;
 
 int hex_digit(char c, bool lower_only) {
@@ -52,258 +50,6 @@ bool needs_u_escape(long unit) {
   }
   return unit < 0x20 && unit != '\b' && unit != '\t' && unit != '\n' && unit != '\f' && unit != '\r';
 }
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// Python's repr() of the float a JSON number token denotes (float() rounding; out-of-range
-// exponents give inf or 0.0 as Python does).
-std::string float_repr(std::string_view token) {
-  double d = 0;
-  const char* first = token.data();
-  const char* last = token.data() + token.size();
-  auto [end, ec] = std::from_chars(first, last, d);
-  if (ec == std::errc::result_out_of_range) {
-    size_t e = token.find_first_of("eE");
-    bool tiny = e != std::string_view::npos && e + 1 < token.size() && token[e + 1] == '-';
-    bool negative = token.front() == '-';
-    double magnitude = tiny ? 0.0 : std::numeric_limits<double>::infinity();
-    d = negative ? -magnitude : magnitude;
-  }
-  (void)end;
-  return util::python_dumps(Json(d));
-}
-
-// The extent of a JSON number token at s[i] (Python's NUMBER_RE); whether it is a float.
-bool number_extent(std::string_view s, size_t i, size_t& end, bool& is_float) {
-  size_t p = i;
-  if (p < s.size() && s[p] == '-') {
-    ++p;
-  }
-  if (p >= s.size() || !is_digit(s[p])) {
-    return false;
-  }
-  if (s[p] == '0') {
-    ++p;
-  } else {
-    while (p < s.size() && is_digit(s[p])) {
-      ++p;
-    }
-  }
-  is_float = false;
-  if (p + 1 < s.size() && s[p] == '.' && is_digit(s[p + 1])) {
-    is_float = true;
-    p += 2;
-    while (p < s.size() && is_digit(s[p])) {
-      ++p;
-    }
-  }
-  if (p < s.size() && (s[p] == 'e' || s[p] == 'E')) {
-    size_t q = p + 1;
-    if (q < s.size() && (s[q] == '+' || s[q] == '-')) {
-      ++q;
-    }
-    if (q < s.size() && is_digit(s[q])) {
-      is_float = true;
-      p = q;
-      while (p < s.size() && is_digit(s[p])) {
-        ++p;
-      }
-    }
-  }
-  end = p;
-  return true;
-}
-
-// ---- canonical check -----------------------------------------------------------------------
-
-class CanonicalScanner {
-public:
-  explicit CanonicalScanner(std::string_view s) : m_s(s) {}
-
-  bool scan_top(LineScan& out) {
-    if (m_s.size() < 2 || m_s.front() != '{') {
-      return false;
-    }
-    m_top = &out;
-    return value(0) && m_p == m_s.size();
-  }
-
-private:
-  bool literal(std::string_view word) {
-    if (m_s.substr(m_p, word.size()) != word) {
-      return false;
-    }
-    m_p += word.size();
-    return true;
-  }
-
-  bool string() {
-    ++m_p; // opening quote
-    for (;;) {
-      if (m_p >= m_s.size()) {
-        return false;
-      }
-      auto c = static_cast<unsigned char>(m_s[m_p]);
-      if (c == '"') {
-        ++m_p;
-        return true;
-      }
-      if (c < 0x20 || c >= 0x7F) {
-        return false;
-      }
-      if (c != '\\') {
-        ++m_p;
-        continue;
-      }
-      if (m_p + 1 >= m_s.size()) {
-        return false;
-      }
-      char e = m_s[m_p + 1];
-      if (e == '"' || e == '\\' || e == 'n' || e == 'r' || e == 't' || e == 'b' || e == 'f') {
-        m_p += 2;
-        continue;
-      }
-      if (e != 'u') {
-        return false; // including \/, which json.dumps never writes
-      }
-      long unit = hex4(m_s, m_p + 2, true);
-      if (unit < 0 || !needs_u_escape(unit)) {
-        return false;
-      }
-      m_p += 6;
-    }
-  }
-
-  bool number() {
-    size_t end = 0;
-    bool is_float = false;
-    if (!number_extent(m_s, m_p, end, is_float)) {
-      return false;
-    }
-    std::string_view token = m_s.substr(m_p, end - m_p);
-    m_p = end;
-    if (!is_float) {
-      return token != "-0";
-    }
-    return float_repr(token) == token;
-  }
-
-  bool object(int depth) {
-    ++m_p;
-    if (m_p < m_s.size() && m_s[m_p] == '}') {
-      ++m_p;
-      return true;
-    }
-    size_t first_key = m_keys.size();
-    for (;;) {
-      if (m_p >= m_s.size() || m_s[m_p] != '"') {
-        return false;
-      }
-      size_t key_start = m_p;
-      if (!string()) {
-        return false;
-      }
-      std::string_view key = m_s.substr(key_start, m_p - key_start);
-      // In canonical text each string has one spelling, so equal keys are equal bytes.
-      if (m_keys.size() - first_key < 32 &&
-          std::find(m_keys.begin() + static_cast<std::ptrdiff_t>(first_key), m_keys.end(), key) != m_keys.end()) {
-        return false;
-      }
-      m_keys.push_back(key);
-      if (!literal(": ")) {
-        return false;
-      }
-      size_t value_start = m_p;
-      if (!value(depth + 1)) {
-        return false;
-      }
-      if (depth == 0) {
-        note_top_member(key, m_s.substr(value_start, m_p - value_start));
-      }
-      if (m_p < m_s.size() && m_s[m_p] == '}') {
-        ++m_p;
-        break;
-      }
-      if (!literal(", ")) {
-        return false;
-      }
-    }
-    bool unique = true;
-    if (m_keys.size() - first_key > 32) { // many keys: the linear check above stopped
-      auto begin = m_keys.begin() + static_cast<std::ptrdiff_t>(first_key);
-      std::sort(begin, m_keys.end());
-      unique = std::adjacent_find(begin, m_keys.end()) == m_keys.end();
-    }
-    m_keys.resize(first_key);
-    return unique;
-  }
-
-  bool array(int depth) {
-    ++m_p;
-    if (m_p < m_s.size() && m_s[m_p] == ']') {
-      ++m_p;
-      return true;
-    }
-    for (;;) {
-      if (!value(depth + 1)) {
-        return false;
-      }
-      if (m_p < m_s.size() && m_s[m_p] == ']') {
-        ++m_p;
-        return true;
-      }
-      if (!literal(", ")) {
-        return false;
-      }
-    }
-  }
-
-  bool value(int depth) {
-    if (m_p >= m_s.size() || depth > k_max_depth) {
-      return false;
-    }
-    switch (m_s[m_p]) {
-    case '{': return object(depth);
-    case '[': return array(depth);
-    case '"': return string();
-    case 't': return literal("true");
-    case 'f': return literal("false");
-    case 'n': return literal("null");
-    case 'N': return literal("NaN");
-    case 'I': return literal("Infinity");
-    case '-':
-      if (m_s.substr(m_p, 9) == "-Infinity") {
-        m_p += 9;
-        return true;
-      }
-      return number();
-    default: return number();
-    }
-  }
-
-  void note_top_member(std::string_view key, std::string_view value) {
-    if (key == "\"counter\"") {
-      m_top->counter = value;
-    } else if (key == "\"uuid\"") {
-      m_top->uuid = value;
-    } else if (key == "\"stdout\"") {
-      m_top->stdout_text = value;
-    } else if (key == "\"event\"") {
-      m_top->event = value;
-    } else if (key == "\"status\"") {
-      m_top->has_status = true;
-    } else if (key == "\"zipfile\"") {
-      m_top->has_zipfile = true;
-    } else if (key == "\"eof\"") {
-      m_top->has_eof = true;
-    }
-  }
-
-  std::string_view m_s;
-  size_t m_p = 0;
-  LineScan* m_top = nullptr;
-  std::vector<std::string_view> m_keys; // keys of the objects being scanned, innermost last
-};
 
 // ---- normalisation -------------------------------------------------------------------------
 
@@ -464,13 +210,13 @@ private:
   bool number(std::string& out) {
     size_t end = 0;
     bool is_float = false;
-    if (!number_extent(m_s, m_p, end, is_float)) {
+    if (!util::json_number_extent(m_s, m_p, end, is_float)) {
       return false;
     }
     std::string_view token = m_s.substr(m_p, end - m_p);
     m_p = end;
     if (is_float) {
-      out += float_repr(token);
+      out += util::python_float_repr(token);
     } else if (token == "-0") {
       out += '0';
     } else {
@@ -598,12 +344,32 @@ private:
 } // namespace
 
 LineScan scan_line(std::string_view line) {
+  // One scanner and member list per thread: their storage is reused from line to line.
+  thread_local util::PythonDumpsForm form;
+  thread_local std::vector<util::RawMember> members;
   LineScan scan;
-  CanonicalScanner scanner(line);
-  if (!scanner.scan_top(scan)) {
-    return LineScan{};
+  if (!form.scan_object(line, members)) {
+    return scan;
   }
   scan.canonical = true;
+  for (const util::RawMember& m : members) {
+    std::string_view key = m.key(line);
+    if (key == "\"counter\"") {
+      scan.counter = m.value(line);
+    } else if (key == "\"uuid\"") {
+      scan.uuid = m.value(line);
+    } else if (key == "\"stdout\"") {
+      scan.stdout_text = m.value(line);
+    } else if (key == "\"event\"") {
+      scan.event = m.value(line);
+    } else if (key == "\"status\"") {
+      scan.has_status = true;
+    } else if (key == "\"zipfile\"") {
+      scan.has_zipfile = true;
+    } else if (key == "\"eof\"") {
+      scan.has_eof = true;
+    }
+  }
   return scan;
 }
 
@@ -663,7 +429,7 @@ std::optional<std::string_view> simple_str(std::string_view token) {
   }
   size_t end = 0;
   bool is_float = false;
-  if (number_extent(token, 0, end, is_float) && end == token.size() && !is_float) {
+  if (util::json_number_extent(token, 0, end, is_float) && end == token.size() && !is_float) {
     return token;
   }
   return std::nullopt;

@@ -1,14 +1,25 @@
 #include "util/python_json_form.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <limits>
+
+#include <ansible_runner/json.hpp>
 
 #include "util/python_json.hpp"
 
 namespace ansible_runner::util {
 namespace {
 
-constexpr int k_max_depth = 128;
+// Python's json module gives up (RecursionError) at about 1000 levels; this walker recurses
+// once per level, so it stops well before: containers nest at most this deep below the top
+// object (as in process_line_scan's normaliser).
+constexpr int k_max_depth = 512;
+
+// Past this many keys in one object, duplicates are found by sorting instead of a linear
+// search per key (which would be quadratic).
+constexpr size_t k_linear_keys = 32;
 
 // Printable ASCII but '"' and '\\': written as they are by json.dumps.
 constexpr std::array<bool, 256> make_plain_table() {
@@ -40,7 +51,7 @@ public:
 
   bool top_object(std::vector<RawMember>& members) {
     members.clear();
-    return object(&members, 0) && m_pos == m_text.size();
+    return at('{') && object(&members, 0) && m_pos == m_text.size();
   }
 
 private:
@@ -54,7 +65,7 @@ private:
     return true;
   }
 
-  // \uXXXX at m_pos (after the backslash and 'u'); -1 if malformed.
+  // The code unit of the 4 hex digits at p; -1 if malformed.
   long unit_at(size_t p) const {
     if (p + 4 > m_text.size()) {
       return -1;
@@ -94,56 +105,43 @@ private:
         continue;
       }
       if (e != 'u') {
-        return false;
+        return false; // including \/, which json.dumps never writes
       }
+      // json.dumps writes each UTF-16 unit of a control without a short escape, DEL or
+      // non-ASCII as its own \u escape; json.loads joins a surrogate pair and keeps a lone
+      // surrogate, and either way the same escapes come back.
       long unit = unit_at(m_pos + 2);
-      if (unit < 0) {
-        return false;
-      }
-      bool escaped_by_python = (unit < 0x20 && unit != '\n' && unit != '\r' && unit != '\t' && unit != '\b' &&
-                                unit != '\f') ||
+      bool escaped_by_python = (unit >= 0 && unit < 0x20 && unit != '\n' && unit != '\r' && unit != '\t' &&
+                                unit != '\b' && unit != '\f') ||
                                unit >= 0x7F;
-      if (!escaped_by_python || (unit >= 0xDC00 && unit <= 0xDFFF)) {
+      if (!escaped_by_python) {
         return false;
-      }
-      if (unit >= 0xD800 && unit <= 0xDBFF) {
-        long low = m_text.substr(m_pos + 6, 2) == "\\u" ? unit_at(m_pos + 8) : -1;
-        if (low < 0xDC00 || low > 0xDFFF) {
-          return false; // a lone surrogate
-        }
-        m_pos += 6;
       }
       m_pos += 6;
     }
   }
 
   bool number() {
-    size_t start = m_pos;
-    if (at('-')) {
-      ++m_pos;
+    // Integers, the common case, inline; Python's int keeps any size.
+    const size_t start = m_pos;
+    size_t p = at('-') ? m_pos + 1 : m_pos;
+    const size_t digits = p;
+    while (p < m_text.size() && is_digit(m_text[p])) {
+      ++p;
     }
-    size_t digits = m_pos;
-    while (m_pos < m_text.size() && is_digit(m_text[m_pos])) {
-      ++m_pos;
+    if (p == digits || (p - digits > 1 && m_text[digits] == '0')) {
+      return false; // not a number, or a leading zero json.loads stops at
     }
-    size_t count = m_pos - digits;
-    if (count == 0 || (count > 1 && m_text[digits] == '0')) {
-      return false;
+    if (p >= m_text.size() || (m_text[p] != '.' && m_text[p] != 'e' && m_text[p] != 'E')) {
+      m_pos = p;
+      return m_text.substr(start, p - start) != "-0";
     }
-    if (!at('.') && !at('e') && !at('E')) {
-      return count <= 18 && m_text.substr(start, m_pos - start) != "-0";
-    }
-    while (m_pos < m_text.size() && (is_digit(m_text[m_pos]) || m_text[m_pos] == '.' || m_text[m_pos] == 'e' ||
-                                     m_text[m_pos] == 'E' || m_text[m_pos] == '+' || m_text[m_pos] == '-')) {
-      ++m_pos;
-    }
-    std::string_view token = m_text.substr(start, m_pos - start);
-    double d = 0;
-    auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), d);
-    if (ec != std::errc() || end != token.data() + token.size()) {
-      return false;
-    }
-    return python_dumps(Json(d)) == token; // repr() form only
+    size_t end = 0;
+    bool is_float = false;
+    json_number_extent(m_text, start, end, is_float);
+    std::string_view token = m_text.substr(start, end - start);
+    m_pos = end;
+    return is_float ? python_float_repr(token) == token : token != "-0";
   }
 
   bool value(int depth) {
@@ -157,6 +155,13 @@ private:
     case 't': return skip("true");
     case 'f': return skip("false");
     case 'n': return skip("null");
+    case 'N': return skip("NaN");
+    case 'I': return skip("Infinity");
+    case '-':
+      if (skip("-Infinity")) {
+        return true;
+      }
+      return number();
     default: return number();
     }
   }
@@ -185,7 +190,7 @@ private:
   }
 
   bool object(std::vector<RawMember>* members, int depth) {
-    if (depth > k_max_depth || !at('{')) {
+    if (depth > k_max_depth) {
       return false;
     }
     ++m_pos;
@@ -202,10 +207,13 @@ private:
       if (!string()) {
         return false;
       }
+      // Escapes are canonical, so equal keys are equal bytes.
       std::string_view key = m_text.substr(key_start, m_pos - key_start);
-      for (size_t k = first_key; k < m_keys.size(); ++k) {
-        if (m_keys[k] == key) {
-          return false; // escapes are canonical, so equal text means an equal key
+      if (m_keys.size() - first_key < k_linear_keys) {
+        for (size_t k = first_key; k < m_keys.size(); ++k) {
+          if (m_keys[k] == key) {
+            return false;
+          }
         }
       }
       m_keys.push_back(key);
@@ -221,13 +229,20 @@ private:
       }
       if (at('}')) {
         ++m_pos;
-        m_keys.resize(first_key);
-        return true;
+        break;
       }
       if (!skip(", ")) {
         return false;
       }
     }
+    bool unique = true;
+    if (m_keys.size() - first_key > k_linear_keys) { // the linear search above stopped
+      auto begin = m_keys.begin() + static_cast<std::ptrdiff_t>(first_key);
+      std::sort(begin, m_keys.end());
+      unique = std::adjacent_find(begin, m_keys.end()) == m_keys.end();
+    }
+    m_keys.resize(first_key);
+    return unique;
   }
 
   std::string_view m_text;
@@ -244,6 +259,59 @@ bool PythonDumpsForm::scan_object(std::string_view text, std::vector<RawMember>&
 
 bool scan_python_dumps_object(std::string_view text, std::vector<RawMember>& members) {
   return PythonDumpsForm().scan_object(text, members);
+}
+
+bool json_number_extent(std::string_view s, size_t i, size_t& end, bool& is_float) {
+  size_t p = i;
+  if (p < s.size() && s[p] == '-') {
+    ++p;
+  }
+  if (p >= s.size() || !is_digit(s[p])) {
+    return false;
+  }
+  if (s[p] == '0') {
+    ++p;
+  } else {
+    while (p < s.size() && is_digit(s[p])) {
+      ++p;
+    }
+  }
+  is_float = false;
+  if (p + 1 < s.size() && s[p] == '.' && is_digit(s[p + 1])) {
+    is_float = true;
+    p += 2;
+    while (p < s.size() && is_digit(s[p])) {
+      ++p;
+    }
+  }
+  if (p < s.size() && (s[p] == 'e' || s[p] == 'E')) {
+    size_t q = p + 1;
+    if (q < s.size() && (s[q] == '+' || s[q] == '-')) {
+      ++q;
+    }
+    if (q < s.size() && is_digit(s[q])) {
+      is_float = true;
+      p = q;
+      while (p < s.size() && is_digit(s[p])) {
+        ++p;
+      }
+    }
+  }
+  end = p;
+  return true;
+}
+
+std::string python_float_repr(std::string_view token) {
+  double d = 0;
+  auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), d);
+  (void)end;
+  if (ec == std::errc::result_out_of_range) {
+    size_t e = token.find_first_of("eE");
+    bool tiny = e != std::string_view::npos && e + 1 < token.size() && token[e + 1] == '-';
+    double magnitude = tiny ? 0.0 : std::numeric_limits<double>::infinity();
+    d = token.front() == '-' ? -magnitude : magnitude;
+  }
+  return python_dumps(Json(d));
 }
 
 } // namespace ansible_runner::util
