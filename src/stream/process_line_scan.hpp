@@ -27,9 +27,8 @@ struct LineScan {
 
 LineScan scan_line(std::string_view line);
 
-// json.dumps(json.loads(text)) with Python's default settings, computed on the text (big
-// integers and lone surrogates survive, duplicate keys keep the first position and the last
-// value); nullopt when json.loads would refuse the text.
+// json.dumps(json.loads(text)) with Python's default settings (util::python_json_normalize,
+// the scanner's own walker); nullopt when json.loads would refuse the text.
 std::optional<std::string> python_normalize(std::string_view text);
 
 // Appends the text of a canonical JSON string token (quotes included) as UTF-8; false (and

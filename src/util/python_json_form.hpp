@@ -8,7 +8,9 @@
 // The rule is Python's round trip, not what a strict JSON library can hold: Python keeps
 // integers of any size, lone surrogate escapes (\udcff) and NaN/Infinity through json.loads and
 // json.dumps, and so does the reference when it writes an event file, so that text is accepted
-// here too.
+// here too. The same walker, in its other mode, rewrites any text json.loads reads into that
+// form (python_json_normalize), so both modes share every rule of the grammar.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,14 +36,25 @@ struct RawMember {
 // no duplicate keys at any level; at most 512 levels below the top object. `members` gets the top-level members.
 bool scan_python_dumps_object(std::string_view text, std::vector<RawMember>& members);
 
+// Where a key of an object being walked lies in the text.
+struct KeySpan {
+  size_t pos = 0;
+  size_t size = 0;
+};
+
 // The same, keeping its scratch between calls (one per thread).
 class PythonDumpsForm {
 public:
   bool scan_object(std::string_view text, std::vector<RawMember>& members);
 
 private:
-  std::vector<std::string_view> m_keys; // keys of the objects being read, innermost last
+  std::vector<KeySpan> m_keys; // keys of the objects being read, innermost last
 };
+
+// json.dumps(json.loads(text)) with Python's default settings, computed on the text by the same
+// walker (big integers and lone surrogates survive, a repeated key keeps its first place and
+// the last value); nullopt when json.loads would refuse the text.
+std::optional<std::string> python_json_normalize(std::string_view text);
 
 // The extent of a JSON number token at s[i] (Python's NUMBER_RE): sets `end` past it and whether
 // it is a float (has a fraction or an exponent); false when no number starts there.
