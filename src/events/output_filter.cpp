@@ -85,8 +85,22 @@ void split_lines_keepends(std::string_view text, const std::function<void(std::s
 }
 
 void parse_frame(FilterEvent& event) {
-  if (!event.frame_text.empty() && event.frame.is_null()) {
-    event.frame = util::parse_python_json(event.frame_text);
+  if (event.frame_text.empty() || !event.frame.is_null()) {
+    return;
+  }
+  event.frame = util::parse_python_json(event.frame_text);
+  if (event.frame.is_object()) {
+    return;
+  }
+  // The form check takes what Python's json keeps (NaN, Infinity) and our parser refuses: the
+  // tree then gets each top-level member that parses on its own (the uuid among them).
+  event.frame = Json::object();
+  for (const util::RawMember& member : event.frame_members) {
+    Json key = util::parse_python_json(member.key(event.frame_text));
+    Json value = util::parse_python_json(member.value(event.frame_text));
+    if (key.is_string() && !value.is_discarded()) {
+      event.frame[key.get<std::string>()] = std::move(value);
+    }
   }
 }
 

@@ -1,42 +1,23 @@
 #include "stream/process_line_scan.hpp"
 
-#include <algorithm>
-#include <charconv>
 #include <cstdint>
-#include <utility>
 #include <vector>
 
-#include <ansible_runner/json.hpp>
-
-#include "util/python_json.hpp"
+#include "util/python_json_form.hpp"
 #include "util/utf8.hpp"
 
 namespace ansible_runner::stream {
 namespace {
 
-// Python's json module gives up (RecursionError) long before this; so do we.
-constexpr int k_max_depth = 512;
-
-int hex_digit(char c, bool lower_only) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (!lower_only && c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
-long hex4(std::string_view s, size_t i, bool lower_only) {
+// The code unit of 4 lower-case hex digits at s[i] (canonical text has no other); -1 if malformed.
+long hex4(std::string_view s, size_t i) {
   if (i + 4 > s.size()) {
     return -1;
   }
   long v = 0;
   for (size_t k = 0; k < 4; ++k) {
-    int h = hex_digit(s[i + k], lower_only);
+    char c = s[i + k];
+    int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
     if (h < 0) {
       return -1;
     }
@@ -45,570 +26,40 @@ long hex4(std::string_view s, size_t i, bool lower_only) {
   return v;
 }
 
-// Code units json.dumps writes as \uXXXX: controls without a short escape, DEL and non-ASCII.
-bool needs_u_escape(long unit) {
-  if (unit >= 0x7F) {
-    return true;
-  }
-  return unit < 0x20 && unit != '\b' && unit != '\t' && unit != '\n' && unit != '\f' && unit != '\r';
-}
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// Python's repr() of the float a JSON number token denotes (float() rounding; out-of-range
-// exponents give inf or 0.0 as Python does).
-std::string float_repr(std::string_view token) {
-  double d = 0;
-  const char* first = token.data();
-  const char* last = token.data() + token.size();
-  auto [end, ec] = std::from_chars(first, last, d);
-  if (ec == std::errc::result_out_of_range) {
-    size_t e = token.find_first_of("eE");
-    bool tiny = e != std::string_view::npos && e + 1 < token.size() && token[e + 1] == '-';
-    bool negative = token.front() == '-';
-    double magnitude = tiny ? 0.0 : std::numeric_limits<double>::infinity();
-    d = negative ? -magnitude : magnitude;
-  }
-  (void)end;
-  return util::python_dumps(Json(d));
-}
-
-// The extent of a JSON number token at s[i] (Python's NUMBER_RE); whether it is a float.
-bool number_extent(std::string_view s, size_t i, size_t& end, bool& is_float) {
-  size_t p = i;
-  if (p < s.size() && s[p] == '-') {
-    ++p;
-  }
-  if (p >= s.size() || !is_digit(s[p])) {
-    return false;
-  }
-  if (s[p] == '0') {
-    ++p;
-  } else {
-    while (p < s.size() && is_digit(s[p])) {
-      ++p;
-    }
-  }
-  is_float = false;
-  if (p + 1 < s.size() && s[p] == '.' && is_digit(s[p + 1])) {
-    is_float = true;
-    p += 2;
-    while (p < s.size() && is_digit(s[p])) {
-      ++p;
-    }
-  }
-  if (p < s.size() && (s[p] == 'e' || s[p] == 'E')) {
-    size_t q = p + 1;
-    if (q < s.size() && (s[q] == '+' || s[q] == '-')) {
-      ++q;
-    }
-    if (q < s.size() && is_digit(s[q])) {
-      is_float = true;
-      p = q;
-      while (p < s.size() && is_digit(s[p])) {
-        ++p;
-      }
-    }
-  }
-  end = p;
-  return true;
-}
-
-// ---- canonical check -----------------------------------------------------------------------
-
-class CanonicalScanner {
-public:
-  explicit CanonicalScanner(std::string_view s) : m_s(s) {}
-
-  bool scan_top(LineScan& out) {
-    if (m_s.size() < 2 || m_s.front() != '{') {
-      return false;
-    }
-    m_top = &out;
-    return value(0) && m_p == m_s.size();
-  }
-
-private:
-  bool literal(std::string_view word) {
-    if (m_s.substr(m_p, word.size()) != word) {
-      return false;
-    }
-    m_p += word.size();
-    return true;
-  }
-
-  bool string() {
-    ++m_p; // opening quote
-    for (;;) {
-      if (m_p >= m_s.size()) {
-        return false;
-      }
-      auto c = static_cast<unsigned char>(m_s[m_p]);
-      if (c == '"') {
-        ++m_p;
-        return true;
-      }
-      if (c < 0x20 || c >= 0x7F) {
-        return false;
-      }
-      if (c != '\\') {
-        ++m_p;
-        continue;
-      }
-      if (m_p + 1 >= m_s.size()) {
-        return false;
-      }
-      char e = m_s[m_p + 1];
-      if (e == '"' || e == '\\' || e == 'n' || e == 'r' || e == 't' || e == 'b' || e == 'f') {
-        m_p += 2;
-        continue;
-      }
-      if (e != 'u') {
-        return false; // including \/, which json.dumps never writes
-      }
-      long unit = hex4(m_s, m_p + 2, true);
-      if (unit < 0 || !needs_u_escape(unit)) {
-        return false;
-      }
-      m_p += 6;
-    }
-  }
-
-  bool number() {
-    size_t end = 0;
-    bool is_float = false;
-    if (!number_extent(m_s, m_p, end, is_float)) {
-      return false;
-    }
-    std::string_view token = m_s.substr(m_p, end - m_p);
-    m_p = end;
-    if (!is_float) {
-      return token != "-0";
-    }
-    return float_repr(token) == token;
-  }
-
-  bool object(int depth) {
-    ++m_p;
-    if (m_p < m_s.size() && m_s[m_p] == '}') {
-      ++m_p;
-      return true;
-    }
-    size_t first_key = m_keys.size();
-    for (;;) {
-      if (m_p >= m_s.size() || m_s[m_p] != '"') {
-        return false;
-      }
-      size_t key_start = m_p;
-      if (!string()) {
-        return false;
-      }
-      std::string_view key = m_s.substr(key_start, m_p - key_start);
-      // In canonical text each string has one spelling, so equal keys are equal bytes.
-      if (m_keys.size() - first_key < 32 &&
-          std::find(m_keys.begin() + static_cast<std::ptrdiff_t>(first_key), m_keys.end(), key) != m_keys.end()) {
-        return false;
-      }
-      m_keys.push_back(key);
-      if (!literal(": ")) {
-        return false;
-      }
-      size_t value_start = m_p;
-      if (!value(depth + 1)) {
-        return false;
-      }
-      if (depth == 0) {
-        note_top_member(key, m_s.substr(value_start, m_p - value_start));
-      }
-      if (m_p < m_s.size() && m_s[m_p] == '}') {
-        ++m_p;
-        break;
-      }
-      if (!literal(", ")) {
-        return false;
-      }
-    }
-    bool unique = true;
-    if (m_keys.size() - first_key > 32) { // many keys: the linear check above stopped
-      auto begin = m_keys.begin() + static_cast<std::ptrdiff_t>(first_key);
-      std::sort(begin, m_keys.end());
-      unique = std::adjacent_find(begin, m_keys.end()) == m_keys.end();
-    }
-    m_keys.resize(first_key);
-    return unique;
-  }
-
-  bool array(int depth) {
-    ++m_p;
-    if (m_p < m_s.size() && m_s[m_p] == ']') {
-      ++m_p;
-      return true;
-    }
-    for (;;) {
-      if (!value(depth + 1)) {
-        return false;
-      }
-      if (m_p < m_s.size() && m_s[m_p] == ']') {
-        ++m_p;
-        return true;
-      }
-      if (!literal(", ")) {
-        return false;
-      }
-    }
-  }
-
-  bool value(int depth) {
-    if (m_p >= m_s.size() || depth > k_max_depth) {
-      return false;
-    }
-    switch (m_s[m_p]) {
-    case '{': return object(depth);
-    case '[': return array(depth);
-    case '"': return string();
-    case 't': return literal("true");
-    case 'f': return literal("false");
-    case 'n': return literal("null");
-    case 'N': return literal("NaN");
-    case 'I': return literal("Infinity");
-    case '-':
-      if (m_s.substr(m_p, 9) == "-Infinity") {
-        m_p += 9;
-        return true;
-      }
-      return number();
-    default: return number();
-    }
-  }
-
-  void note_top_member(std::string_view key, std::string_view value) {
-    if (key == "\"counter\"") {
-      m_top->counter = value;
-    } else if (key == "\"uuid\"") {
-      m_top->uuid = value;
-    } else if (key == "\"stdout\"") {
-      m_top->stdout_text = value;
-    } else if (key == "\"event\"") {
-      m_top->event = value;
-    } else if (key == "\"status\"") {
-      m_top->has_status = true;
-    } else if (key == "\"zipfile\"") {
-      m_top->has_zipfile = true;
-    } else if (key == "\"eof\"") {
-      m_top->has_eof = true;
-    }
-  }
-
-  std::string_view m_s;
-  size_t m_p = 0;
-  LineScan* m_top = nullptr;
-  std::vector<std::string_view> m_keys; // keys of the objects being scanned, innermost last
-};
-
-// ---- normalisation -------------------------------------------------------------------------
-
-void append_unit_canonical(long unit, std::string& out) {
-  static constexpr char k_hex[] = "0123456789abcdef";
-  switch (unit) {
-  case '"': out += "\\\""; return;
-  case '\\': out += "\\\\"; return;
-  case '\n': out += "\\n"; return;
-  case '\r': out += "\\r"; return;
-  case '\t': out += "\\t"; return;
-  case '\b': out += "\\b"; return;
-  case '\f': out += "\\f"; return;
-  default: break;
-  }
-  if (!needs_u_escape(unit)) {
-    out += static_cast<char>(unit);
-    return;
-  }
-  out += "\\u";
-  out += k_hex[(unit >> 12) & 0xF];
-  out += k_hex[(unit >> 8) & 0xF];
-  out += k_hex[(unit >> 4) & 0xF];
-  out += k_hex[unit & 0xF];
-}
-
-void append_code_point_canonical(uint32_t cp, std::string& out) {
-  if (cp >= 0x10000) {
-    cp -= 0x10000;
-    append_unit_canonical(0xD800 + static_cast<long>(cp >> 10), out);
-    append_unit_canonical(0xDC00 + static_cast<long>(cp & 0x3FF), out);
-  } else {
-    append_unit_canonical(static_cast<long>(cp), out);
-  }
-}
-
-class Normalizer {
-public:
-  explicit Normalizer(std::string_view s) : m_s(s) {}
-
-  std::optional<std::string> run() {
-    std::string out;
-    skip_ws();
-    if (!value(0, out)) {
-      return std::nullopt;
-    }
-    skip_ws();
-    if (m_p != m_s.size()) {
-      return std::nullopt;
-    }
-    return out;
-  }
-
-private:
-  void skip_ws() {
-    while (m_p < m_s.size() && (m_s[m_p] == ' ' || m_s[m_p] == '\t' || m_s[m_p] == '\n' || m_s[m_p] == '\r')) {
-      ++m_p;
-    }
-  }
-
-  bool literal(std::string_view word, std::string& out) {
-    if (m_s.substr(m_p, word.size()) != word) {
-      return false;
-    }
-    m_p += word.size();
-    out += word;
-    return true;
-  }
-
-  // One UTF-8 sequence as Python's decode(..., 'surrogatepass') reads it (surrogates allowed,
-  // overlong forms and values above U+10FFFF refused).
-  bool utf8(uint32_t& cp) {
-    auto c = static_cast<unsigned char>(m_s[m_p]);
-    int extra = 0;
-    uint32_t min = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      extra = 1, cp = c & 0x1Fu, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      extra = 2, cp = c & 0x0Fu, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      extra = 3, cp = c & 0x07u, min = 0x10000;
-    } else {
-      return false;
-    }
-    if (m_p + static_cast<size_t>(extra) >= m_s.size()) {
-      return false;
-    }
-    for (int k = 1; k <= extra; ++k) {
-      auto cc = static_cast<unsigned char>(m_s[m_p + static_cast<size_t>(k)]);
-      if ((cc & 0xC0) != 0x80) {
-        return false;
-      }
-      cp = (cp << 6) | (cc & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF) {
-      return false;
-    }
-    m_p += static_cast<size_t>(extra) + 1;
-    return true;
-  }
-
-  bool string(std::string& out) {
-    ++m_p;
-    out += '"';
-    for (;;) {
-      if (m_p >= m_s.size()) {
-        return false;
-      }
-      auto c = static_cast<unsigned char>(m_s[m_p]);
-      if (c == '"') {
-        ++m_p;
-        out += '"';
-        return true;
-      }
-      if (c < 0x20) {
-        return false; // json.loads is strict about raw control characters
-      }
-      if (c >= 0x80) {
-        uint32_t cp = 0;
-        if (!utf8(cp)) {
-          return false;
-        }
-        append_code_point_canonical(cp, out);
-        continue;
-      }
-      if (c != '\\') {
-        append_unit_canonical(c, out);
-        ++m_p;
-        continue;
-      }
-      if (m_p + 1 >= m_s.size()) {
-        return false;
-      }
-      char e = m_s[m_p + 1];
-      long unit = -1;
-      switch (e) {
-      case '"': unit = '"'; break;
-      case '\\': unit = '\\'; break;
-      case '/': unit = '/'; break;
-      case 'b': unit = '\b'; break;
-      case 'f': unit = '\f'; break;
-      case 'n': unit = '\n'; break;
-      case 'r': unit = '\r'; break;
-      case 't': unit = '\t'; break;
-      case 'u': unit = hex4(m_s, m_p + 2, false); break;
-      default: return false;
-      }
-      if (unit < 0) {
-        return false;
-      }
-      // Each UTF-16 unit maps to its own escape: a pair Python joins is split the same way
-      // again, and a lone surrogate stays as it is.
-      append_unit_canonical(unit, out);
-      m_p += e == 'u' ? 6 : 2;
-    }
-  }
-
-  bool number(std::string& out) {
-    size_t end = 0;
-    bool is_float = false;
-    if (!number_extent(m_s, m_p, end, is_float)) {
-      return false;
-    }
-    std::string_view token = m_s.substr(m_p, end - m_p);
-    m_p = end;
-    if (is_float) {
-      out += float_repr(token);
-    } else if (token == "-0") {
-      out += '0';
-    } else {
-      out += token;
-    }
-    return true;
-  }
-
-  bool object(int depth, std::string& out) {
-    ++m_p;
-    skip_ws();
-    if (m_p < m_s.size() && m_s[m_p] == '}') {
-      ++m_p;
-      out += "{}";
-      return true;
-    }
-    std::vector<std::pair<std::string, std::string>> members;
-    for (;;) {
-      skip_ws();
-      if (m_p >= m_s.size() || m_s[m_p] != '"') {
-        return false;
-      }
-      std::string key;
-      if (!string(key)) {
-        return false;
-      }
-      skip_ws();
-      if (m_p >= m_s.size() || m_s[m_p] != ':') {
-        return false;
-      }
-      ++m_p;
-      skip_ws();
-      std::string text;
-      if (!value(depth + 1, text)) {
-        return false;
-      }
-      // A repeated key keeps its first place and takes the last value, as a dict does.
-      auto same = std::find_if(members.begin(), members.end(), [&](const auto& m) { return m.first == key; });
-      if (same != members.end()) {
-        same->second = std::move(text);
-      } else {
-        members.emplace_back(std::move(key), std::move(text));
-      }
-      skip_ws();
-      if (m_p < m_s.size() && m_s[m_p] == ',') {
-        ++m_p;
-        continue;
-      }
-      if (m_p < m_s.size() && m_s[m_p] == '}') {
-        ++m_p;
-        break;
-      }
-      return false;
-    }
-    out += '{';
-    for (size_t i = 0; i < members.size(); ++i) {
-      if (i > 0) {
-        out += ", ";
-      }
-      out += members[i].first;
-      out += ": ";
-      out += members[i].second;
-    }
-    out += '}';
-    return true;
-  }
-
-  bool array(int depth, std::string& out) {
-    ++m_p;
-    skip_ws();
-    out += '[';
-    if (m_p < m_s.size() && m_s[m_p] == ']') {
-      ++m_p;
-      out += ']';
-      return true;
-    }
-    for (bool first = true;; first = false) {
-      if (!first) {
-        out += ", ";
-      }
-      skip_ws();
-      if (!value(depth + 1, out)) {
-        return false;
-      }
-      skip_ws();
-      if (m_p < m_s.size() && m_s[m_p] == ',') {
-        ++m_p;
-        continue;
-      }
-      if (m_p < m_s.size() && m_s[m_p] == ']') {
-        ++m_p;
-        out += ']';
-        return true;
-      }
-      return false;
-    }
-  }
-
-  bool value(int depth, std::string& out) {
-    if (m_p >= m_s.size() || depth > k_max_depth) {
-      return false;
-    }
-    switch (m_s[m_p]) {
-    case '{': return object(depth, out);
-    case '[': return array(depth, out);
-    case '"': return string(out);
-    case 't': return literal("true", out);
-    case 'f': return literal("false", out);
-    case 'n': return literal("null", out);
-    case 'N': return literal("NaN", out);
-    case 'I': return literal("Infinity", out);
-    case '-':
-      if (m_s.substr(m_p, 9) == "-Infinity") {
-        return literal("-Infinity", out);
-      }
-      return number(out);
-    default: return number(out);
-    }
-  }
-
-  std::string_view m_s;
-  size_t m_p = 0;
-};
-
 } // namespace
 
 LineScan scan_line(std::string_view line) {
+  // One scanner and member list per thread: their storage is reused from line to line.
+  thread_local util::PythonDumpsForm form;
+  thread_local std::vector<util::RawMember> members;
   LineScan scan;
-  CanonicalScanner scanner(line);
-  if (!scanner.scan_top(scan)) {
-    return LineScan{};
+  if (!form.scan_object(line, members)) {
+    return scan;
   }
   scan.canonical = true;
+  for (const util::RawMember& m : members) {
+    std::string_view key = m.key(line);
+    if (key == "\"counter\"") {
+      scan.counter = m.value(line);
+    } else if (key == "\"uuid\"") {
+      scan.uuid = m.value(line);
+    } else if (key == "\"stdout\"") {
+      scan.stdout_text = m.value(line);
+    } else if (key == "\"event\"") {
+      scan.event = m.value(line);
+    } else if (key == "\"status\"") {
+      scan.has_status = true;
+    } else if (key == "\"zipfile\"") {
+      scan.has_zipfile = true;
+    } else if (key == "\"eof\"") {
+      scan.has_eof = true;
+    }
+  }
   return scan;
 }
 
 std::optional<std::string> python_normalize(std::string_view text) {
-  return Normalizer(text).run();
+  return util::python_json_normalize(text);
 }
 
 bool append_decoded_string(std::string_view token, std::string& out) {
@@ -632,13 +83,13 @@ bool append_decoded_string(std::string_view token, std::string& out) {
     case 'u': break;
     default: out += e; continue; // \" and \\ (the only others in canonical text)
     }
-    auto unit = static_cast<uint32_t>(hex4(body, i, true));
+    auto unit = static_cast<uint32_t>(hex4(body, i));
     i += 4;
     if (unit >= 0xDC00 && unit <= 0xDFFF) {
       return false;
     }
     if (unit >= 0xD800 && unit <= 0xDBFF) {
-      long low = i + 1 < body.size() && body[i] == '\\' && body[i + 1] == 'u' ? hex4(body, i + 2, true) : -1;
+      long low = i + 1 < body.size() && body[i] == '\\' && body[i + 1] == 'u' ? hex4(body, i + 2) : -1;
       if (low < 0xDC00 || low > 0xDFFF) {
         return false;
       }
@@ -663,7 +114,7 @@ std::optional<std::string_view> simple_str(std::string_view token) {
   }
   size_t end = 0;
   bool is_float = false;
-  if (number_extent(token, 0, end, is_float) && end == token.size() && !is_float) {
+  if (util::json_number_extent(token, 0, end, is_float) && end == token.size() && !is_float) {
     return token;
   }
   return std::nullopt;

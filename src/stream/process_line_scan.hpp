@@ -4,10 +4,9 @@
 // The reference writes each kept event as json.dumps(json.loads(line)). A Python worker (the
 // reference's or ours) sends every line as json.dumps output already, and for such a line the
 // round trip gives back the very same bytes. scan_line() checks that a line is in that
-// canonical form (one JSON object; separators ", " and ": "; only printable ASCII with
-// json.dumps's escapes, \u in lower-case hex; integers without "-0"; floats in repr() form;
-// no duplicate keys) and picks out the top-level members the dispatcher and the event handler
-// need. Anything else goes through python_normalize() or the full parser.
+// canonical form with util/python_json_form (the check the runner's event splice uses too) and
+// picks out the top-level members the dispatcher and the event handler need. Anything else
+// goes through python_normalize() or the full parser.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,9 +27,8 @@ struct LineScan {
 
 LineScan scan_line(std::string_view line);
 
-// json.dumps(json.loads(text)) with Python's default settings, computed on the text (big
-// integers and lone surrogates survive, duplicate keys keep the first position and the last
-// value); nullopt when json.loads would refuse the text.
+// json.dumps(json.loads(text)) with Python's default settings (util::python_json_normalize,
+// the scanner's own walker); nullopt when json.loads would refuse the text.
 std::optional<std::string> python_normalize(std::string_view text);
 
 // Appends the text of a canonical JSON string token (quotes included) as UTF-8; false (and

@@ -132,6 +132,34 @@ def test_non_utf8_bytes_become_replacement_characters_like_the_reference(tmp_pat
     assert "caf\u00e9 \ufffd\ufffd\ufffd \ufffd\ufffd\ufffd\ufffd" in texts
 
 
+def test_frame_values_only_python_keeps_reach_the_event_file_like_the_references(tmp_path, shim_path, reference):
+    """A begin frame may hold what Python's json module keeps but a strict JSON library cannot:
+    integers beyond 64 bits, lone surrogate escapes (bytes smuggled through surrogateescape),
+    NaN and Infinity. The reference json.loads the frame and json.dumps the event file, so they
+    come back exactly as they were; ours must open the event and write them the same."""
+    uuid = "0b5d2f0e-5c9e-4a8e-9d3e-000000000001"
+    frame = ('{"event": "runner_on_ok", "uuid": "%s", "created": "2026-01-01T00:00:00.000000", '
+             '"event_data": {"big": 123456789012345678901234567890, "neg": -98765432109876543210, '
+             '"lone": "a\\udcffb\\ud83d", "pair": "\\ud83d\\ude00", "nan": NaN, '
+             '"inf": [Infinity, -Infinity], "z": -0.0}}' % uuid)
+    steps = ["event:playbook_on_start:start", "frame:" + frame]
+    ours = run_job(OURS, tmp_path / "ours", steps, shim_path)
+    ref = run_job(reference, tmp_path / "ref", steps, shim_path)
+
+    def the_event(events):
+        found = [e for e in events if e.get("uuid") == uuid]
+        assert len(found) == 1, [e.get("event") for e in events]
+        return found[0]
+    # json.dumps of the parsed events: NaN compares as its text, big integers exactly.
+    assert json.dumps(the_event(ours["events"]), sort_keys=True) == \
+        json.dumps(the_event(ref["events"]), sort_keys=True)
+    [path] = (tmp_path / "ours" / "job" / "artifacts" / "job" / "job_events").glob(f"*-{uuid}.json")
+    written = path.read_text()
+    for member in ('"big": 123456789012345678901234567890', '"lone": "a\\udcffb\\ud83d"', '"nan": NaN',
+                   '"inf": [Infinity, -Infinity]'):
+        assert member in written, written
+
+
 @pytest.mark.parametrize("step", [
     f"big:{10 * MB}",                        # one 10 MB line of verbose output
     f"bigevent:runner_on_ok:{10 * MB}",      # one 10 MB line in an event's text

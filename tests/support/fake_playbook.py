@@ -10,6 +10,8 @@
   big:SIZE[:LINE]     SIZE bytes of plain text outside frames, in lines of LINE bytes (the
                       last byte of each is \n); without LINE one single line ending in \n
   bigevent:NAME:SIZE[:LINE]  a framed event whose text is SIZE bytes, lines as for big
+  frame:JSON          a framed event whose begin frame is the object JSON (read with json.loads
+                      and written with json.dumps, as a callback would) and whose text is "framed"
   exit:CODE           exits with CODE
   kill:SIG            kills itself with signal SIG
   ignore-term         ignores SIGTERM from now on
@@ -64,6 +66,8 @@ for step in sys.argv[1:]:
     if kind == "event":
         name, _, text = arg.partition(":")
         out.write(begin_frame(name) + text.replace("\\n", "\n").encode() + frame({}))
+    elif kind == "frame":
+        out.write(frame(json.loads(arg)) + b"framed" + frame({}))
     elif kind == "big":
         size, _, line = arg.partition(":")
         write_big(int(size), int(line or 0))

@@ -63,3 +63,26 @@ TEST(EventBuilder, SplicingLeavesSpecialFramesToTheTree) {
     EXPECT_FALSE(ansible_runner::events::splice_event(e, "ident", out, uuid)) << frame;
   }
 }
+
+// Python keeps NaN, big integers and lone surrogates through json.loads + json.dumps, so the
+// splice writes them as they came; the tree (event handlers) gets what it can hold.
+TEST(EventBuilder, FramesWithValuesOnlyPythonKeeps) {
+  const std::string frame =
+      R"({"uuid": "u-3", "event": "runner_on_ok", "event_data": {"x": NaN}, "n": 123456789012345678901234567890, "s": "\udcff"})";
+  FilterEvent a = framed(frame, "text");
+  std::string spliced;
+  std::string uuid;
+  ASSERT_TRUE(ansible_runner::events::splice_event(a, "ident", spliced, uuid));
+  EXPECT_EQ(uuid, "u-3");
+  EXPECT_NE(spliced.find(R"(, "event": "runner_on_ok", "event_data": {"x": NaN}, "n": 123456789012345678901234567890, "s": "\udcff")"),
+            std::string::npos)
+      << spliced;
+
+  FilterEvent b = framed(frame, "text");
+  Json event = ansible_runner::events::build_event(b, "ident", "/nonexistent");
+  EXPECT_EQ(event["uuid"], "u-3");
+  EXPECT_EQ(event["event"], "runner_on_ok");
+  EXPECT_EQ(event["stdout"], "text");
+  EXPECT_FALSE(event.contains("event_data")); // NaN: not a value our parser reads
+  EXPECT_EQ(event["s"], "\xEF\xBF\xBD");      // U+FFFD (util/json_parse.hpp)
+}

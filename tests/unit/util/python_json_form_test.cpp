@@ -33,7 +33,7 @@ TEST(PythonJsonForm, AcceptsWhatJsonDumpsWrites) {
   for (const char* text : {
            R"({})",
            R"({"a": "caf\u00e9 \ud83d\ude00 \u001b[0m \u007f \"q\" \\ \n\r\t\b\f /"})",
-           R"({"i": -12, "z": 0, "f": 0.028586, "g": 1e-05, "h": 1e+16, "k": -2.5, "l": 1.0})",
+           R"({"i": -12, "z": 0, "f": 0.028586, "g": 1e-05, "h": 1e+16, "k": -2.5, "l": 1.0, "m": -0.0})",
            R"({"t": true, "f": false, "n": null, "l": [], "o": {"x": [[], {}]}})",
        }) {
     EXPECT_TRUE(accepted(text)) << text;
@@ -43,14 +43,27 @@ TEST(PythonJsonForm, AcceptsWhatJsonDumpsWrites) {
   }
 }
 
+// Python's json.loads + json.dumps keep these bytes (checked with Python 3.11), though a strict
+// JSON library cannot hold them; the reference writes them so in event files and wire lines.
+TEST(PythonJsonForm, AcceptsWhatOnlyPythonKeeps) {
+  for (const char* text : {
+           R"({"a": 123456789012345678901234567890, "b": -98765432109876543210, "c": 1234567890123456789})",
+           R"({"a": "\udcff", "b": "\ud83d", "c": "x\ude00\ud83dy", "d": "\ud83d\ud83d\ude00"})",
+           R"({"a": NaN, "b": Infinity, "c": -Infinity, "d": [NaN, {"e": -Infinity}]})",
+       }) {
+    EXPECT_TRUE(accepted(text)) << text;
+  }
+}
+
 TEST(PythonJsonForm, RejectsAnyOtherForm) {
+  // Each of these is either not JSON for json.loads or comes back from json.dumps changed.
   for (const char* text : {
            R"({"a":1})", R"({"a" : 1})", R"({"a": 1,"b": 2})", R"( {"a": 1})", R"({"a": 1} )", R"([1])",
            R"("s")", R"({"a": 1, "a": 2})", R"({"o": {"k": 1, "k": 2}})", R"({"a": "\u0041"})",
-           R"({"a": "\u000a"})", R"({"a": "\u00E9"})", R"({"a": "\udcff"})", R"({"a": "\ud83d"})",
+           R"({"a": "\u000a"})", R"({"a": "\u00E9"})", R"({"a": "\uD83D"})", R"({"a": "\u12"})",
            R"({"a": "\/"})", "{\"a\": \"caf\xc3\xa9\"}", "{\"a\": \"\x01\"}", R"({"a": 01})", R"({"a": -0})",
-           R"({"a": 1.50})", R"({"a": 1E5})", R"({"a": 100000.0e0})", R"({"a": 1234567890123456789})",
-           R"({"a": NaN})", R"({"a": Infinity})", R"({"a": tru})", R"({"a": 1)", R"({"a": "x)", R"({)", "",
+           R"({"a": 1.50})", R"({"a": 1E5})", R"({"a": 100000.0e0})", R"({"a": 1e400})", R"({"a": -})",
+           R"({"a": nan})", R"({"a": -Inf})", R"({"a": tru})", R"({"a": 1)", R"({"a": "x)", R"({)", "",
        }) {
     EXPECT_FALSE(accepted(text)) << text;
   }
@@ -62,9 +75,47 @@ TEST(PythonJsonForm, KeysRepeatOnlyInDifferentObjects) {
   EXPECT_FALSE(accepted(R"({"a": {"x": 1}, "b": 2, "a": 3})"));
 }
 
+TEST(PythonJsonForm, FindsRepeatedKeysInBigObjects) {
+  std::string many = "{";
+  for (int i = 0; i < 40; ++i) {
+    many += "\"k" + std::to_string(i) + "\": {\"k1\": " + std::to_string(i) + "}, ";
+  }
+  EXPECT_TRUE(accepted(many + "\"z\": 0}"));
+  EXPECT_FALSE(accepted(many + "\"k3\": 0}"));   // repeats a key among the first ones
+  EXPECT_FALSE(accepted(many + "\"k39\": 0}"));  // repeats one found after the linear search stops
+  EXPECT_TRUE(accepted("{\"o\": " + many + "\"z\": 0}, \"k1\": 1}")); // k1 of another object
+}
+
 TEST(PythonJsonForm, LimitsDepth) {
-  std::string deep = "{\"a\": " + std::string(200, '[') + std::string(200, ']') + "}";
+  std::string deep = "{\"a\": " + std::string(600, '[') + std::string(600, ']') + "}";
   EXPECT_FALSE(accepted(deep));
-  std::string fine = "{\"a\": " + std::string(100, '[') + std::string(100, ']') + "}";
+  std::string fine = "{\"a\": " + std::string(500, '[') + std::string(500, ']') + "}";
   EXPECT_TRUE(accepted(fine));
+}
+
+TEST(PythonJsonForm, NumberExtentFollowsPythonsNumberPattern) {
+  struct Case {
+    const char* text;
+    size_t end;
+    bool is_float;
+  };
+  for (const Case& c : {Case{"0", 1, false}, Case{"-12,", 3, false}, Case{"01", 1, false}, Case{"1.5e+3]", 6, true},
+                        Case{"1.", 1, false}, Case{"1e", 1, false}, Case{"2E-7", 4, true}, Case{"-0.0", 4, true}}) {
+    size_t end = 0;
+    bool is_float = false;
+    ASSERT_TRUE(ansible_runner::util::json_number_extent(c.text, 0, end, is_float)) << c.text;
+    EXPECT_EQ(end, c.end) << c.text;
+    EXPECT_EQ(is_float, c.is_float) << c.text;
+  }
+  size_t end = 0;
+  bool is_float = false;
+  EXPECT_FALSE(ansible_runner::util::json_number_extent("-x", 0, end, is_float));
+  EXPECT_FALSE(ansible_runner::util::json_number_extent(".5", 0, end, is_float));
+}
+
+TEST(PythonJsonForm, FloatReprIsPythons) {
+  EXPECT_EQ(ansible_runner::util::python_float_repr("1e5"), "100000.0");
+  EXPECT_EQ(ansible_runner::util::python_float_repr("0.00001"), "1e-05");
+  EXPECT_EQ(ansible_runner::util::python_float_repr("1E400"), "Infinity");
+  EXPECT_EQ(ansible_runner::util::python_float_repr("-1e-400"), "-0.0");
 }
