@@ -14,6 +14,8 @@ LOCAL_INVENTORY = "localhost ansible_connection=local ansible_python_interpreter
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:_\d+)?")
 TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?")
+# A task's run time as Ansible prints it ("delta": "0:00:01.023456"): whole seconds vary too.
+DELTA_RE = re.compile(r"\b\d+:\d{2}:\d{2}\.\d+\b")
 NUMBER_NOISE_RE = re.compile(r"ansible-tmp-[\d.]+-\d+-\d+|ansible-local-\w+|/tmp\w{8}\b|AnsiballZ_\w+\.py|\b\d{4,}\b")
 VOLATILE_KEYS = {"created", "pid", "start", "end", "duration", "delta"}
 
@@ -57,6 +59,7 @@ class Normaliser:
             s = s.replace(path, name)
         s = UUID_RE.sub(self.uuid, s)
         s = TIME_RE.sub("<time>", s)
+        s = DELTA_RE.sub("<delta>", s)
         return NUMBER_NOISE_RE.sub("<n>", s)
 
     def value(self, v, key=None):

@@ -16,6 +16,7 @@ IMPLEMENTATIONS = {"ref": REFERENCE, "ours": OURS}
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?")
 TMP_RE = re.compile(r"/tmp/[^\s\"']*")
+DELTA_RE = re.compile(r"\b\d+:\d{2}:\d{2}\.\d+\b")  # a task's run time: whole seconds vary too
 NOISE_RE = re.compile(r"ansible-tmp-[\d.]+-\d+-\d+|\b\d{6,}\b")
 
 
@@ -77,6 +78,7 @@ def messages(stream):
 def normalise(text):
     text = UUID_RE.sub("<uuid>", text)
     text = TIME_RE.sub("<time>", text)
+    text = DELTA_RE.sub("<delta>", text)
     text = TMP_RE.sub("<tmp>", text)
     return NOISE_RE.sub("<n>", text)
 
