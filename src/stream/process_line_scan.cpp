@@ -9,23 +9,6 @@
 namespace ansible_runner::stream {
 namespace {
 
-// The code unit of 4 lower-case hex digits at s[i] (canonical text has no other); -1 if malformed.
-long hex4(std::string_view s, size_t i) {
-  if (i + 4 > s.size()) {
-    return -1;
-  }
-  long v = 0;
-  for (size_t k = 0; k < 4; ++k) {
-    char c = s[i + k];
-    int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-    if (h < 0) {
-      return -1;
-    }
-    v = v * 16 + h;
-  }
-  return v;
-}
-
 } // namespace
 
 LineScan scan_line(std::string_view line) {
@@ -83,13 +66,13 @@ bool append_decoded_string(std::string_view token, std::string& out) {
     case 'u': break;
     default: out += e; continue; // \" and \\ (the only others in canonical text)
     }
-    auto unit = static_cast<uint32_t>(hex4(body, i));
+    auto unit = static_cast<uint32_t>(util::hex4(body, i));
     i += 4;
     if (unit >= 0xDC00 && unit <= 0xDFFF) {
       return false;
     }
     if (unit >= 0xD800 && unit <= 0xDBFF) {
-      long low = i + 1 < body.size() && body[i] == '\\' && body[i + 1] == 'u' ? hex4(body, i + 2) : -1;
+      long low = i + 1 < body.size() && body[i] == '\\' && body[i + 1] == 'u' ? util::hex4(body, i + 2) : -1;
       if (low < 0xDC00 || low > 0xDFFF) {
         return false;
       }

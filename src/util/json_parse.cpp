@@ -1,35 +1,16 @@
 #include "util/json_parse.hpp"
 
+#include "util/utf8.hpp"
+
 namespace ansible_runner::util {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 // The code unit of a \uXXXX escape at text[i] (pointing at the backslash), or -1.
 long escape_at(const std::string& text, size_t i) {
   if (i + 6 > text.size() || text[i] != '\\' || text[i + 1] != 'u') {
     return -1;
   }
-  long v = 0;
-  for (size_t k = 2; k < 6; ++k) {
-    int h = hex_value(text[i + k]);
-    if (h < 0) {
-      return -1;
-    }
-    v = v * 16 + h;
-  }
-  return v;
+  return hex4(text, i + 2);
 }
 
 } // namespace

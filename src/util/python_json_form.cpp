@@ -9,6 +9,7 @@
 #include <ansible_runner/json.hpp>
 
 #include "util/python_json.hpp"
+#include "util/utf8.hpp"
 
 namespace ansible_runner::util {
 namespace {
@@ -31,19 +32,6 @@ constexpr std::array<bool, 256> make_plain_table() {
   return t;
 }
 constexpr auto k_plain = make_plain_table();
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10; // json.loads reads it; json.dumps writes lower case (the check compares)
-  }
-  return -1;
-}
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -188,21 +176,6 @@ private:
     return true;
   }
 
-  long unit_at(size_t p) const {
-    if (p + 4 > m_text.size()) {
-      return -1;
-    }
-    long v = 0;
-    for (size_t k = 0; k < 4; ++k) {
-      int h = hex_digit(m_text[p + k]);
-      if (h < 0) {
-        return -1;
-      }
-      v = v * 16 + h;
-    }
-    return v;
-  }
-
   // The escape at m_pos. json.loads joins a surrogate pair and keeps a lone surrogate;
   // json.dumps writes each UTF-16 unit back as its own escape, so units map one to one.
   bool escape() {
@@ -224,7 +197,7 @@ private:
     case 'u': break;
     default: return false;
     }
-    long unit = unit_at(m_pos + 2);
+    long unit = util::hex4(m_text, m_pos + 2);
     if (unit < 0) {
       return false;
     }
