@@ -15,6 +15,7 @@
 #include "util/fd.hpp"
 #include "util/fs.hpp"
 #include "util/python_json.hpp"
+#include "util/python_json_form.hpp"
 #include "util/python_repr.hpp"
 
 namespace ansible_runner {
@@ -307,7 +308,7 @@ private:
       // is the line itself.
       if (m_messages.last_line_exact()) {
         write_event_file(*file_name, m_messages.last_line());
-      } else if (std::optional<std::string> text = stream::python_normalize(m_messages.last_line())) {
+      } else if (std::optional<std::string> text = util::python_json_normalize(m_messages.last_line())) {
         write_event_file(*file_name, *text);
       } else {
         write_event_file(*file_name, util::python_dumps(event));

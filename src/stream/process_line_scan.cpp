@@ -41,10 +41,6 @@ LineScan scan_line(std::string_view line) {
   return scan;
 }
 
-std::optional<std::string> python_normalize(std::string_view text) {
-  return util::python_json_normalize(text);
-}
-
 bool append_decoded_string(std::string_view token, std::string& out) {
   std::string_view body = token.substr(1, token.size() - 2);
   size_t i = 0;

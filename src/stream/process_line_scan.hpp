@@ -6,7 +6,7 @@
 // round trip gives back the very same bytes. scan_line() checks that a line is in that
 // canonical form with util/python_json_form (the check the runner's event splice uses too) and
 // picks out the top-level members the dispatcher and the event handler need. Anything else
-// goes through python_normalize() or the full parser.
+// goes through util::python_json_normalize() or the full parser.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,10 +26,6 @@ struct LineScan {
 };
 
 LineScan scan_line(std::string_view line);
-
-// json.dumps(json.loads(text)) with Python's default settings (util::python_json_normalize,
-// the scanner's own walker); nullopt when json.loads would refuse the text.
-std::optional<std::string> python_normalize(std::string_view text);
 
 // Appends the text of a canonical JSON string token (quotes included) as UTF-8; false (and
 // `out` unspecified) when it holds a lone surrogate, which has no UTF-8 form.

@@ -1,6 +1,7 @@
 #include "stream/result_reader.hpp"
 
 #include "util/json_parse.hpp"
+#include "util/python_json_form.hpp"
 
 #include <cstdio>
 
@@ -140,7 +141,7 @@ bool ResultReader::advance() {
     }
     // Any other text Python's json.loads reads is taken in the form the reference would write
     // it back (json.dumps), which is canonical by construction.
-    if (std::optional<std::string> normal = python_normalize(m_line); normal && normal->front() == '{') {
+    if (std::optional<std::string> normal = util::python_json_normalize(m_line); normal && normal->front() == '{') {
       m_line = std::move(*normal);
       m_scan = scan_line(m_line);
       return true;

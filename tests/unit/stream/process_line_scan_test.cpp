@@ -1,9 +1,10 @@
 #include "stream/process_line_scan.hpp"
+#include "util/python_json_form.hpp"
 
 #include <gtest/gtest.h>
 
 using ansible_runner::stream::append_decoded_string;
-using ansible_runner::stream::python_normalize;
+using ansible_runner::util::python_json_normalize;
 using ansible_runner::stream::scan_line;
 using ansible_runner::stream::simple_str;
 
@@ -50,7 +51,7 @@ const std::pair<const char*, const char*> k_python_round_trips[] = {
 
 TEST(ProcessLineScan, NormalizesAsPythonRoundTrips) {
   for (const auto& [input, python] : k_python_round_trips) {
-    std::optional<std::string> got = python_normalize(input);
+    std::optional<std::string> got = python_json_normalize(input);
     ASSERT_TRUE(got) << input;
     EXPECT_EQ(*got, python) << input;
   }
@@ -67,7 +68,7 @@ TEST(ProcessLineScan, RefusesWhatJsonLoadsRefuses) {
   for (const char* bad : {"", "{", R"({"a": 1,})", R"({"a": 01})", R"({"a": "x)", "{\"a\": \"\x01\"}",
                           "{\"a\": \"\xFF\"}", "{\"a\": \"\xC0\x80\"}", R"({"a": "\x"})", R"({"a": 1} x)",
                           R"({"a": tru})", R"({"a": -})", R"({'a': 1})"}) {
-    EXPECT_FALSE(python_normalize(bad)) << bad;
+    EXPECT_FALSE(python_json_normalize(bad)) << bad;
     EXPECT_FALSE(scan_line(bad).canonical) << bad;
   }
 }
