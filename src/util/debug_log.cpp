@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
@@ -11,7 +12,7 @@
 
 #include <ansible_runner/errors.hpp>
 
-#include <cstdio>
+#include "util/fd.hpp"
 
 namespace ansible_runner::util::debug_log {
 
@@ -21,19 +22,6 @@ std::atomic<bool> g_enabled{false};
 std::mutex g_mutex;
 int g_console_fd = -1;
 int g_logfile_fd = -1; // kept open for the life of the process, like Python's FileHandler
-
-void write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return; // diagnostics must never end the job
-    }
-    text.remove_prefix(static_cast<size_t>(n));
-  }
-}
 
 // "2026-11-28 00:52:42,031: ": the reference's logging.Formatter('%(asctime)s: ...') layout.
 std::string timestamp_prefix() {
@@ -72,11 +60,12 @@ void line(std::string_view message) {
   std::string record(message);
   record += '\n';
   std::lock_guard lock(g_mutex);
+  // A failed write is ignored: diagnostics must never end the job.
   if (g_console_fd >= 0) {
-    write_all(g_console_fd, record);
+    (void)util::write_all(g_console_fd, record);
   }
   if (g_logfile_fd >= 0) {
-    write_all(g_logfile_fd, timestamp_prefix() + record);
+    (void)util::write_all(g_logfile_fd, timestamp_prefix() + record);
   }
 }
 
