@@ -32,11 +32,7 @@ void log_job_summary(const JobConfig& job) {
   for (const auto& [key, value] : env) {
     dl::line(" " + key + ": " + value);
   }
-  std::string command;
-  for (const auto& word : job.command) {
-    command += (command.empty() ? "" : " ") + util::shlex_quote(word);
-  }
-  dl::line("command: " + command);
+  dl::line("command: " + util::shlex_join(job.command));
 }
 
 } // namespace ansible_runner::config

@@ -4,21 +4,11 @@
 
 namespace ansible_runner::config {
 
-namespace {
-std::string quote_join(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& word : words) {
-    out += (out.empty() ? "" : " ") + util::shlex_quote(word);
-  }
-  return out;
-}
-} // namespace
-
 std::vector<std::string> wrap_with_ssh_agent(const std::vector<std::string>& command, const std::string& key_path) {
   // The trap removes the FIFO even when ssh-add fails, so a later reader never hangs on it.
   std::string cleanup = "rm -f " + key_path;
-  std::string script = quote_join({"trap", cleanup, "EXIT"}) + " && " + quote_join({"ssh-add", key_path}) + " && " +
-                       cleanup + " && " + quote_join(command);
+  std::string script = util::shlex_join({"trap", cleanup, "EXIT"}) + " && " + util::shlex_join({"ssh-add", key_path}) + " && " +
+                       cleanup + " && " + util::shlex_join(command);
   return {"ssh-agent", "sh", "-c", script};
 }
 

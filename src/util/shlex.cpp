@@ -67,6 +67,17 @@ std::vector<std::string> shlex_split(const std::string& s) {
   return words;
 }
 
+std::string shlex_join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& word : words) {
+    if (!out.empty()) {
+      out += ' ';
+    }
+    out += shlex_quote(word);
+  }
+  return out;
+}
+
 std::string shlex_quote(const std::string& s) {
   if (s.empty()) {
     return "''";

@@ -12,4 +12,7 @@ std::vector<std::string> shlex_split(const std::string& s);
 // shlex.quote(): the word unchanged when it only has safe characters, else single-quoted.
 std::string shlex_quote(const std::string& s);
 
+// shlex.join(): each word quoted, joined by single spaces.
+std::string shlex_join(const std::vector<std::string>& words);
+
 } // namespace ansible_runner::util
