@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <ansible_runner/events.hpp>
@@ -65,6 +66,17 @@ struct Handlers {
   std::function<void(const RunResult& result)> on_finished;
   // Polled while the job runs; true cancels it.
   std::function<bool()> should_cancel;
+
+  // For language bindings, which parse events with their own JSON reader (keeping big integers
+  // and lone surrogates exact) and let their handler change the event: called after on_event
+  // with the event as the job_events file would hold it (json.dumps form); returns the text to
+  // write instead, or nullopt to write no file.
+  std::function<std::optional<std::string>(const std::string& event_json)> on_event_json;
+  // Where the job's console output (the play output of run() without quiet, the event stdout
+  // process prints) goes instead of the console fd: a binding's own stdout object.
+  std::function<void(std::string_view text)> on_console;
+
+  bool wants_events() const { return static_cast<bool>(on_event) || static_cast<bool>(on_event_json); }
 };
 
 // Runs the job to completion. Throws ConfigurationError for invalid options before any

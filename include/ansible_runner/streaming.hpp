@@ -14,6 +14,20 @@
 
 namespace ansible_runner {
 
+// The input of worker or process when it is more than a plain fd (a language binding's file
+// object): bytes a buffered reader already took from the fd, consumed first, then the fd; or,
+// without an fd, a read function called on the role's thread.
+struct StreamInput {
+  int fd = -1;
+  std::string pending;
+  // Fills up to `size` bytes, returns how many; 0 at end of input. May throw to abort: the
+  // role then ends as on a broken stream.
+  std::function<size_t(char* buffer, size_t size)> read;
+  // Check every second whether fd was closed under us (by another thread), which a blocked
+  // read() never notices; the stream then ends as broken.
+  bool watch_for_close = false;
+};
+
 struct TransmitOptions {
   // Send only the kwargs line; the worker then uses its own --private-data-dir as is. The
   // kwargs are then sent as given (not dumped into env/ files, which would have nowhere to go).
@@ -48,6 +62,8 @@ struct WorkerOptions {
 // result has status "error". Nothing but protocol lines is written to out_fd.
 RunResult worker(int in_fd, int out_fd, const WorkerOptions& options,
                  const std::function<bool()>& should_cancel = {});
+RunResult worker(const StreamInput& in, int out_fd, const WorkerOptions& options,
+                 const std::function<bool()>& should_cancel = {});
 
 // The worker's exit code: the job rc; 1 after an error status (the reference exits 0 then) or
 // when the job ended without an rc.
@@ -73,6 +89,7 @@ struct ProcessOptions {
 // job_explanation (also passed to on_status).
 // result.status is the last status seen; result.rc comes from the unpacked rc file.
 RunResult process(int in_fd, const ProcessOptions& options, const Handlers& handlers = {});
+RunResult process(const StreamInput& in, const ProcessOptions& options, const Handlers& handlers = {});
 
 // The process command's exit code: 0 when successful, the job rc (or 1 without one) when
 // failed/timeout/canceled, 1 for errors and streams without a final status. The reference

@@ -39,7 +39,11 @@ void CapturedOutput::feed_stream(std::string_view bytes, const std::function<voi
     if (m_handlers.on_event) {
       keep = m_handlers.on_event(event);
     }
-    if (keep) {
+    if (keep && m_handlers.on_event_json) {
+      if (std::optional<std::string> json_text = m_handlers.on_event_json(util::python_dumps(event))) {
+        m_writer.write_event_text(event, *json_text);
+      }
+    } else if (keep) {
       m_writer.write_event(event);
     }
     std::string shown;

@@ -63,7 +63,7 @@ struct JobRunner::Pump {
 
   void on_event(events::FilterEvent& found) {
     last_event = Clock::now();
-    if (found.spilled && runner.m_handlers.on_event) {
+    if (found.spilled && runner.m_handlers.wants_events()) {
       events::materialize(found); // a handler takes the whole event, as the reference's does
     }
     if (found.spilled) {
@@ -79,7 +79,11 @@ struct JobRunner::Pump {
     if (runner.m_handlers.on_event) {
       keep = runner.m_handlers.on_event(event);
     }
-    if (keep) {
+    if (keep && runner.m_handlers.on_event_json) {
+      if (std::optional<std::string> rewritten = runner.m_handlers.on_event_json(util::python_dumps(event))) {
+        writer.write_event_text(event, *rewritten);
+      }
+    } else if (keep) {
       writer.write_event(event);
     }
     std::string display;
@@ -105,7 +109,11 @@ struct JobRunner::Pump {
     if (!found.framed || !events::splice_event(found, runner.m_config.ident, spliced, uuid)) {
       return false;
     }
-    writer.write_event_text(found.counter, uuid, spliced);
+    if (!runner.m_handlers.on_event_json) {
+      writer.write_event_text(found.counter, uuid, spliced);
+    } else if (std::optional<std::string> rewritten = runner.m_handlers.on_event_json(spliced)) {
+      writer.write_event_text(found.counter, uuid, *rewritten);
+    }
     const std::string& display = runner.m_config.json_mode ? spliced : found.stdout_text;
     if (!display.empty() && display != "{}") {
       writer.append_stdout(display);
@@ -176,10 +184,15 @@ struct JobRunner::Pump {
   }
 
   void flush_console() {
-    if (!console.empty()) {
-      util::write_all(runner.m_console_fd, console);
-      console.clear();
+    if (console.empty()) {
+      return;
     }
+    if (runner.m_handlers.on_console) {
+      runner.m_handlers.on_console(console);
+    } else {
+      util::write_all(runner.m_console_fd, console);
+    }
+    console.clear();
   }
 };
 
@@ -322,6 +335,14 @@ RunResult JobRunner::run() {
       util::write_file(util::path_join(m_config.artifact_dir, "status"), result.status, 0600);
     } catch (const Error&) {
       // best effort: the disk may still be full
+    }
+    throw;
+  } catch (...) {
+    // A handler's own exception (a language binding's): stop the job, then pass it on.
+    if (child && !exit_status) {
+      kill_container(m_config);
+      child->kill_group(SIGKILL);
+      child->wait();
     }
     throw;
   }

@@ -88,7 +88,9 @@ RunResult SubprocessRunner::run() {
   if (!m_config.suppress_output_file && !stderr_text.empty()) {
     util::write_file(util::path_join(m_config.artifact_dir, "stderr"), stderr_text, 0666);
   }
-  if (!console.empty()) {
+  if (!console.empty() && m_handlers.on_console) {
+    m_handlers.on_console(console);
+  } else if (!console.empty()) {
     util::write_all(m_console_fd, console);
   }
 

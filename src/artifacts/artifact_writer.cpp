@@ -84,6 +84,10 @@ void ArtifactWriter::write_event_text(long counter, const std::string& uuid, std
   util::write_file_atomic(util::path_join(m_job_events_dir, event_file_name(counter, uuid)), text, 0600);
 }
 
+void ArtifactWriter::write_event_text(const Json& event, std::string_view text) {
+  util::write_file_atomic(util::path_join(m_job_events_dir, event_file_name(event)), text, 0600);
+}
+
 void ArtifactWriter::write_event(const Json& event, events::EventText& text) {
   std::string path = util::path_join(m_job_events_dir, event_file_name(event));
   std::string tmp = path + ".tmp";

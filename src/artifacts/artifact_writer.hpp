@@ -29,6 +29,8 @@ public:
   void write_event(const Json& event);
   // The same from the event's finished json.dumps text.
   void write_event_text(long counter, const std::string& uuid, std::string_view text);
+  // The same named after `event`'s counter and uuid, holding `text` (a binding's rewrite).
+  void write_event_text(const Json& event, std::string_view text);
   // The same for an event whose stdout waits in `text` (see events::dump_event_streamed).
   void write_event(const Json& event, events::EventText& text);
 

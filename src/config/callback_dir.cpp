@@ -1,6 +1,7 @@
 #include "config/callback_dir.hpp"
 
 #include <climits>
+#include <dlfcn.h>
 #include <filesystem>
 #include <unistd.h>
 
@@ -11,8 +12,33 @@
 
 namespace ansible_runner::config {
 
+namespace {
+
+// The file this code was loaded from, when that is not the executable (a Python module).
+std::string loaded_object_dir() {
+  Dl_info info{};
+  if (::dladdr(reinterpret_cast<void*>(&callback_plugin_dir), &info) == 0 || info.dli_fname == nullptr) {
+    return {};
+  }
+  std::string object = info.dli_fname;
+  char exe[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (object.empty() || (n > 0 && util::py_normpath(object) == std::string(exe, static_cast<size_t>(n)))) {
+    return {};
+  }
+  return util::py_normpath(object + "/..");
+}
+
+} // namespace
+
 std::string callback_plugin_dir() {
   constexpr const char* k_suffix = "share/ansible-runner/callback";
+  if (std::string object_dir = loaded_object_dir(); !object_dir.empty()) {
+    std::string candidate = object_dir + "/display_callback/callback";
+    if (util::py_isdir(candidate)) {
+      return candidate;
+    }
+  }
   char exe[PATH_MAX];
   ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n > 0) {

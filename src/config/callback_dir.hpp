@@ -5,7 +5,9 @@
 
 namespace ansible_runner::config {
 
-// The first existing of <dir of the executable>/share/ansible-runner/callback,
+// Inside a shared object (the Python module ansible_runner/_native*.so) first
+// <dir of that object>/display_callback/callback, where the Python package keeps the plugin.
+// Then the first existing of <dir of the executable>/share/ansible-runner/callback,
 // <dir of the executable>/../share/ansible-runner/callback (build tree and installed layout),
 // then the compiled-in <datadir>/ansible-runner/callback (returned even if missing).
 std::string callback_plugin_dir();

@@ -76,8 +76,8 @@ struct ArtifactWriteError {
 
 class Processor {
 public:
-  Processor(int in_fd, const ProcessOptions& options, const Handlers& handlers)
-      : m_options(options), m_handlers(handlers), m_in_fd(in_fd), m_reader(in_fd),
+  Processor(const StreamInput& in, const ProcessOptions& options, const Handlers& handlers)
+      : m_options(options), m_handlers(handlers), m_in_fd(in.fd), m_reader(in),
         m_messages(m_reader, [this](const std::string& m) { report(m); }) {
     m_result.artifact_dir = artifact_dir_for(options);
     if (options.ident) {
@@ -171,10 +171,15 @@ private:
   }
 
   void flush_out() {
-    if (!m_out.empty()) {
-      util::write_all(m_options.stdout_fd, m_out); // a closed stdout must not stop the processing
-      m_out.clear();
+    if (m_out.empty()) {
+      return;
     }
+    if (m_handlers.on_console) {
+      m_handlers.on_console(m_out);
+    } else {
+      util::write_all(m_options.stdout_fd, m_out); // a closed stdout must not stop the processing
+    }
+    m_out.clear();
   }
 
   void on_status(const Json& data) {
@@ -267,7 +272,14 @@ private:
     m_file_name += '-';
     m_file_name += *uuid;
     m_file_name += ".json";
-    write_event_file(m_file_name, m_messages.last_line());
+    if (!m_handlers.on_event_json) {
+      write_event_file(m_file_name, m_messages.last_line());
+    } else {
+      flush_out(); // the reference prints an event's stdout before its handler runs
+      if (std::optional<std::string> text = m_handlers.on_event_json(std::string(m_messages.last_line()))) {
+        write_event_file(m_file_name, *text);
+      }
+    }
     if (m_out.size() >= k_out_batch) {
       flush_out();
     }
@@ -303,17 +315,28 @@ private:
       flush_out();
       keep = m_handlers.on_event(event);
     }
-    if (keep) {
-      // What the reference writes: json.dumps of the parsed line, which for a json.dumps line
-      // is the line itself.
-      if (m_messages.last_line_exact()) {
-        write_event_file(*file_name, m_messages.last_line());
-      } else if (std::optional<std::string> text = util::python_json_normalize(m_messages.last_line())) {
-        write_event_file(*file_name, *text);
-      } else {
-        write_event_file(*file_name, util::python_dumps(event));
-      }
+    if (!keep) {
+      return;
     }
+    // What the reference writes: json.dumps of the parsed line, which for a json.dumps line
+    // is the line itself.
+    std::string text;
+    if (m_messages.last_line_exact()) {
+      text = m_messages.last_line();
+    } else if (std::optional<std::string> normalized = util::python_json_normalize(m_messages.last_line())) {
+      text = std::move(*normalized);
+    } else {
+      text = util::python_dumps(event);
+    }
+    if (m_handlers.on_event_json) {
+      flush_out();
+      std::optional<std::string> rewritten = m_handlers.on_event_json(text);
+      if (!rewritten) {
+        return;
+      }
+      text = std::move(*rewritten);
+    }
+    write_event_file(*file_name, text);
   }
 
   // Written in place with O_CREAT|O_TRUNC, 0600, as the reference does. A failure (a full
@@ -368,15 +391,21 @@ private:
 } // namespace
 
 RunResult process(int in_fd, const ProcessOptions& options, const Handlers& handlers) {
+  StreamInput input;
+  input.fd = in_fd;
+  return process(input, options, handlers);
+}
+
+RunResult process(const StreamInput& in, const ProcessOptions& options, const Handlers& handlers) {
   if (options.private_data_dir.empty() && !options.artifact_dir) {
     // The reference's API makes a temp dir and leaves it for the caller (the artifacts are the
     // point of processing).
     ProcessOptions with_dir = options;
     with_dir.private_data_dir = util::make_temp_dir("tmp");
-    Processor processor(in_fd, with_dir, handlers);
+    Processor processor(in, with_dir, handlers);
     return processor.run();
   }
-  Processor processor(in_fd, options, handlers);
+  Processor processor(in, options, handlers);
   return processor.run();
 }
 

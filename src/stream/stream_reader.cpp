@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -22,13 +23,45 @@ constexpr size_t k_payload_chunk = 64 * 1024;
 StreamReader::StreamReader(int fd, size_t max_line_bytes)
     : m_fd(fd), m_max_line(max_line_bytes), m_buf(k_buffer_size) {}
 
+StreamReader::StreamReader(StreamInput input, size_t max_line_bytes)
+    : m_fd(input.fd), m_read(std::move(input.read)), m_watch_for_close(input.watch_for_close),
+      m_max_line(max_line_bytes), m_buf(std::max(k_buffer_size, input.pending.size())) {
+  std::copy(input.pending.begin(), input.pending.end(), m_buf.begin());
+  m_end = input.pending.size();
+}
+
+void StreamReader::wait_while_open() {
+  for (;;) {
+    pollfd p{m_fd, POLLIN, 0};
+    int ready = ::poll(&p, 1, 1000);
+    if (ready > 0 && (p.revents & POLLNVAL) == 0) {
+      return;
+    }
+    if ((ready > 0 && (p.revents & POLLNVAL) != 0) || (ready == 0 && ::fcntl(m_fd, F_GETFD) == -1)) {
+      throw StreamError("the input was closed while reading the stream");
+    }
+    if (ready < 0 && errno == EINTR && m_interrupted && m_interrupted()) {
+      throw StreamError("interrupted while reading the stream");
+    }
+  }
+}
+
 bool StreamReader::fill() {
   if (m_eof) {
     return false;
   }
   m_begin = 0;
   m_end = 0;
+  if (m_fd < 0 && m_read) {
+    size_t got = m_read(m_buf.data(), m_buf.size());
+    m_end = std::min(got, m_buf.size());
+    m_eof = got == 0;
+    return !m_eof;
+  }
   for (;;) {
+    if (m_watch_for_close) {
+      wait_while_open();
+    }
     ssize_t n = ::read(m_fd, m_buf.data(), m_buf.size());
     if (n > 0) {
       m_end = static_cast<size_t>(n);

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <ansible_runner/streaming.hpp>
+
 namespace ansible_runner::stream {
 
 class StreamReader {
@@ -17,6 +19,8 @@ public:
   static constexpr size_t k_default_max_line = 256u << 20;
 
   explicit StreamReader(int fd, size_t max_line_bytes = k_default_max_line);
+  // Pending bytes first, then the fd or the read function (see StreamInput).
+  explicit StreamReader(StreamInput input, size_t max_line_bytes = k_default_max_line);
 
   // Consulted when a read is interrupted by a signal: returning true makes the read throw
   // StreamError instead of waiting on, so SIGTERM stops a worker whose input never ends.
@@ -39,8 +43,12 @@ public:
 private:
   // Reads more input into the buffer; false at end of input.
   bool fill();
+  // Waits until m_fd is readable; throws StreamError once it has been closed under us.
+  void wait_while_open();
 
   int m_fd;
+  std::function<size_t(char*, size_t)> m_read;
+  bool m_watch_for_close = false;
   std::function<bool()> m_interrupted;
   size_t m_max_line;
   std::vector<char> m_buf;

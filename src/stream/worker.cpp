@@ -112,6 +112,13 @@ RunResult error_result() {
 } // namespace
 
 RunResult worker(int in_fd, int out_fd, const WorkerOptions& options, const std::function<bool()>& should_cancel) {
+  StreamInput input;
+  input.fd = in_fd;
+  return worker(input, out_fd, options, should_cancel);
+}
+
+RunResult worker(const StreamInput& in, int out_fd, const WorkerOptions& options,
+                 const std::function<bool()>& should_cancel) {
   stream::StreamWriter writer(out_fd, options.keepalive_seconds);
   auto reject = [&](const Json& status) {
     writer.write_message(status);
@@ -128,7 +135,7 @@ RunResult worker(int in_fd, int out_fd, const WorkerOptions& options, const std:
 
   std::optional<Json> kwargs;
   try {
-    stream::StreamReader reader(in_fd);
+    stream::StreamReader reader(in);
     if (should_cancel) {
       reader.set_interrupt_check(should_cancel);
     }

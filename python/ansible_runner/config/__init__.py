@@ -1,0 +1,1 @@
+"""Job configurations: RunnerConfig for run(), and the command helpers' configs."""

@@ -1,0 +1,214 @@
+"""The reference's public functions: run(), run_async(), run_command() and the Ansible tool
+helpers. Each builds a config, runs it with a Runner (or returns a streaming role) and hands
+back what the reference returns."""
+import json
+import os
+import sys
+import threading
+
+from ansible_runner import output
+from ansible_runner.config.ansible_cfg import AnsibleCfgConfig
+from ansible_runner.config.command import CommandConfig
+from ansible_runner.config.doc import DocConfig
+from ansible_runner.config.inventory import InventoryConfig
+from ansible_runner.config.runner import RunnerConfig
+from ansible_runner.runner import Runner
+from ansible_runner.streaming import Transmitter, Worker, Processor
+from ansible_runner.utils import (
+    check_isolation_executable_installed,
+    sanitize_json_response,
+    signal_handler,
+)
+
+# run() options that are not RunnerConfig arguments: the native core turns a role into a
+# generated playbook (the reference's dump_artifacts does it before RunnerConfig).
+_ROLE_OPTIONS = ('role', 'role_vars', 'role_skip_facts', 'hosts')
+_HANDLERS = ('event_handler', 'status_handler', 'artifacts_handler', 'cancel_callback', 'finished_callback')
+
+
+def _pop_handlers(kwargs):
+    return {name: kwargs.pop(name, None) for name in _HANDLERS}
+
+
+def _relative_to(path, base):
+    """`path` relative to `base` when it is an absolute path inside it (the streamer case)."""
+    if path and isinstance(path, str) and os.path.isabs(path) and path.startswith(base):
+        return os.path.relpath(path, base)
+    return path
+
+
+def init_runner(**kwargs):
+    """Builds the Runner (or streaming role) that run() and run_async() start."""
+    debug = kwargs.pop('debug', None)
+    logfile = kwargs.pop('logfile', None)
+    if not kwargs.pop('ignore_logging', True):
+        output.configure()
+        if debug in (True, False):
+            output.set_debug('enable' if debug is True else 'disable')
+        if logfile:
+            output.set_logfile(logfile)
+
+    streamer = kwargs.pop('streamer', None)
+    if streamer:
+        private_data_dir = kwargs.get('private_data_dir') or ''
+        kwargs['playbook'] = _relative_to(kwargs.get('playbook'), os.path.join(private_data_dir, 'project'))
+        kwargs['inventory'] = _relative_to(kwargs.get('inventory'), private_data_dir)
+        envvars = kwargs.get('envvars')
+        if isinstance(envvars, dict) and envvars.get('ANSIBLE_ROLES_PATH'):
+            envvars['ANSIBLE_ROLES_PATH'] = _relative_to(envvars['ANSIBLE_ROLES_PATH'], private_data_dir)
+        for key in ('playbook', 'inventory'):
+            if kwargs.get(key) is None:
+                kwargs.pop(key, None)
+
+    handlers = _pop_handlers(kwargs)
+    if handlers['cancel_callback'] is None and streamer != 'process':
+        # In the main thread: SIGINT/SIGTERM cancel the job (None elsewhere).
+        handlers['cancel_callback'] = signal_handler()
+
+    if streamer == 'transmit':
+        kwargs.pop('_input', None)
+        return Transmitter(**kwargs)
+    if streamer == 'worker':
+        return Worker(cancel_callback=handlers['cancel_callback'], **kwargs)
+    if streamer == 'process':
+        return Processor(**handlers, **kwargs)
+
+    if kwargs.get('process_isolation', False):
+        executable = kwargs.get('process_isolation_executable', 'podman')
+        if not check_isolation_executable_installed(executable):
+            print('Unable to find process isolation executable: {}'.format(executable))
+            sys.exit(1)
+
+    kwargs.pop('_input', None)
+    kwargs.pop('_output', None)
+    role_options = {key: kwargs.pop(key) for key in _ROLE_OPTIONS if key in kwargs}
+    config = RunnerConfig(**kwargs)
+    config._run_extras.update(role_options)
+    config.prepare(_dump=True)
+    return Runner(config, **handlers)
+
+
+def run(**kwargs):
+    """Runs an Ansible job (or a streaming role) to its end and returns the Runner."""
+    r = init_runner(**kwargs)
+    r.run()
+    return r
+
+
+def run_async(**kwargs):
+    """Starts run() on a thread; returns (thread, runner)."""
+    r = init_runner(**kwargs)
+    thread = threading.Thread(target=r.run)
+    thread.start()
+    return thread, r
+
+
+def init_command_config(executable_cmd, cmdline_args=None, **kwargs):
+    handlers = _pop_handlers(kwargs)
+    config = CommandConfig(**kwargs)
+    config.prepare_run_command(executable_cmd, cmdline_args=cmdline_args)
+    return Runner(config, **handlers)
+
+
+def _read_outputs(r):
+    with r.stdout as out:
+        response = out.read()
+    with r.stderr as err:
+        error = err.read()
+    return response, error
+
+
+def run_command(executable_cmd, cmdline_args=None, **kwargs):
+    """Runs any command as a job; returns (stdout text, stderr text, rc)."""
+    r = init_command_config(executable_cmd, cmdline_args=cmdline_args, **kwargs)
+    r.run()
+    response, error = _read_outputs(r)
+    return response, error, r.rc
+
+
+def run_command_async(executable_cmd, cmdline_args=None, **kwargs):
+    r = init_command_config(executable_cmd, cmdline_args=cmdline_args, **kwargs)
+    thread = threading.Thread(target=r.run)
+    thread.start()
+    return thread, r
+
+
+def _helper_runner(config_class, prepare, kwargs):
+    handlers = _pop_handlers(kwargs)
+    config = config_class(**kwargs)
+    prepare(config)
+    return Runner(config, **handlers)
+
+
+def _json_or_text(response, parse):
+    if response and parse:
+        return json.loads(sanitize_json_response(response))
+    return response
+
+
+def get_plugin_docs(plugin_names, plugin_type=None, response_format=None, snippet=False, playbook_dir=None,
+                    module_path=None, **kwargs):
+    """ansible-doc for the given plugins; returns (docs, error text)."""
+    r = _helper_runner(DocConfig, lambda c: c.prepare_plugin_docs_command(
+        plugin_names, plugin_type=plugin_type, response_format=response_format, snippet=snippet,
+        playbook_dir=playbook_dir, module_path=module_path), kwargs)
+    r.run()
+    response, error = _read_outputs(r)
+    return _json_or_text(response, response_format == 'json'), error
+
+
+def get_plugin_docs_async(plugin_names, plugin_type=None, response_format=None, snippet=False, playbook_dir=None,
+                          module_path=None, **kwargs):
+    r = _helper_runner(DocConfig, lambda c: c.prepare_plugin_docs_command(
+        plugin_names, plugin_type=plugin_type, response_format=response_format, snippet=snippet,
+        playbook_dir=playbook_dir, module_path=module_path), kwargs)
+    thread = threading.Thread(target=r.run)
+    thread.start()
+    return thread, r
+
+
+def get_plugin_list(list_files=None, response_format=None, plugin_type=None, playbook_dir=None, module_path=None,
+                    **kwargs):
+    """ansible-doc -l / -F; returns (list, error text)."""
+    r = _helper_runner(DocConfig, lambda c: c.prepare_plugin_list_command(
+        list_files=list_files, response_format=response_format, plugin_type=plugin_type,
+        playbook_dir=playbook_dir, module_path=module_path), kwargs)
+    r.run()
+    response, error = _read_outputs(r)
+    return _json_or_text(response, response_format == 'json'), error
+
+
+def get_inventory(action, inventories, response_format=None, host=None, playbook_dir=None,
+                  vault_ids=None, vault_password_file=None, output_file=None, export=None, **kwargs):
+    """ansible-inventory; returns (inventory, error text)."""
+    r = _helper_runner(InventoryConfig, lambda c: c.prepare_inventory_command(
+        action=action, inventories=inventories, response_format=response_format, host=host,
+        playbook_dir=playbook_dir, vault_ids=vault_ids, vault_password_file=vault_password_file,
+        output_file=output_file, export=export), kwargs)
+    r.run()
+    response, error = _read_outputs(r)
+    return _json_or_text(response, response_format == 'json'), error
+
+
+def get_ansible_config(action, config_file=None, only_changed=None, **kwargs):
+    """ansible-config; returns (text, error text)."""
+    r = _helper_runner(AnsibleCfgConfig, lambda c: c.prepare_ansible_config_command(
+        action=action, config_file=config_file, only_changed=only_changed), kwargs)
+    r.run()
+    return _read_outputs(r)
+
+
+def get_role_list(collection=None, playbook_dir=None, **kwargs):
+    """The roles found (ansible-doc -t role -l -j); returns (dict, error text)."""
+    r = _helper_runner(DocConfig, lambda c: c.prepare_role_list_command(collection, playbook_dir), kwargs)
+    r.run()
+    response, error = _read_outputs(r)
+    return _json_or_text(response, True), error
+
+
+def get_role_argspec(role, collection=None, playbook_dir=None, **kwargs):
+    """A role's argument spec (ansible-doc -t role -j); returns (dict, error text)."""
+    r = _helper_runner(DocConfig, lambda c: c.prepare_role_argspec_command(role, collection, playbook_dir), kwargs)
+    r.run()
+    response, error = _read_outputs(r)
+    return _json_or_text(response, True), error
