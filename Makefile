@@ -51,3 +51,9 @@ bench: build
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# Upstream's own test suite (ansible-runner 2.3.1's test/ tree from PyPI's sdist) against the
+# reference and against our Python package, compared per test function (tests/python/upstream).
+.PHONY: test-upstream
+test-upstream: deps
+	@tests/python/upstream/run.sh $(BUILD)
