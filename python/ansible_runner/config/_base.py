@@ -13,17 +13,27 @@ from ansible_runner.exceptions import ConfigurationError
 from ansible_runner.loader import ArtifactLoader
 from ansible_runner.utils import open_fifo_write  # noqa: F401  (patched through this module)
 
-try:  # the reference keys expect_passwords by pexpect's sentinels; pexpect is optional for us
-    from pexpect import TIMEOUT, EOF
-except ImportError:  # pragma: no cover
-    class _Sentinel(object):
-        def __init__(self, name):
-            self._name = name
 
-        def __repr__(self):
-            return self._name
 
-    TIMEOUT, EOF = _Sentinel('TIMEOUT'), _Sentinel('EOF')
+def _pexpect_sentinels():
+    """The reference keys expect_passwords by pexpect's TIMEOUT and EOF; pexpect is optional
+    for us and slow to import, so it is looked up only when a job is prepared."""
+    try:
+        from pexpect import TIMEOUT, EOF
+    except ImportError:  # pragma: no cover
+        return _TIMEOUT, _EOF
+    return TIMEOUT, EOF
+
+
+class _Sentinel(object):
+    def __init__(self, name):
+        self._name = name
+
+    def __repr__(self):
+        return self._name
+
+
+_TIMEOUT, _EOF = _Sentinel('TIMEOUT'), _Sentinel('EOF')
 
 
 class BaseExecutionMode(Enum):
@@ -142,8 +152,9 @@ class BaseConfig(object):
         if fields.get('fact_cache_dir') and self.fact_cache_type == 'jsonfile':
             self.fact_cache = fields['fact_cache_dir']
         self.expect_passwords = {re.compile(pattern, re.M): answer for pattern, answer in fields['passwords']}
-        self.expect_passwords[TIMEOUT] = None
-        self.expect_passwords[EOF] = None
+        timeout, eof = _pexpect_sentinels()
+        self.expect_passwords[timeout] = None
+        self.expect_passwords[eof] = None
 
     def _native_fields(self):
         """The job as the native runner takes it: what prepare resolved, overridden by the
