@@ -8,10 +8,15 @@ import codecs
 import json
 import os
 
-try:
-    import yaml
-except ImportError:  # PyYAML is an optional dependency of this package
-    yaml = None
+
+def _yaml():
+    """PyYAML, imported on first use (it costs more than this package's whole import); None
+    when it is not installed (an optional dependency of this package)."""
+    try:
+        import yaml
+    except ImportError:
+        return None
+    return yaml
 
 from ansible_runner.exceptions import ConfigurationError
 from ansible_runner.output import debug
@@ -34,6 +39,7 @@ def _json_value(contents):
 
 def _yaml_value(contents):
     """(value, None) when contents is YAML, else (None, the YAMLError)."""
+    yaml = _yaml()
     try:
         return yaml.safe_load(contents), None
     except yaml.YAMLError as exc:
@@ -62,7 +68,7 @@ class ArtifactLoader(object):
 
     def _load_yaml(self, contents):
         """The YAML value of contents, or None when it is not YAML."""
-        if yaml is None:
+        if _yaml() is None:
             raise ConfigurationError('reading YAML needs PyYAML, which is not installed')
         value, _ = _yaml_value(contents)
         return value
@@ -101,7 +107,7 @@ class ArtifactLoader(object):
         value = _json_value(contents)
         if value is not _NOT_JSON and value:
             return value
-        if yaml is None:
+        if _yaml() is None:
             if value is not _NOT_JSON:
                 return value
             raise ConfigurationError('%s: not JSON, and reading it as YAML needs PyYAML, '
