@@ -3,7 +3,6 @@ native `ansible-runner` executable installed with this package; main() runs it w
 given arguments and this interpreter's standard streams and returns (or exits with) its code,
 as the reference's main() does."""
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -11,14 +10,22 @@ import sysconfig
 from ansible_runner import _native  # noqa: F401  (the package must be importable first)
 
 
+def _is_ours(path):
+    """Our executable is native; a Python script of that name is another ansible-runner."""
+    try:
+        with open(path, 'rb') as f:
+            return os.access(path, os.X_OK) and f.read(4) == b'\x7fELF'
+    except OSError:
+        return False
+
+
 def _executable():
-    """Our executable: next to this interpreter's scripts, else on PATH."""
+    """Our executable: installed with this package (the interpreter's scripts dir), else the
+    first on PATH."""
     candidates = [os.path.join(sysconfig.get_path('scripts'), 'ansible-runner'),
                   os.path.join(os.path.dirname(sys.executable), 'ansible-runner')]
-    for path in candidates:
-        if os.path.isfile(path) and os.access(path, os.X_OK):
-            return path
-    return shutil.which('ansible-runner')
+    candidates += [os.path.join(d, 'ansible-runner') for d in os.environ.get('PATH', '').split(os.pathsep) if d]
+    return next((path for path in candidates if _is_ours(path)), None)
 
 
 def main(sys_args=None):
@@ -43,7 +50,9 @@ def main(sys_args=None):
     error_text = proc.stderr.decode('utf-8', 'replace')
     if error_text:
         sys.stderr.write(error_text)
-    if any(arg in ('-h', '--help', '--version') for arg in args) or error_text.startswith('usage:'):
+    # argparse exits (help, version, usage errors); a job's own rc is returned.
+    shown = (proc.stdout or b'').lstrip().startswith(b'usage:') or 'usage:' in error_text
+    if any(arg in ('-h', '--help', '--version') for arg in args) or not args or shown:
         sys.exit(proc.returncode)
     return proc.returncode
 
