@@ -27,13 +27,15 @@ test: build
 
 # The whole suite (unit, integration, plugin) with our binary and library built with
 # AddressSanitizer and UndefinedBehaviorSanitizer. The install test is left out: it links a
-# consumer program without the sanitizer runtime.
+# consumer program without the sanitizer runtime; so are the Python package's tests (python.*):
+# they build the package with pip, and an interpreter loads no sanitized module without an
+# LD_PRELOADed runtime.
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 test-asan: deps
 	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAR_DEV_MODE=ON -DAR_SANITIZE=ON >/dev/null
 	@cmake --build build-asan
 	@scripts/install-receptor.sh || echo "receptor unavailable: the mesh tests will skip" >&2
-	@$(ASAN_ENV) ctest --test-dir build-asan --output-on-failure -j2 -E '^install\.'
+	@$(ASAN_ENV) ctest --test-dir build-asan --output-on-failure -j2 -E '^(install|python)\.'
 
 # libFuzzer targets (tests/fuzz, docs/fuzzing.md), built with clang and the sanitizers, each run
 # for FUZZ_SECONDS from the seed corpora. `make test` only replays the corpora (no clang needed).
