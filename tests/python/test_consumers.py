@@ -66,7 +66,7 @@ def start_driver(which, name, work, args, python_args):
     env.pop("PYTHONPATH", None)
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # no __pycache__ in the source tree
     return subprocess.Popen([python, *python_args, str(DRIVERS / name), str(work), *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=work, env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=work, env=env,
                             start_new_session=True)
 
 

@@ -207,7 +207,7 @@ def exc_info(e):
 
 class Driver:
     """The driver's frame: a watchdog (stack dump and exit on a hang), stdout kept clean for the
-    one JSON document (anything else written to fd 1 or sys.stdout is captured and reported as
+    one JSON document (emit() writes it and exits the process) (anything else written to fd 1 or sys.stdout is captured and reported as
     `stray_stdout`, since a consumer would see it), and the work dir given on the command line."""
 
     def __init__(self, watchdog=240):
@@ -250,6 +250,9 @@ class Driver:
         data = json.dumps(doc, indent=1, sort_keys=True, default=repr).encode() + b"\n"
         os.write(self._real_stdout, data)
         faulthandler.cancel_dump_traceback_later()
+        # The document is the result: exit now rather than wait at exit for a thread that a
+        # library left blocked (the document records whether threads were joined).
+        os._exit(0)
 
 
 def write_pdd(root, playbook_text, inventory=LOCAL_INVENTORY, extra=None):

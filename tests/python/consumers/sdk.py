@@ -122,11 +122,11 @@ async def sdk_job(d, pdd):
     seen = {"raw": [], "events": [], "statuses": [], "zip_line_has_eof": None}
     error = None
     try:
-        await asyncio.wait_for(stream_events(reader, seen), 120)
+        await asyncio.wait_for(stream_events(reader, seen), 90)
     except BaseException as e:  # noqa: B902 - recorded
         error = e
     transport.close()
-    await loop.run_in_executor(None, thread.join, 60)
+    await loop.run_in_executor(None, thread.join, 30)
     return {
         "stream_error": exc_info(error),
         "worker_thread_joined": not thread.is_alive(),
@@ -138,13 +138,18 @@ async def sdk_job(d, pdd):
 
 
 def main():
-    d = Driver()
+    d = Driver(watchdog=280)
     doc = {}
 
     # A: the SDK's pipes and asyncio.
     pdd = write_pdd(d.work / "a", PLAYBOOK)
     start = time.monotonic()
-    a, result = asyncio.run(sdk_job(d, pdd))
+    # Not asyncio.run: it would wait for an executor thread stuck in the library for ever.
+    loop = asyncio.new_event_loop()
+    try:
+        a, result = loop.run_until_complete(sdk_job(d, pdd))
+    finally:
+        loop.close()  # shuts the default executor down without waiting
     a["seconds"] = round(time.monotonic() - start, 1)
     a["result_messages"] = messages(d, result)
     a["process"] = process(d, result, "a")
@@ -178,7 +183,7 @@ def main():
         thread, runner = ansible_runner.run_async(streamer="worker", _input=io.BytesIO(stream), _output=outbuf,
                                                   private_data_dir=tmpdir)
         c["run_async_returned"] = [isinstance(thread, threading.Thread), type(runner).__name__ != ""]
-        thread.join(120)
+        thread.join(90)
         c["worker_thread_joined"] = not thread.is_alive()
         c["worker_status"] = runner.status
         c["worker_rc"] = runner.rc
