@@ -1,8 +1,10 @@
-"""Entry point: bench/run.sh [--quick] [--cases ...] [--ref PATH] [OURS]
+"""Entry point: bench/run.sh [--quick] [--cases ...] [--ref PATH] [--py-ref PY] [--py-ours PY] [OURS]
 
-Runs the cases of cases.py, ours against the reference, and writes bench/RESULTS.md (full run)
-or bench/out/RESULTS-quick.md (--quick). A command that fails or produces a wrong result is
-reported (and the run exits 1); a timing never fails the run.
+Runs the cases of cases.py (the CLI) and python_cases.py (the Python API, case ``python``), ours
+against the reference, and writes bench/RESULTS.md (full run) or bench/out/RESULTS-quick.md
+(--quick). A command that fails or produces a wrong result is reported (and the run exits 1); a
+timing never fails the run. A run of the Python cases alone replaces only the Python API
+section of an existing results file; a run without them keeps that section.
 """
 
 import argparse
@@ -19,8 +21,11 @@ sys.path.insert(0, HERE)
 
 import cases   # noqa: E402
 import harness  # noqa: E402
+import python_cases  # noqa: E402
 import report  # noqa: E402
 import sysinfo  # noqa: E402
+
+CASES = {**cases.CASES, "python": python_cases.python_api}
 
 METHOD = """
 * Each case runs the two implementations in turn, A B A B, for several rounds (start-up: 20
@@ -70,6 +75,26 @@ def default_work():
     return os.path.join(HERE, "out", "work")
 
 
+def _python_only(results, rows, errors, py_info):
+    """The results file after a run of the Python cases alone: the existing file with its
+    Python API section replaced, or a file with only that section."""
+    block = "\n".join(report.python_section(rows, py_info, errors))
+    if os.path.exists(results):
+        with open(results) as f:
+            return report.splice_python(f.read(), block)
+    return report.render_python_only(rows, errors, py_info)
+
+
+def _keep_python(results, text):
+    """A run without the Python cases keeps the Python API section of the existing file."""
+    if os.path.exists(results):
+        with open(results) as f:
+            block = report.python_block(f.read())
+        if block:
+            return report.splice_python(text, block)
+    return text
+
+
 def render_only(raw, results):
     with open(raw) as f:
         d = json.load(f)
@@ -80,8 +105,12 @@ def render_only(raw, results):
             for r in d["rows"]]
     e2e_rows = [cases.E2ERow(**{**r, "bare": summ(r["bare"]), "ref": summ(r["ref"]),
                                 "ours": summ(r["ours"])}) for r in d["e2e"]]
-    text = report.render(d["machine"], rows, e2e_rows, d["command"], d["elapsed"], METHOD,
-                         d["quick"], [tuple(e) for e in d["errors"]], d.get("when"))
+    errors = [tuple(e) for e in d["errors"]]
+    if any(not report.is_python(r) for r in rows) or e2e_rows:
+        text = report.render(d["machine"], rows, e2e_rows, d["command"], d["elapsed"], METHOD,
+                             d["quick"], errors, d.get("when"), d.get("py_info"))
+    else:
+        text = _python_only(results, rows, errors, d["py_info"])
     with open(results, "w") as f:
         f.write(text)
     print(f"wrote {results}", file=sys.stderr)
@@ -94,8 +123,15 @@ def main(argv=None):
                    help="our binary (default build/ansible-runner)")
     p.add_argument("--ref", default="/usr/bin/ansible-runner", help="the reference")
     p.add_argument("--quick", action="store_true", help="small sizes, 1 round: a smoke run")
-    p.add_argument("--cases", default=",".join(cases.CASES),
-                   help=f"comma-separated subset of {','.join(cases.CASES)}")
+    p.add_argument("--cases", default=",".join(CASES),
+                   help=f"comma-separated subset of {','.join(CASES)}")
+    p.add_argument("--py-ref", metavar="PYTHON", help="Python of the reference package for the "
+                   "python cases (default build/py/venv-ref/bin/python, else /usr/bin/python3 "
+                   "with Debian's python3-ansible-runner)")
+    p.add_argument("--py-ours", metavar="PYTHON[:PYTHONPATH]", help="Python of our package "
+                   "(default build/py/venv-ours/bin/python if our package is installed there, "
+                   "else /usr/bin/python3:<repo>/python, the source tree with build/py-dev's "
+                   "module)")
     p.add_argument("--out", default=os.path.join(HERE, "out"),
                    help="where generated inputs are cached (default bench/out, git-ignored)")
     p.add_argument("--work", default=default_work(),
@@ -111,14 +147,25 @@ def main(argv=None):
         return render_only(args.render, args.results or os.path.join(HERE, "RESULTS.md"))
 
     ours = os.path.abspath(args.ours)
-    if not os.access(ours, os.X_OK):
-        p.error(f"{ours}: not an executable (build it first: make build)")
     results = args.results or (os.path.join(args.out, "RESULTS-quick.md") if args.quick
                                else os.path.join(HERE, "RESULTS.md"))
     selected = [c.strip() for c in args.cases.split(",") if c.strip()]
     for c in selected:
-        if c not in cases.CASES:
-            p.error(f"unknown case {c!r}; known: {', '.join(cases.CASES)}")
+        if c not in CASES:
+            p.error(f"unknown case {c!r}; known: {', '.join(CASES)}")
+    cli = [c for c in selected if c in cases.CASES]
+    if cli and not os.access(ours, os.X_OK):
+        p.error(f"{ours}: not an executable (build it first: make build)")
+    py_sides = None
+    if "python" in selected:
+        try:
+            py_sides = python_cases.find_sides(args.py_ref, args.py_ours)
+        except ValueError as e:
+            if args.cases != p.get_default("cases"):
+                p.error(str(e))
+            # The default run goes on without them (no package built yet: scripts/python-venvs.sh).
+            print(f"skipping the python cases: {e}", file=sys.stderr)
+            selected.remove("python")
 
     def log(msg):
         print(msg, file=sys.stderr, flush=True)
@@ -134,30 +181,56 @@ def main(argv=None):
         shutil.rmtree(work)
     os.makedirs(work)
     open(marker, "w").close()
-    ctx = cases.Context(ours, args.ref, os.path.abspath(args.out), work, sizes, log)
-    machine = sysinfo.describe(ours, args.ref)
+    ctx = cases.Context(ours, args.ref, os.path.abspath(args.out), work, sizes, log,
+                        quick=args.quick, py_sides=py_sides)
+    loadavg = lambda: " ".join(f"{x:.2f}" for x in os.getloadavg())  # noqa: E731
+    machine = sysinfo.describe(ours if cli else None, args.ref if cli else None)
     machine["Scratch dir (outputs of the measured commands)"] = work
     machine["Spawn floor (`/bin/true` as measured)"] = f"{harness.spawn_floor() * 1000:.1f} ms"
-    for k, v in machine.items():
+    py_machine = None
+    if py_sides:
+        py_machine = {k: v for k, v in machine.items() if not k.startswith(("Reference", "Ours",
+                                                                             "Load", "Python"))}
+        py_machine["Source"] = f"`{sysinfo._git_commit(os.path.dirname(HERE))}`"
+        py_machine["Python"] = python_cases.python_version(py_sides[0])
+        for side in py_sides:
+            py_machine["Reference package" if side.label == "ref" else "Our package"] = \
+                side.describe()
+    for k, v in {**machine, **(py_machine or {})}.items():
         log(f"{k}: {v}")
     t0 = time.time()
     rows, e2e_rows = [], []
+    py_t0 = py_elapsed = None
     for c in selected:
         log(f"== {c}")
-        got = cases.CASES[c](ctx)
+        if c == "python":
+            py_t0, py_load0 = time.time(), loadavg()
+        got = CASES[c](ctx)
+        if c == "python":
+            py_elapsed = time.time() - py_t0
+            py_machine["Load average at start / end"] = f"{py_load0} / {loadavg()}"
         (e2e_rows if c == "e2e" else rows).extend(got)
     elapsed = time.time() - t0
-    machine["Load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    machine["Load average at end"] = loadavg()
     command = "bench/run.sh " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
     when = report.now()
-    text = report.render(machine, rows, e2e_rows, command.strip(), elapsed, METHOD, args.quick,
-                         ctx.errors, when)
+    py_info = None
+    if py_sides:
+        py_info = {"command": command.strip(), "when": when, "elapsed": py_elapsed,
+                   "quick": args.quick, "machine": py_machine}
+    if cli:
+        text = report.render(machine, rows, e2e_rows, command.strip(), elapsed, METHOD,
+                             args.quick, ctx.errors, when, py_info)
+        if not py_sides:
+            text = _keep_python(results, text)
+    else:
+        text = _python_only(results, rows, ctx.errors, py_info)
     raw = os.path.join(args.out, "results-quick.json" if args.quick else "results.json")
     os.makedirs(args.out, exist_ok=True)
     with open(raw, "w") as f:
         json.dump({"command": command.strip(), "elapsed": elapsed, "quick": args.quick,
                    "when": when,
-                   "machine": machine, "errors": ctx.errors,
+                   "machine": machine, "errors": ctx.errors, "py_info": py_info,
                    "rows": [dataclasses.asdict(r) for r in rows],
                    "e2e": [dataclasses.asdict(r) for r in e2e_rows]}, f, indent=1)
     os.makedirs(os.path.dirname(os.path.abspath(results)), exist_ok=True)

@@ -83,9 +83,13 @@ QUICK = Sizes(startup_rounds=1, big_mb=10, many_files=500, project_mb=2, stream_
 
 
 class Context:
-    def __init__(self, ours, ref, out, work, sizes, log, timeout=1800):
+    def __init__(self, ours, ref, out, work, sizes, log, timeout=1800, quick=False,
+                 py_sides=None):
         """``out/inputs`` caches the generated inputs; ``work`` holds everything the measured
-        commands write (recorded streams, unpacked dirs, artifacts) and is emptied per run."""
+        commands write (recorded streams, unpacked dirs, artifacts) and is emptied per run.
+        ``py_sides``: the two Pythons of the Python API cases (python_cases.PySide)."""
+        self.quick = quick
+        self.py_sides = py_sides
         self.ours = ours
         self.ref = ref
         self.out = out
@@ -266,10 +270,12 @@ def transmit_and_unpack(ctx):
 
 # 4. process --------------------------------------------------------------------------------
 
-def _time_process(ctx, n):
+def result_stream(ctx, n):
+    """The synthetic result stream of n events (worker_stream.py), cached in ctx.inputs and
+    regenerated when the generator changes. Also the input of the Python API's process cases."""
     stream = os.path.join(ctx.inputs, f"result-{n}.stream")
     stamp = stream + ".stamp"
-    with open(worker_stream.__file__, "rb") as f:      # regenerate when the generator changes
+    with open(worker_stream.__file__, "rb") as f:
         version = hashlib.sha256(f.read()).hexdigest()[:16]
     current = None
     if os.path.exists(stamp) and os.path.exists(stream):
@@ -279,6 +285,11 @@ def _time_process(ctx, n):
         worker_stream.write_stream(stream, n)
         with open(stamp, "w") as f:
             f.write(version)
+    return stream
+
+
+def _time_process(ctx, n):
+    stream = result_stream(ctx, n)
     size = os.path.getsize(stream)
     ctx.log(f"input result stream: {n} events, {size / MB:.1f} MB")
     variants = []

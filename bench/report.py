@@ -41,6 +41,12 @@ def _net_rate(row, side):
     return row.work / (s.wall - fixed)
 
 
+def _label(r):
+    """A row's name in the tables; the Python section leaves out its common "python: "."""
+    group = r.group[len("python: "):] if r.group.startswith("python: ") else r.group
+    return f"{group}: {r.name}"
+
+
 def speed_table(rows):
     out = ["| Case | Reference | Ours | Speed-up (wall) | Target | Met | CPU ratio (user+sys) |",
            "|---|---|---|---|---|---|---|"]
@@ -51,7 +57,7 @@ def speed_table(rows):
             ref, ours = _rate(r, r.ref), _rate(r, r.ours)
         target = f"≥ {r.target:g}×" if r.target else "—"
         cpu = r.ref.cpu / r.ours.cpu if r.ours.cpu else None
-        out.append(f"| {r.group}: {r.name} | {ref} | {ours} | {_ratio(r.speedup)} | {target} "
+        out.append(f"| {_label(r)} | {ref} | {ours} | {_ratio(r.speedup)} | {target} "
                    f"| {_met(r.speedup, r.target)} | {_ratio(cpu)} |")
     return out
 
@@ -126,7 +132,7 @@ def detail_table(rows, e2e_rows):
     for r in rows:
         for side in ("ref", "ours"):
             s = getattr(r, side)
-            out.append(f"| {r.group}: {r.name} | {side} | {s.n} | {_ms(s.wall)} "
+            out.append(f"| {_label(r)} | {side} | {s.n} | {_ms(s.wall)} "
                        f"({_ms(s.wall_min)}–{_ms(s.wall_max)}) | {_ms(s.cpu)} | "
                        f"{_mb(s.maxrss_kb)} |")
     for r in e2e_rows:
@@ -144,12 +150,137 @@ def detail_table(rows, e2e_rows):
 
 GROUPS = ("start-up", "transmit", "worker unpack", "process")
 
+# The Python API section (python_cases.py) sits between these markers, so that a run of the
+# Python cases alone can replace it in an existing RESULTS.md and a run without them keeps it.
+PY_BEGIN = "<!-- python-api: begin -->"
+PY_END = "<!-- python-api: end -->"
+PY_NOTE = ("The Python API section at the end comes from its own run when its first line names "
+           "another command or date than this one.")
+
+PY_METHOD = """
+* Each measurement runs `bench/py_driver.py` under one side's Python as its own process (so the
+  two packages never share an interpreter), interleaved ref / ours. The driver imports
+  `ansible_runner` (untimed), then times the one API call: wall = `time.perf_counter()` around
+  `ansible_runner.run(...)`, CPU = user+sys of the driver process (all threads,
+  `getrusage(RUSAGE_SELF)`) over the call. Peak RSS is the driver's `ru_maxrss` from
+  `/usr/bin/time` (interpreter + package + the call); "after import" is the driver's own
+  `ru_maxrss` just before the call.
+* process: `run(streamer='process', _input=<the recorded result stream of the CLI's process
+  case, opened 'rb'>, private_data_dir=<fresh empty dir>, quiet=True)`, with no handler, with
+  `event_handler=lambda e: True` and with `lambda e: False`. Checked every run: status
+  `successful` (and the same status/rc on both sides), the artifacts zip unpacked, and
+  `artifacts/job_events/` holding one file per event (none with the False handler).
+* transmit: `run(streamer='transmit', _output=<file opened 'wb'>, private_data_dir=<pdd>,
+  playbook='main.yml')` of the inputs of the CLI's transmit case; one warm-up round. Checked:
+  the first stream of each side whole (kwargs line with the playbook, zipfile line and payload
+  with the pdd's file count and bytes, eof), the later ones the same size; the pdd unchanged.
+  MB/s = bytes of the pdd's regular files / call wall.
+* import: `python -c 'import ansible_runner'` and `python -c pass` of each side (same Python,
+  same environment), the four interleaved, one warm-up round; the figure is the median process
+  wall (and CPU) of the import minus the median of the bare start. "Modules" = entries added
+  to `sys.modules` by the import.
+"""
+
+
+def is_python(row):
+    return row.group.startswith("python")
+
+
+def python_memory_table(rows):
+    out = ["| Case | Reference: after import / peak | Ours: after import / peak | "
+           "Peak ratio (ref/ours) |", "|---|---|---|---|"]
+    for r in rows:
+        if r.kind != "rate":
+            continue
+        a, b = r.extra.get("rss_import_ref"), r.extra.get("rss_import_ours")
+        out.append(f"| {_label(r)} | {_mb(a)} / {_mb(r.ref.maxrss_kb)} | "
+                   f"{_mb(b)} / {_mb(r.ours.maxrss_kb)} | {_ratio(r.rss_ratio)} |")
+    return out
+
+
+def python_section(rows, info, errors=()):
+    """The Python API section, markers included (a list of lines)."""
+    out = [PY_BEGIN, "## Python API, in process (the `ansible_runner` package)" +
+           (" (quick smoke run)" if info.get("quick") else ""), "",
+           f"This section: `{info['command']}` on {info['when']} in {info['elapsed'] / 60:.1f} min. "
+           "Each figure times the API call inside a driver process running one side's package "
+           "(ref / ours interleaved; medians); ratios are reference / ours, so > 1 means ours "
+           "is better.", "", "| | |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in info["machine"].items()]
+    out += ["", "Speed of the call (import: the net start-up cost of `import ansible_runner`):",
+            ""] + speed_table(rows)
+    out += ["", "Peak RSS of the driver process (Python, the package and the call):", ""]
+    out += python_memory_table(rows)
+    notes = []
+    for r in rows:
+        if r.group.endswith("import"):
+            notes.append(f"* Modules loaded by `import ansible_runner`: reference "
+                         f"{r.extra.get('modules_ref')}, ours {r.extra.get('modules_ours')}; "
+                         f"bare `python -c pass`: {_ms(r.extra.get('bare_wall_ref'))} (ref's "
+                         f"Python) / {_ms(r.extra.get('bare_wall_ours'))} (ours').")
+        elif "status_rc" in r.extra:
+            sr = {k: ", ".join(f"{s}/{rc}" for s, rc in v) for k, v in r.extra["status_rc"].items()}
+            st = (f"status/rc {sr['ref']} on both sides" if sr["ref"] == sr["ours"] else
+                  f"status/rc **differ**: ref {sr['ref']}, ours {sr['ours']}")
+            notes.append(f"* {r.name}: {r.extra['job_events']:,} job_events files on both sides, "
+                         f"{st}; driver process wall ref / ours "
+                         f"{_ms(r.extra.get('process_wall_ref'))} / "
+                         f"{_ms(r.extra.get('process_wall_ours'))}.")
+        elif "stream_mb_ref" in r.extra:
+            notes.append(f"* transmit {r.name}: stream {r.extra['stream_mb_ref']:.2f} MB (ref) / "
+                         f"{r.extra.get('stream_mb_ours', 0):.2f} MB (ours); driver process wall "
+                         f"{_ms(r.extra.get('process_wall_ref'))} / "
+                         f"{_ms(r.extra.get('process_wall_ours'))}.")
+    if notes:
+        out += ["", "Checks and context:", ""] + notes
+    if errors:
+        out += ["", "Failed or wrong (a failed case is not measured):", ""]
+        for what, msg in errors:
+            first = msg.splitlines()[0] if msg else ""
+            out.append(f"* {what}: `{first[:300]}`")
+    out += ["", "How it is measured:", "", PY_METHOD.strip(), "", "All measurements (call wall "
+            "and CPU as the driver timed them; peak RSS of the driver):", ""]
+    out += detail_table(rows, [])
+    out.append(PY_END)
+    return out
+
+
+def python_block(text):
+    """The Python API section of an existing RESULTS.md (markers included), or None."""
+    i, j = text.find(PY_BEGIN), text.find(PY_END)
+    if i < 0 or j < i:
+        return None
+    return text[i:j + len(PY_END)]
+
+
+def splice_python(text, block):
+    """``text`` with its Python API section replaced by ``block`` (added at the end if it has
+    none), and the note that the section may come from another run after the first paragraph."""
+    old = python_block(text)
+    if old is not None:
+        text = text.replace(old, block.rstrip("\n"))
+    else:
+        text = text.rstrip("\n") + "\n\n" + block.rstrip("\n") + "\n"
+    if PY_NOTE not in text:
+        lines = text.split("\n")
+        for k, line in enumerate(lines):
+            if line.startswith("Generated by"):
+                lines[k] = line + " " + PY_NOTE
+                break
+        text = "\n".join(lines)
+    return text
+
 
 def now():
     return datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
 
 
-def render(machine, rows, e2e_rows, command, elapsed, method, quick, errors=(), when=None):
+def render(machine, rows, e2e_rows, command, elapsed, method, quick, errors=(), when=None,
+           py_info=None):
+    py_rows = [r for r in rows if is_python(r)]
+    py_errors = [e for e in errors if e[0].startswith("python")]
+    errors = [e for e in errors if not e[0].startswith("python")]
+    rows = [r for r in rows if not is_python(r)]
     rows = sorted(rows, key=lambda r: GROUPS.index(r.group) if r.group in GROUPS else 99)
     when = when or now()
     out = ["# Benchmark results" + (" (quick smoke run: small sizes, 1 round)" if quick else ""),
@@ -159,7 +290,7 @@ def render(machine, rows, e2e_rows, command, elapsed, method, quick, errors=(), 
            "are reference / ours, so > 1 means ours is better. Targets are reported, never "
            "enforced. On a machine shared with other work (see the load averages) wall times "
            "are noisy: the CPU ratio next to each speed-up is the steadier figure. "
-           "See FINDINGS.md for what limits the missed targets.",
+           "See FINDINGS.md for what limits the missed targets. " + PY_NOTE,
            "", "## Machine", "", "| | |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in machine.items()]
     out += ["", "## Speed", "", "Speed-up = reference wall time / ours (the target). The CPU ratio "
@@ -183,4 +314,12 @@ def render(machine, rows, e2e_rows, command, elapsed, method, quick, errors=(), 
             out.append(f"* {what}: `{first[:300]}`")
     out += ["", "## How it is measured", "", method.strip(), "", "## All measurements", ""]
     out += detail_table(rows, e2e_rows)
+    if py_rows or py_errors:
+        out += [""] + python_section(py_rows, py_info, py_errors)
     return "\n".join(out) + "\n"
+
+
+def render_python_only(rows, errors, py_info):
+    """A RESULTS file holding only the Python API section (no earlier results to splice into)."""
+    head = ["# Benchmark results" + (" (quick smoke run)" if py_info.get("quick") else ""), ""]
+    return "\n".join(head + python_section(rows, py_info, errors)) + "\n"

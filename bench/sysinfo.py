@@ -67,14 +67,10 @@ def _git_commit(path):
 
 
 def describe(ours, ref):
+    """The machine, and the two binaries when given (None: a run of the Python cases alone)."""
     load = os.getloadavg()
     mem = _mem_total()
-    cache = _cmake_cache(ours)
-    ours_desc = os.path.abspath(ours)
-    if cache.get("source"):
-        ours_desc += f" (build type {cache.get('build_type') or '?'}, " \
-                     f"source {cache['source']} at `{_git_commit(cache['source'])}`)"
-    return {
+    info = {
         "CPU": f"{_cpu_model()}, {os.cpu_count()} online CPUs "
                f"({len(os.sched_getaffinity(0))} usable)",
         "Memory": f"{mem / 2**30:.1f} GiB" if mem else "?",
@@ -82,7 +78,16 @@ def describe(ours, ref):
         "OS": _os_release(),
         "Python (harness, reference)": platform.python_version(),
         "ansible-core": _first(["ansible-playbook", "--version"]),
-        "Reference": f"{ref} {_first([ref, '--version'])}",
-        "Ours": ours_desc,
-        "Load average at start": " ".join(f"{x:.2f}" for x in load),
     }
+    if ours and ref:
+        cache = _cmake_cache(ours)
+        ours_desc = os.path.abspath(ours)
+        if cache.get("source"):
+            ours_desc += f" (build type {cache.get('build_type') or '?'}, " \
+                         f"source {cache['source']} at `{_git_commit(cache['source'])}`)"
+        info["Reference"] = f"{ref} {_first([ref, '--version'])}"
+        info["Ours"] = ours_desc
+    else:
+        info["Source"] = f"`{_git_commit(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))}`"
+    info["Load average at start"] = " ".join(f"{x:.2f}" for x in load)
+    return info
