@@ -21,6 +21,13 @@ def _yaml():
 from ansible_runner.exceptions import ConfigurationError
 from ansible_runner.output import debug
 
+
+class UnusableFileError(ConfigurationError):
+    """A file that exists but cannot be used: unreadable, not UTF-8, or neither JSON nor YAML.
+    A missing file raises plain ConfigurationError, so callers that carry on without an
+    optional file can still stop on a broken one."""
+
+
 # Marks "this text is not JSON" apart from the JSON value null.
 _NOT_JSON = object()
 
@@ -85,9 +92,12 @@ class ArtifactLoader(object):
             line = 1
             if isinstance(exc.object, (bytes, bytearray)):
                 line += exc.object[:exc.start].count(b'\n')
-            raise ConfigurationError('%s: line %d: not valid UTF-8' % (path, line))
-        except (IOError, OSError) as exc:
+            raise UnusableFileError('%s: line %d: not valid UTF-8' % (path, line))
+        except FileNotFoundError as exc:
+            # Gone since the check above (or the check is mocked away): a missing file.
             raise ConfigurationError('error trying to load file contents: %s' % exc)
+        except (IOError, OSError) as exc:
+            raise UnusableFileError('error trying to load file contents: %s' % exc)
 
     def abspath(self, path):
         """path made absolute: relative paths are taken under base_path."""
@@ -110,15 +120,15 @@ class ArtifactLoader(object):
         if _yaml() is None:
             if value is not _NOT_JSON:
                 return value
-            raise ConfigurationError('%s: not JSON, and reading it as YAML needs PyYAML, '
-                                     'which is not installed' % path)
+            raise UnusableFileError('%s: not JSON, and reading it as YAML needs PyYAML, '
+                                    'which is not installed' % path)
         parsed, error = _yaml_value(contents)
         if error is None:
             return parsed
         if value is not _NOT_JSON:
             return None
         # The reference silently drops such a file; a dropped settings or passwords file changes the job.
-        raise ConfigurationError('%s: neither valid JSON nor valid YAML: %s' % (path, _yaml_error_text(error)))
+        raise UnusableFileError('%s: neither valid JSON nor valid YAML: %s' % (path, _yaml_error_text(error)))
 
     def load_file(self, path, objtype=None, encoding='utf-8'):
         """The content of path, from the cache when it was loaded before.

@@ -7,6 +7,7 @@ upstream's tests patch them as ansible_runner.utils.<module>.<name>.
 import atexit
 import base64
 import codecs
+import errno
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Iterable, MutableMapping
 from io import StringIO
@@ -370,17 +372,40 @@ class OutputEventFilter(object):
 
 
 def open_fifo_write(path, data):
-    """Creates the FIFO path (0600) and writes data (str or bytes) into it from a thread, which
-    waits until a reader (e.g. ssh-add) opens it."""
+    """Creates the FIFO path (0600) and writes data (str or bytes) into it from a thread once a
+    reader (e.g. ssh-add) opens it. The thread gives up when the FIFO is removed or replaced
+    (the job ended without reading it), so it never outlives the job."""
     os.mkfifo(path, stat.S_IRUSR | stat.S_IWUSR)
     if isinstance(data, str):
         data = data.encode()
+    made = os.stat(path)
+
+    def still_ours():
+        try:
+            now = os.stat(path)
+        except OSError:
+            return False
+        return (now.st_dev, now.st_ino) == (made.st_dev, made.st_ino)
 
     def feed():
-        with open(path, 'wb') as fifo:
-            fifo.write(data)
+        # The reference blocks in open() until a reader comes, for ever if none does. A
+        # non-blocking open fails with ENXIO while nobody reads, so it is retried instead.
+        while still_ours():
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+            except OSError as exc:
+                if exc.errno != errno.ENXIO:
+                    return
+                time.sleep(0.05)
+                continue
+            os.set_blocking(fd, True)
+            try:
+                with os.fdopen(fd, 'wb') as fifo:
+                    fifo.write(data)
+            except OSError:
+                pass  # the reader went away (e.g. ssh-add failed): nothing left to feed
+            return
 
-    # A daemon thread: the reference's keeps the process alive for ever if nobody reads.
     threading.Thread(target=feed, daemon=True).start()
 
 
