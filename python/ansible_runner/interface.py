@@ -15,12 +15,13 @@ from ansible_runner.config.runner import RunnerConfig
 from ansible_runner.runner import Runner
 from ansible_runner.streaming import Transmitter, Worker, Processor
 from ansible_runner.utils import (
+    dump_artifact,
     check_isolation_executable_installed,
     sanitize_json_response,
     signal_handler,
 )
 
-# run() options that are not RunnerConfig arguments: the native core turns a role into a
+# run() options that are not RunnerConfig arguments: RunnerConfig.prepare turns a role into a
 # generated playbook (the reference's dump_artifacts does it before RunnerConfig).
 _ROLE_OPTIONS = ('role', 'role_vars', 'role_skip_facts', 'hosts')
 _HANDLERS = ('event_handler', 'status_handler', 'artifacts_handler', 'cancel_callback', 'finished_callback')
@@ -35,6 +36,24 @@ def _relative_to(path, base):
     if path and isinstance(path, str) and os.path.isabs(path) and path.startswith(base):
         return os.path.relpath(path, base)
     return path
+
+
+def _resolve_inventory_text(kwargs):
+    """An inventory string names an existing path (made absolute, as upstream main does: 2.3.1
+    leaves it relative to where Ansible then runs), a name under <pdd>/inventory, or else it
+    is inventory text, written to <pdd>/inventory/hosts as the reference's run() does."""
+    inventory = kwargs.get('inventory')
+    private_data_dir = kwargs.get('private_data_dir')
+    if not inventory or not isinstance(inventory, str) or not private_data_dir:
+        return
+    inventory_dir = os.path.join(os.path.abspath(private_data_dir), 'inventory')
+    under = os.path.join(inventory_dir, inventory)
+    if os.path.exists(inventory):
+        kwargs['inventory'] = os.path.abspath(inventory)
+    elif not os.path.isabs(inventory) and os.path.exists(under):
+        kwargs['inventory'] = os.path.abspath(under)
+    else:
+        kwargs['inventory'] = dump_artifact(inventory, inventory_dir, 'hosts')
 
 
 def init_runner(**kwargs):
@@ -82,9 +101,15 @@ def init_runner(**kwargs):
     kwargs.pop('_input', None)
     kwargs.pop('_output', None)
     role_options = {key: kwargs.pop(key) for key in _ROLE_OPTIONS if key in kwargs}
+    # Without one, RunnerConfig makes a private data dir of its own (the reference's
+    # dump_artifacts makes it here).
+    kwargs.setdefault('private_data_dir', None)
+    _resolve_inventory_text(kwargs)
     config = RunnerConfig(**kwargs)
     config._run_extras.update(role_options)
-    config.prepare(_dump=True)
+    # Unlike the reference's run(), env material (envvars, extravars, passwords, settings,
+    # ssh_key, cmdline) is not written into <pdd>/env: the config takes it as given.
+    config.prepare()
     return Runner(config, **handlers)
 
 

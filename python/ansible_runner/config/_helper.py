@@ -1,5 +1,5 @@
-"""What the Ansible tool helpers' configs share: the runner mode check and the executable's
-path (ansible-doc, ansible-inventory, ansible-config)."""
+"""What the Ansible tool helpers' configs share: the runner mode check, the executable's path
+(ansible-doc, ansible-inventory, ansible-config) and the prepare steps around the command line."""
 from ansible_runner.config._base import BaseConfig, BaseExecutionMode
 from ansible_runner.exceptions import ConfigurationError
 from ansible_runner.utils import get_executable_path
@@ -13,17 +13,24 @@ def check_format(value, allowed):
 
 class HelperConfig(BaseConfig):
 
+    # The tool each subclass runs, and the attribute holding its path (the reference's name).
+    _tool = None
+    _path_attribute = None
+
     def __init__(self, runner_mode=None, **kwargs):
         self.runner_mode = runner_mode if runner_mode else 'subprocess'
         if self.runner_mode not in ('pexpect', 'subprocess'):
             raise ConfigurationError("Invalid runner mode {0}, valid value is either 'pexpect' or 'subprocess'"
                                      .format(self.runner_mode))
+        # In a container the tool is found by the container's PATH.
+        path = self._tool if kwargs.get('process_isolation') else get_executable_path(self._tool)
+        setattr(self, self._path_attribute, path)
         self.execution_mode = BaseExecutionMode.ANSIBLE_COMMANDS
         super(HelperConfig, self).__init__(**kwargs)
 
-    def _executable(self, name):
-        # In a container the tool is found by the container's PATH.
-        return name if self.containerized else get_executable_path(name)
-
-    def _prepare_tool(self, name, args):
-        self._prepare_command_job([self._executable(name)] + list(args), True)
+    def _prepare_tool(self, args):
+        """Prepares the environment, then the tool's command line with args, wrapped as needed."""
+        self._prepare_env(runner_mode=self.runner_mode)
+        self.cmdline_args = list(args)
+        self.command = [getattr(self, self._path_attribute)] + self.cmdline_args
+        self._handle_command_wrap(self.execution_mode, self.cmdline_args)

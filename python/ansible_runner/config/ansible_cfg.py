@@ -5,6 +5,9 @@ from ansible_runner.exceptions import ConfigurationError
 
 class AnsibleCfgConfig(HelperConfig):
 
+    _path_attribute = '_ansible_config_exec_path'
+    _tool = 'ansible-config'
+
     _supported_actions = ('list', 'dump', 'view')
 
     def prepare_ansible_config_command(self, action, config_file=None, only_changed=None):
@@ -18,4 +21,4 @@ class AnsibleCfgConfig(HelperConfig):
             args += ['-c', config_file]
         if only_changed:
             args.append('--only-changed')
-        self._prepare_tool('ansible-config', args)
+        self._prepare_tool(args)

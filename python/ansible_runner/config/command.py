@@ -32,8 +32,9 @@ class CommandConfig(BaseConfig):
         self.cmdline_args = cmdline_args
         if self.runner_mode is None:
             self._set_runner_mode()
+        self._prepare_env(runner_mode=self.runner_mode)
         self._prepare_command()
-        self._prepare_command_job(self.command, self.execution_mode == BaseExecutionMode.ANSIBLE_COMMANDS)
+        self._handle_command_wrap(self.execution_mode, self.cmdline_args)
 
     def _prepare_command(self):
         if not self.executable_cmd:

@@ -5,6 +5,9 @@ from ansible_runner.exceptions import ConfigurationError
 
 class DocConfig(HelperConfig):
 
+    _path_attribute = '_ansible_doc_exec_path'
+    _tool = 'ansible-doc'
+
     _supported_response_formats = ('json', 'human')
 
     def prepare_plugin_docs_command(self, plugin_names, plugin_type=None, response_format=None,
@@ -24,7 +27,7 @@ class DocConfig(HelperConfig):
             args += ['--playbook-dir', playbook_dir]
         if module_path:
             args += ['-M', module_path]
-        self._prepare_tool('ansible-doc', args + list(plugin_names))
+        self._prepare_tool(args + list(plugin_names))
 
     def prepare_plugin_list_command(self, list_files=None, response_format=None, plugin_type=None,
                                     playbook_dir=None, module_path=None):
@@ -38,7 +41,7 @@ class DocConfig(HelperConfig):
             args += ['--playbook-dir', playbook_dir]
         if module_path:
             args += ['-M', module_path]
-        self._prepare_tool('ansible-doc', args)
+        self._prepare_tool(args)
 
     def prepare_role_list_command(self, collection_name, playbook_dir):
         args = ['-t', 'role', '-l', '-j']
@@ -46,11 +49,11 @@ class DocConfig(HelperConfig):
             args += ['--playbook-dir', playbook_dir]
         if collection_name:
             args.append(collection_name)
-        self._prepare_tool('ansible-doc', args)
+        self._prepare_tool(args)
 
     def prepare_role_argspec_command(self, role_name, collection_name, playbook_dir):
         args = ['-t', 'role', '-j']
         if playbook_dir:
             args += ['--playbook-dir', playbook_dir]
         args.append('{0}.{1}'.format(collection_name, role_name) if collection_name else role_name)
-        self._prepare_tool('ansible-doc', args)
+        self._prepare_tool(args)

@@ -5,6 +5,9 @@ from ansible_runner.exceptions import ConfigurationError
 
 class InventoryConfig(HelperConfig):
 
+    _path_attribute = '_ansible_inventory_exec_path'
+    _tool = 'ansible-inventory'
+
     _supported_response_formats = ('json', 'yaml', 'toml')
     _supported_actions = ('graph', 'host', 'list')
 
@@ -39,4 +42,4 @@ class InventoryConfig(HelperConfig):
             args += ['--output', output_file]
         if export:
             args.append('--export')
-        self._prepare_tool('ansible-inventory', args)
+        self._prepare_tool(args)
