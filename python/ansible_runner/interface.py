@@ -4,6 +4,7 @@ back what the reference returns."""
 import json
 import os
 import sys
+import tempfile
 import threading
 
 from ansible_runner import output
@@ -56,6 +57,16 @@ def _resolve_inventory_text(kwargs):
         kwargs['inventory'] = dump_artifact(inventory, inventory_dir, 'hosts')
 
 
+def _check_private_data_dir(kwargs):
+    """As the reference's run() and transmit: a temp dir when none is given, ValueError when
+    the one given does not exist."""
+    private_data_dir = kwargs.get('private_data_dir')
+    if not private_data_dir:
+        kwargs['private_data_dir'] = tempfile.mkdtemp()
+    elif not os.path.exists(private_data_dir):
+        raise ValueError('private_data_dir path is either invalid or does not exist')
+
+
 def init_runner(**kwargs):
     """Builds the Runner (or streaming role) that run() and run_async() start."""
     debug = kwargs.pop('debug', None)
@@ -68,6 +79,8 @@ def init_runner(**kwargs):
             output.set_logfile(logfile)
 
     streamer = kwargs.pop('streamer', None)
+    if streamer not in ('worker', 'process'):
+        _check_private_data_dir(kwargs)
     if streamer:
         private_data_dir = kwargs.get('private_data_dir') or ''
         kwargs['playbook'] = _relative_to(kwargs.get('playbook'), os.path.join(private_data_dir, 'project'))
@@ -101,9 +114,6 @@ def init_runner(**kwargs):
     kwargs.pop('_input', None)
     kwargs.pop('_output', None)
     role_options = {key: kwargs.pop(key) for key in _ROLE_OPTIONS if key in kwargs}
-    # Without one, RunnerConfig makes a private data dir of its own (the reference's
-    # dump_artifacts makes it here).
-    kwargs.setdefault('private_data_dir', None)
     _resolve_inventory_text(kwargs)
     config = RunnerConfig(**kwargs)
     config._run_extras.update(role_options)
