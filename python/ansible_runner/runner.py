@@ -47,6 +47,14 @@ def _read_new_events(event_dir, seen):
         yield event
 
 
+def _fd_of(stream):
+    """A descriptor number for input_fd/output_fd/error_fd, which callers give as numbers or, as
+    subprocess accepts them, as open files."""
+    if stream is None or isinstance(stream, int):
+        return stream
+    return stream.fileno()
+
+
 class Runner(object):
 
     def __init__(self, config, cancel_callback=None, remove_partials=True, event_handler=None,
@@ -130,9 +138,9 @@ class Runner(object):
         extra = {}
         if mode == 'subprocess':
             extra = dict(subprocess_timeout=getattr(config, 'subprocess_timeout', None),
-                         input_fd=getattr(config, 'input_fd', None),
-                         output_fd=getattr(config, 'output_fd', None),
-                         error_fd=getattr(config, 'error_fd', None))
+                         input_fd=_fd_of(getattr(config, 'input_fd', None)),
+                         output_fd=_fd_of(getattr(config, 'output_fd', None)),
+                         error_fd=_fd_of(getattr(config, 'error_fd', None)))
         result = _native.run_job(
             fields, mode=mode,
             on_status=self._on_status,
