@@ -32,13 +32,6 @@ def _pop_handlers(kwargs):
     return {name: kwargs.pop(name, None) for name in _HANDLERS}
 
 
-def _relative_to(path, base):
-    """`path` relative to `base` when it is an absolute path inside it (the streamer case)."""
-    if path and isinstance(path, str) and os.path.isabs(path) and path.startswith(base):
-        return os.path.relpath(path, base)
-    return path
-
-
 def _resolve_inventory_text(kwargs):
     """An inventory string names an existing path (made absolute, as upstream main does: 2.3.1
     leaves it relative to where Ansible then runs), a name under <pdd>/inventory, or else it
@@ -78,19 +71,11 @@ def init_runner(**kwargs):
         if logfile:
             output.set_logfile(logfile)
 
+    # The job stream's paths (playbook, inventory, roles path) are made relative to the private
+    # data dir by the native transmit, after it has decided what an inventory string names.
     streamer = kwargs.pop('streamer', None)
     if streamer not in ('worker', 'process'):
         _check_private_data_dir(kwargs)
-    if streamer:
-        private_data_dir = kwargs.get('private_data_dir') or ''
-        kwargs['playbook'] = _relative_to(kwargs.get('playbook'), os.path.join(private_data_dir, 'project'))
-        kwargs['inventory'] = _relative_to(kwargs.get('inventory'), private_data_dir)
-        envvars = kwargs.get('envvars')
-        if isinstance(envvars, dict) and envvars.get('ANSIBLE_ROLES_PATH'):
-            envvars['ANSIBLE_ROLES_PATH'] = _relative_to(envvars['ANSIBLE_ROLES_PATH'], private_data_dir)
-        for key in ('playbook', 'inventory'):
-            if kwargs.get(key) is None:
-                kwargs.pop(key, None)
 
     handlers = _pop_handlers(kwargs)
     if handlers['cancel_callback'] is None and streamer != 'process':

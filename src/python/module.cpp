@@ -297,18 +297,18 @@ NB_MODULE(_native, m) {
         "RunnerConfig.prepare(): the job's resolved fields (command, env, cwd, ...) from run() kwargs.");
   m.def("prepare_command", &prepare_command, "kwargs"_a, "argv"_a, "ansible_command"_a, "mode"_a,
         "The command helpers' prepare: the job's resolved fields plus runner_mode, subprocess_timeout.");
-  m.def("run_job", &run_job, "fields"_a, "mode"_a = "pexpect", "subprocess_timeout"_a = nb::none(),
-        "input_fd"_a = nb::none(), "output_fd"_a = nb::none(), "error_fd"_a = nb::none(), "on_status"_a = nb::none(),
-        "on_event_json"_a = nb::none(), "on_artifacts"_a = nb::none(), "on_console"_a = nb::none(),
-        "should_cancel"_a = nb::none(), "check_signals"_a = true, "Runs a prepared job to its end.");
-  m.def("transmit", &transmit_job, "private_data_dir"_a, "kwargs"_a, "out_fd"_a, "out"_a = nb::none(),
+  m.def("run_job", &run_job, "fields"_a, "mode"_a = "pexpect", "subprocess_timeout"_a.none() = nb::none(),
+        "input_fd"_a.none() = nb::none(), "output_fd"_a.none() = nb::none(), "error_fd"_a.none() = nb::none(), "on_status"_a.none() = nb::none(),
+        "on_event_json"_a.none() = nb::none(), "on_artifacts"_a.none() = nb::none(), "on_console"_a.none() = nb::none(),
+        "should_cancel"_a.none() = nb::none(), "check_signals"_a = true, "Runs a prepared job to its end.");
+  m.def("transmit", &transmit_job, "private_data_dir"_a, "kwargs"_a, "out_fd"_a, "out"_a.none() = nb::none(),
         "only_transmit_kwargs"_a = false, "Writes the job stream.");
-  m.def("worker", &worker_job, "in_fd"_a, "pending"_a, "reader"_a, "watch_for_close"_a, "out_fd"_a, "out"_a,
-        "options"_a, "should_cancel"_a = nb::none(), "check_signals"_a = true,
+  m.def("worker", &worker_job, "in_fd"_a, "pending"_a.none(), "reader"_a.none(), "watch_for_close"_a, "out_fd"_a, "out"_a.none(),
+        "options"_a, "should_cancel"_a.none() = nb::none(), "check_signals"_a = true,
         "Runs the job of a job stream, writing the result stream.");
-  m.def("stream_dir", &stream_dir, "source_dir"_a, "out_fd"_a, "out"_a = nb::none());
-  m.def("unstream_dir", &unstream_dir, "reader"_a, "length"_a, "target_dir"_a);
-  m.def("process", &process_job, "in_fd"_a, "pending"_a, "reader"_a, "watch_for_close"_a, "options"_a,
-        "on_status"_a = nb::none(), "on_event_json"_a = nb::none(), "on_artifacts"_a = nb::none(),
-        "on_console"_a = nb::none(), "Rebuilds the artifacts of a result stream, calling the handlers.");
+  m.def("stream_dir", &stream_dir, "source_dir"_a, "out_fd"_a, "out"_a.none() = nb::none());
+  m.def("unstream_dir", &unstream_dir, "reader"_a.none(), "length"_a, "target_dir"_a);
+  m.def("process", &process_job, "in_fd"_a, "pending"_a.none(), "reader"_a.none(), "watch_for_close"_a, "options"_a,
+        "on_status"_a.none() = nb::none(), "on_event_json"_a.none() = nb::none(), "on_artifacts"_a.none() = nb::none(),
+        "on_console"_a.none() = nb::none(), "Rebuilds the artifacts of a result stream, calling the handlers.");
 }
