@@ -55,6 +55,23 @@ def _fd_of(stream):
     return stream.fileno()
 
 
+def event_json_handler(event_callback):
+    """What the native side calls with each event as json.dumps text: the event parsed by
+    Python's own json module (big integers, lone surrogates exact), given to `event_callback`,
+    and written back (with any keys the handler added) when it returns a truthy value."""
+    def on_event_json(text):
+        event = json.loads(text)
+        return json.dumps(event) if event_callback(event) else None
+    return on_event_json
+
+
+def write_console(text):
+    """The job's console output goes through sys.stdout, as the reference prints it, so
+    redirect_stdout and pytest's capture see it."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 class Runner(object):
 
     def __init__(self, config, cancel_callback=None, remove_partials=True, event_handler=None,
@@ -103,12 +120,6 @@ class Runner(object):
         if self.status_handler is not None:
             self.status_handler(data, runner_config=self.config)
 
-    def _on_event_json(self, text):
-        event = json.loads(text)
-        if self.event_callback(event):
-            return json.dumps(event)
-        return None
-
     def _on_artifacts(self, artifact_dir):
         try:
             self.artifacts_handler(artifact_dir)
@@ -121,11 +132,6 @@ class Runner(object):
         except Exception as e:
             raise CallbackError("Exception in Cancel Callback: {}".format(e))
         return self.canceled
-
-    @staticmethod
-    def _to_console(text):
-        sys.stdout.write(text)
-        sys.stdout.flush()
 
     # -- running ------------------------------------------------------------------------------
 
@@ -144,9 +150,9 @@ class Runner(object):
         result = _native.run_job(
             fields, mode=mode,
             on_status=self._on_status,
-            on_event_json=self._on_event_json if wants_events else None,
+            on_event_json=event_json_handler(self.event_callback) if wants_events else None,
             on_artifacts=self._on_artifacts if self.artifacts_handler is not None else None,
-            on_console=self._to_console,
+            on_console=write_console,
             should_cancel=self._should_cancel if self.cancel_callback is not None else None,
             check_signals=threading.current_thread() is threading.main_thread(),
             **extra)

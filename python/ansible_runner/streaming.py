@@ -16,6 +16,7 @@ import ansible_runner.plugins  # noqa: F401
 from ansible_runner import _native
 from ansible_runner.exceptions import ConfigurationError
 from ansible_runner.loader import ArtifactLoader
+from ansible_runner.runner import event_json_handler, write_console
 
 
 class UUIDEncoder(json.JSONEncoder):
@@ -205,19 +206,8 @@ class Processor(object):
             plugin.event_handler(self.config, event_data)
         return should_write
 
-    def _on_event_json(self, text):
-        event = json.loads(text)
-        if self.event_callback(event):
-            return json.dumps(event)
-        return None
-
     def _on_artifacts(self, artifact_dir):
         self.artifacts_handler(artifact_dir)
-
-    @staticmethod
-    def _to_console(text):
-        sys.stdout.write(text)
-        sys.stdout.flush()
 
     def run(self):
         in_fd, pending, reader, watch = input_spec(self._input)
@@ -226,11 +216,12 @@ class Processor(object):
                    'artifact_dir': self.artifact_dir}
         result = _native.process(in_fd, pending, reader, watch, options,
                                  on_status=self.status_callback,
-                                 on_event_json=self._on_event_json if wants_events else None,
+                                 on_event_json=event_json_handler(self.event_callback) if wants_events else None,
                                  on_artifacts=self._on_artifacts if self.artifacts_handler is not None else None,
-                                 on_console=self._to_console)
+                                 on_console=write_console)
         self.status = result['status'] if result['status'] else self.status
-        self.rc = result['rc']
+        # rc stays None, as the reference's Processor leaves it (AWX reads the status); the
+        # job's rc is in <artifact_dir>/rc.
         if self.finished_callback is not None:
             self.finished_callback(self)
         return self.status, self.rc

@@ -58,44 +58,6 @@ private:
 
 } // namespace
 
-Json job_to_json(const config::JobConfig& job) {
-  Json passwords = Json::array();
-  for (const auto& prompt : job.passwords) {
-    passwords.push_back(Json::array({prompt.pattern, optional_json(prompt.answer)}));
-  }
-  return Json{
-      {"private_data_dir", job.private_data_dir},
-      {"ident", job.ident},
-      {"artifact_dir", job.artifact_dir},
-      {"project_dir", job.project_dir},
-      {"command", job.command},
-      {"cwd", job.cwd},
-      {"env", job.env},
-      {"spawn_cwd", job.spawn_cwd},
-      {"spawn_env", job.spawn_env},
-      {"env_list", optional_json(job.env_list)},
-      {"job_timeout", optional_json(job.job_timeout)},
-      {"idle_timeout", optional_json(job.idle_timeout)},
-      {"pexpect_timeout", job.pexpect_timeout},
-      {"suppress_output_file", job.suppress_output_file},
-      {"suppress_ansible_output", job.suppress_ansible_output},
-      {"json_mode", job.json_mode},
-      {"check_job_event_data", job.check_job_event_data},
-      {"rotate_artifacts", job.rotate_artifacts},
-      {"passwords", passwords},
-      {"ssh_key", optional_json(job.ssh_key)},
-      {"ssh_key_fifo", job.ssh_key_fifo},
-      {"fact_cache_type", job.fact_cache_type},
-      {"fact_cache_dir", optional_json(job.fact_cache_dir)},
-      {"containerized", job.containerized},
-      {"sandboxed", job.sandboxed},
-      {"container_name", optional_json(job.container_name)},
-      {"process_isolation_executable", optional_json(job.process_isolation_executable)},
-      {"settings", job.settings},
-      {"cleanup_paths", job.cleanup_paths},
-  };
-}
-
 config::JobConfig job_from_json(const Json& fields) {
   if (!fields.is_object()) {
     throw ConfigurationError("runner config fields must be a mapping");

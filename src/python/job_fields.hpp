@@ -1,7 +1,7 @@
 #pragma once
-// A prepared job's configuration as a JSON mapping, both ways: the Python RunnerConfig keeps
-// these fields as attributes (the reference's consumers and tests read and set rc.command,
-// rc.env, rc.cwd, rc.job_timeout, ...), and Runner.run() hands them back to the native runner.
+// A prepared job's configuration from a JSON mapping: the Python configs keep these fields
+// as attributes (the reference's consumers and tests read and set rc.command, rc.env, rc.cwd,
+// rc.job_timeout, ...), and Runner.run() hands them to the native runner; and a result back.
 #include <ansible_runner/json.hpp>
 #include <ansible_runner/runner.hpp>
 
@@ -9,7 +9,6 @@
 
 namespace ansible_runner::python {
 
-Json job_to_json(const config::JobConfig& job);
 // Missing keys keep JobConfig's defaults; nulls mean "unset". Throws ConfigurationError
 // naming a field of the wrong type.
 config::JobConfig job_from_json(const Json& fields);
