@@ -7,11 +7,13 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
 
 #include <ansible_runner/errors.hpp>
 #include <ansible_runner/runner.hpp>
 #include <ansible_runner/streaming.hpp>
 
+#include "api/helper_commands.hpp"
 #include "api/job_runner.hpp"
 #include "api/subprocess_runner.hpp"
 #include "python/job_fields.hpp"
@@ -121,6 +123,44 @@ void raise_as(const char* class_name, const char* message) {
   nb::object exceptions = nb::module_::import_("ansible_runner.exceptions");
   nb::object type = exceptions.attr(class_name);
   PyErr_SetString(type.ptr(), message);
+}
+
+// The command line after the executable of an Ansible tool helper, validated with the
+// reference's messages: the same builders as the C++ API's helpers (api/helper_commands).
+std::vector<std::string> helper_args(const std::string& kind, nb::handle request) {
+  Json r = to_json(request);
+  auto text = [&](const char* key) { return optional_text(r, key); };
+  auto flag = [&](const char* key) { return r.contains(key) && r[key].is_boolean() && r[key].get<bool>(); };
+  auto names = [&](const char* key) {
+    std::vector<std::string> out;
+    for (const Json& item : r.value(key, Json::array())) {
+      out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+    }
+    return out;
+  };
+  if (kind == "plugin_docs") {
+    return api::plugin_docs_args({names("plugin_names"), text("plugin_type"), text("response_format"),
+                                  flag("snippet"), text("playbook_dir"), text("module_path")});
+  }
+  if (kind == "plugin_list") {
+    return api::plugin_list_args(
+        {flag("list_files"), text("response_format"), text("plugin_type"), text("playbook_dir"), text("module_path")});
+  }
+  if (kind == "inventory") {
+    return api::inventory_args({text("action").value_or(""), names("inventories"), text("response_format"),
+                                text("host"), text("playbook_dir"), text("vault_ids"), text("vault_password_file"),
+                                text("output_file"), flag("export")});
+  }
+  if (kind == "ansible_config") {
+    return api::ansible_config_args({text("action").value_or(""), text("config_file"), flag("only_changed")});
+  }
+  if (kind == "role_list") {
+    return api::role_list_args({text("collection"), text("playbook_dir")});
+  }
+  if (kind == "role_argspec") {
+    return api::role_argspec_args({text("role").value_or(""), text("collection"), text("playbook_dir")});
+  }
+  throw ConfigurationError("unknown helper " + kind);
 }
 
 nb::object run_job(nb::handle fields, const std::string& mode, std::optional<double> subprocess_timeout,
@@ -234,6 +274,8 @@ NB_MODULE(_native, m) {
     }
   });
 
+  m.def("helper_args", &helper_args, "kind"_a, "request"_a,
+        "The arguments of an Ansible tool helper's command line (after the executable).");
   m.def("run_job", &run_job, "fields"_a, "mode"_a = "pexpect", "subprocess_timeout"_a.none() = nb::none(),
         "input_fd"_a.none() = nb::none(), "output_fd"_a.none() = nb::none(), "error_fd"_a.none() = nb::none(),
         "on_status"_a.none() = nb::none(), "on_event_json"_a.none() = nb::none(),

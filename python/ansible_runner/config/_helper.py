@@ -1,14 +1,9 @@
 """What the Ansible tool helpers' configs share: the runner mode check, the executable's path
 (ansible-doc, ansible-inventory, ansible-config) and the prepare steps around the command line."""
+from ansible_runner import _native
 from ansible_runner.config._base import BaseConfig, BaseExecutionMode
 from ansible_runner.exceptions import ConfigurationError
 from ansible_runner.utils import get_executable_path
-
-
-def check_format(value, allowed):
-    if value and value not in allowed:
-        raise ConfigurationError("Invalid response_format {0}, valid value is one of either {1}"
-                                 .format(value, ", ".join(allowed)))
 
 
 class HelperConfig(BaseConfig):
@@ -28,8 +23,10 @@ class HelperConfig(BaseConfig):
         self.execution_mode = BaseExecutionMode.ANSIBLE_COMMANDS
         super(HelperConfig, self).__init__(**kwargs)
 
-    def _prepare_tool(self, args):
-        """Prepares the environment, then the tool's command line with args, wrapped as needed."""
+    def _prepare_tool(self, kind, **request):
+        """Prepares the environment, then the tool's command line (the native builder of the
+        helper `kind` validates the request with the reference's messages), wrapped as needed."""
+        args = _native.helper_args(kind, request)
         self._prepare_env(runner_mode=self.runner_mode)
         self.cmdline_args = list(args)
         self.command = [getattr(self, self._path_attribute)] + self.cmdline_args

@@ -1,6 +1,5 @@
 """AnsibleCfgConfig: ansible-config jobs (the reference's config/ansible_cfg.py)."""
 from ansible_runner.config._helper import HelperConfig
-from ansible_runner.exceptions import ConfigurationError
 
 
 class AnsibleCfgConfig(HelperConfig):
@@ -11,14 +10,4 @@ class AnsibleCfgConfig(HelperConfig):
     _supported_actions = ('list', 'dump', 'view')
 
     def prepare_ansible_config_command(self, action, config_file=None, only_changed=None):
-        if action not in self._supported_actions:
-            raise ConfigurationError("Invalid action {0}, valid value is one of either {1}"
-                                     .format(action, ", ".join(self._supported_actions)))
-        if action != 'dump' and only_changed:
-            raise ConfigurationError("only_changed is applicable for action 'dump'")
-        args = [action]
-        if config_file:
-            args += ['-c', config_file]
-        if only_changed:
-            args.append('--only-changed')
-        self._prepare_tool(args)
+        self._prepare_tool('ansible_config', action=action, config_file=config_file, only_changed=bool(only_changed))
