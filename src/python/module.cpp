@@ -2,6 +2,7 @@
 // (docs/python.md). Every function runs the native work with the GIL released; Python is
 // called back only through python_calls.hpp, which takes the GIL per call.
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include <nanobind/nanobind.h>
@@ -15,6 +16,7 @@
 
 #include "api/helper_commands.hpp"
 #include "api/job_runner.hpp"
+#include "api/stream_bridge.hpp"
 #include "api/subprocess_runner.hpp"
 #include "python/job_fields.hpp"
 #include "python/py_json.hpp"
@@ -57,25 +59,30 @@ auto without_gil(CallContext& context, F&& work) -> decltype(work()) {
   return std::move(*out);
 }
 
-// The output of transmit, worker and stream_dir: the fd itself (>= 0), else a drain into
-// `target.write()`. The work and the drain's end both run without the GIL: the drain's thread
-// needs the GIL to hand its last bytes over, even when the work failed.
+// The output of transmit, worker and stream_dir: the fd itself (>= 0), else a pipe that
+// api::OutputBridge copies into `target.write()`. The work and the bridge's end both run
+// without the GIL: the bridge's thread needs the GIL to hand its last bytes over, even when
+// the work failed.
 template <typename F>
 auto with_output(CallContext& context, int fd, nb::object target, F&& work) -> decltype(work(0)) {
-  std::optional<OutputDrain> drain;
+  std::optional<PythonWriteBuf> buffer;
+  std::optional<std::ostream> stream;
+  std::optional<api::OutputBridge> bridge;
   if (fd < 0) {
-    drain.emplace(std::move(target), context);
-    fd = drain->fd();
+    buffer.emplace(std::move(target), context);
+    stream.emplace(&*buffer);
+    bridge.emplace(*stream);
+    fd = bridge->fd();
   }
   auto result = without_gil(context, [&] {
-    struct FinishDrain {
-      std::optional<OutputDrain>& drain;
-      ~FinishDrain() {
-        if (drain) {
-          drain->finish();
+    struct FinishBridge {
+      std::optional<api::OutputBridge>& bridge;
+      ~FinishBridge() {
+        if (bridge) {
+          bridge->finish();
         }
       }
-    } finish{drain};
+    } finish{bridge};
     return work(fd);
   });
   context.rethrow(); // a write() that raised

@@ -1,10 +1,7 @@
 #include "python/python_calls.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "python/py_json.hpp"
 #include "stream/stream_error.hpp"
@@ -105,45 +102,21 @@ StreamInput make_input(int fd, std::string pending, nb::handle reader, bool watc
   return input;
 }
 
-OutputDrain::OutputDrain(nb::object target, CallContext& context) : m_target(std::move(target)), m_context(context) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    throw Error(std::string("cannot create a pipe: ") + std::strerror(errno));
+std::streamsize PythonWriteBuf::xsputn(const char* data, std::streamsize size) {
+  try {
+    m_context.with_gil([&] { m_target.attr("write")(nb::bytes(data, static_cast<size_t>(size))); });
+  } catch (const HandlerRaised&) {
+    return 0; // a short write: the stream goes bad
   }
-  m_read.reset(fds[0]);
-  m_write.reset(fds[1]);
-  m_thread = std::thread([this] {
-    char buffer[1 << 16];
-    bool failed = false;
-    for (;;) {
-      ssize_t n = ::read(m_read.get(), buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      if (n <= 0) {
-        break;
-      }
-      if (failed) {
-        continue; // keep draining so the writer never blocks; the error is reported after
-      }
-      try {
-        m_context.with_gil([&] { m_target.attr("write")(nb::bytes(buffer, static_cast<size_t>(n))); });
-      } catch (const HandlerRaised&) {
-        failed = true;
-      }
-    }
-  });
+  return size;
 }
 
-void OutputDrain::finish() {
-  m_write.reset();
-  if (m_thread.joinable()) {
-    m_thread.join();
+PythonWriteBuf::int_type PythonWriteBuf::overflow(int_type c) {
+  if (traits_type::eq_int_type(c, traits_type::eof())) {
+    return traits_type::not_eof(c);
   }
-}
-
-OutputDrain::~OutputDrain() {
-  finish();
+  char byte = traits_type::to_char_type(c);
+  return xsputn(&byte, 1) == 1 ? c : traits_type::eof();
 }
 
 } // namespace ansible_runner::python

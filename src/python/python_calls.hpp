@@ -5,7 +5,7 @@
 // processes are killed on the way out and the exception reaches the caller unchanged.
 #include <optional>
 #include <string>
-#include <thread>
+#include <streambuf>
 #include <utility>
 
 #include <nanobind/nanobind.h>
@@ -13,7 +13,6 @@
 #include <ansible_runner/runner.hpp>
 #include <ansible_runner/streaming.hpp>
 
-#include "util/fd.hpp"
 
 namespace ansible_runner::python {
 
@@ -65,25 +64,21 @@ Handlers make_handlers(const PythonHandlers& py, CallContext& context);
 // the stream as broken (the role reports an error status), as a failed read of an fd does.
 StreamInput make_input(int fd, std::string pending, nanobind::handle reader, bool watch_for_close);
 
-// A pipe whose bytes a thread hands to `target.write(bytes)` (with the GIL, per chunk): the
-// output of transmit/worker when the Python object has no fd. Call finish() without the GIL.
-class OutputDrain {
+// A streambuf handing its bytes to `target.write(bytes)` with the GIL: with api::OutputBridge
+// (whose thread copies a pipe into it) the output of transmit/worker when the Python object
+// has no fd. A raising write() is parked in the context and fails the stream; the bridge
+// then drains the rest to nowhere, so the writer never blocks.
+class PythonWriteBuf : public std::streambuf {
 public:
-  OutputDrain(nanobind::object target, CallContext& context);
-  ~OutputDrain();
-  OutputDrain(const OutputDrain&) = delete;
-  OutputDrain& operator=(const OutputDrain&) = delete;
+  PythonWriteBuf(nanobind::object target, CallContext& context) : m_target(std::move(target)), m_context(context) {}
 
-  int fd() const { return m_write.get(); }
-  // Closes fd() and waits until everything written has been handed over.
-  void finish();
+protected:
+  std::streamsize xsputn(const char* data, std::streamsize size) override;
+  int_type overflow(int_type c) override;
 
 private:
   nanobind::object m_target;
   CallContext& m_context;
-  util::UniqueFd m_write;
-  util::UniqueFd m_read;
-  std::thread m_thread;
 };
 
 } // namespace ansible_runner::python
