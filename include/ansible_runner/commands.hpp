@@ -1,5 +1,5 @@
 #pragma once
-// The reference's command helpers (python-api.md section 2, execution.md 1.3 and 4.2):
+// The reference's command helpers (docs/python-api.md section 2, execution.md 1.3 and 4.2):
 // run_command and the ansible-doc / ansible-inventory / ansible-config wrappers. Each runs
 // one command as a job with the usual artifacts (command, stdout, stderr, job_events/,
 // status, rc) and returns what the reference returns, read back from the stdout and stderr

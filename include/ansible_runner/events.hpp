@@ -1,6 +1,6 @@
 #pragma once
 // Reading a job's events back from its artifact dir, as the reference's Runner.events,
-// Runner.stats and Runner.host_events do (python-api.md section 3).
+// Runner.stats and Runner.host_events do (docs/python-api.md section 3).
 //
 // An EventRange is a lazy view over <artifact_dir>/job_events/<counter>-<uuid>.json: it lists
 // the file names, sorts them by counter and parses one file per step, so memory does not grow

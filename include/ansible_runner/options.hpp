@@ -1,5 +1,5 @@
 #pragma once
-// RunOptions mirrors the keyword arguments of the reference's run() (python-api.md section 1).
+// RunOptions mirrors the keyword arguments of the reference's run() (docs/python-api.md section 1).
 // Unset optionals mean "not given"; defaults are the reference's.
 #include <optional>
 #include <string>

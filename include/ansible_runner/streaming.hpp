@@ -1,5 +1,5 @@
 #pragma once
-// The three streaming roles (streaming-protocol.md): transmit -> worker -> process.
+// The three streaming roles (docs/streaming-protocol.md): transmit -> worker -> process.
 // Each works on file descriptors so a program can put the phases on any transport, and on
 // C++ streams (std::stringstream, a socket streambuf, ...) through the overloads at the end.
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Writes <artifact root>/<ident>/ as the reference's runner does (artifacts-and-events.md 1):
+// Writes <artifact root>/<ident>/ as the reference's runner does (docs/artifacts-and-events.md 1):
 // command, stdout, stderr, job_events/<counter>-<uuid>.json, status, rc, with its modes.
 #include <optional>
 #include <string>

@@ -1,4 +1,4 @@
-// transmit <pdd>: the job stream on stdout (streaming-protocol.md 2).
+// transmit <pdd>: the job stream on stdout (docs/streaming-protocol.md 2).
 #include <iostream>
 #include <memory>
 

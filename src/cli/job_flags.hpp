@@ -93,7 +93,7 @@ void remove_role_playbook(const RolePlaybook& playbook);
 RunOptions run_options_from_flags(const JobFlags& flags, const std::string& default_ident,
                                   const std::optional<RolePlaybook>& role_playbook);
 
-// The 30-key kwargs object transmit sends, in the reference's order (streaming-protocol.md
+// The 30-key kwargs object transmit sends, in the reference's order (docs/streaming-protocol.md
 // 2.1). `default_ident` is the startup UUID as 32 hex digits.
 Json transmit_kwargs_from_flags(const JobFlags& flags, const std::string& default_ident,
                                 const std::optional<RolePlaybook>& role_playbook);

@@ -1,6 +1,6 @@
 #pragma once
 // Builds the final event a consumer sees from what the output filter found, in the
-// reference's key order (artifacts-and-events.md 3.4):
+// reference's key order (docs/artifacts-and-events.md 3.4):
 //   framed:  uuid, counter, stdout, start_line, end_line, runner_ident, then the callback's
 //            keys (event, [job_id...], pid, created, [parent_uuid], [verbosity], event_data)
 //   verbose: event, uuid, counter, stdout, start_line, end_line, runner_ident, created

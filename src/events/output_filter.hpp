@@ -1,6 +1,6 @@
 #pragma once
 // OutputFilter turns the decoded pty text of a job into events, as the reference's
-// OutputEventFilter does (artifacts-and-events.md 3.3), with a linear scanner instead of a
+// OutputEventFilter does (docs/artifacts-and-events.md 3.3), with a linear scanner instead of a
 // regex re-run over a growing buffer.
 //
 // The callback plugin wraps the text of each event in frames: a begin frame carrying the

@@ -1,5 +1,5 @@
 #pragma once
-// The worker's side of the job stream (streaming-protocol.md 3.2), read strictly: every line
+// The worker's side of the job stream (docs/streaming-protocol.md 3.2), read strictly: every line
 // must be a JSON object, every payload exact. Anything else rejects the whole job.
 #include <optional>
 #include <string>

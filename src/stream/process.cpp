@@ -1,4 +1,4 @@
-// process: result stream in, artifacts and handler calls out (streaming-protocol.md 4).
+// process: result stream in, artifacts and handler calls out (docs/streaming-protocol.md 4).
 #include <charconv>
 #include <optional>
 #include <poll.h>

@@ -1,5 +1,5 @@
 #pragma once
-// The process side of the result stream (streaming-protocol.md 4), read tolerantly: a result
+// The process side of the result stream (docs/streaming-protocol.md 4), read tolerantly: a result
 // stream often crosses transports that damage it a little (Receptor, `kubectl logs`), and
 // losing a whole job's results to one bad line helps nobody. Tolerated:
 //   * blank lines and CRLF line ends;

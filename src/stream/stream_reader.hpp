@@ -1,5 +1,5 @@
 #pragma once
-// Reading side of the framing (streaming-protocol.md 1): JSON lines, and the base64 payload
+// Reading side of the framing (docs/streaming-protocol.md 1): JSON lines, and the base64 payload
 // that follows a `{"zipfile": N}` line with no separator before the next line.
 #include <cstddef>
 #include <cstdint>

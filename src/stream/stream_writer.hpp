@@ -1,5 +1,5 @@
 #pragma once
-// Writing side of the framing (streaming-protocol.md 1 and 3.5).
+// Writing side of the framing (docs/streaming-protocol.md 1 and 3.5).
 //
 // Every message is written with write(2) straight to the fd, so each line is on the wire as soon
 // as the call returns (the reference flushes after every line). Messages are serialised by one

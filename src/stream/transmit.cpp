@@ -1,4 +1,4 @@
-// transmit: the job stream (streaming-protocol.md 2).
+// transmit: the job stream (docs/streaming-protocol.md 2).
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -15,7 +15,7 @@
 namespace ansible_runner {
 namespace {
 
-// Keys that describe the sender, not the job (streaming-protocol.md 2.1 step 3). The CLI never
+// Keys that describe the sender, not the job (docs/streaming-protocol.md 2.1 step 3). The CLI never
 // sets them; an API caller may.
 void drop_sender_keys(Json& kwargs) {
   for (const char* key : {"private_data_dir", "streamer", "only_transmit_kwargs", "event_handler", "status_handler",

@@ -1,4 +1,4 @@
-// worker: job stream in, job run, result stream out (streaming-protocol.md 3).
+// worker: job stream in, job run, result stream out (docs/streaming-protocol.md 3).
 #include <optional>
 #include <stdexcept>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Unpacks a zip payload into a directory (streaming-protocol.md 2.3), keeping what the
+// Unpacks a zip payload into a directory (docs/streaming-protocol.md 2.3), keeping what the
 // reference keeps (modes, mtimes, symlinks, empty directories, existing directories untouched,
 // a leftover FIFO removed and its entry skipped) and refusing what it lets through:
 //   * names with `..` components or a leading `/`;

@@ -1,6 +1,6 @@
 #pragma once
 // Builds the zip payload of a directory the way the reference's stream_dir() does
-// (streaming-protocol.md 2.2), so a Python peer unpacks it with the same names, modes, symlinks
+// (docs/streaming-protocol.md 2.2), so a Python peer unpacks it with the same names, modes, symlinks
 // and timestamps:
 //   * top-down walk; per directory its non-directory names, then its directory names (a symlink
 //     to a directory counts as a directory name), each in the order the OS lists them;

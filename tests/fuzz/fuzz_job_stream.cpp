@@ -1,4 +1,4 @@
-// Fuzz target: the job stream as a worker reads it (streaming-protocol.md 3.2), from the bytes on
+// Fuzz target: the job stream as a worker reads it (docs/streaming-protocol.md 3.2), from the bytes on
 // its stdin to the unpacked private data dir and the kwargs turned into run options. The job is
 // not run. Hostile input may be refused (JobStreamRejected, ConfigurationError) but must not
 // crash, leak, hang or write anywhere but the private data dir.

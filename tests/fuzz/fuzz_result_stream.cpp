@@ -1,4 +1,4 @@
-// Fuzz target: the result stream as `process` reads it (streaming-protocol.md 4): statuses,
+// Fuzz target: the result stream as `process` reads it (docs/streaming-protocol.md 4): statuses,
 // events written to job_events/, the artifacts zip unpacked into the artifact dir. A broken
 // stream must end as an error status, never as a crash, leak, hang or a write outside the
 // private data dir.

@@ -1,5 +1,5 @@
 // Fuzz target: unpacking an arbitrary byte blob as a zip payload into a directory
-// (streaming-protocol.md 2.3). Whatever the archive holds, the extractor may refuse it but must
+// (docs/streaming-protocol.md 2.3). Whatever the archive holds, the extractor may refuse it but must
 // not write outside the target, create special or set-user-ID files, or exceed its limits.
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 """`transmit`: the kwargs line and the zipped file names against the reference, for the same
-flags (streaming-protocol.md 2.1)."""
+flags (docs/streaming-protocol.md 2.1)."""
 import base64
 import io
 import json

@@ -2,7 +2,7 @@
 #
 # Ansible loads only Python plugins, so this one file is the Python part of the runner.
 # It renders text with a normal stdout callback and wraps the text of every event in
-# invisible in-band frames (event spec: "artifacts and events", sections 3 and 4):
+# invisible in-band frames (docs/artifacts-and-events.md, sections 3 and 4):
 #
 #   ESC[K <base64 of the JSON event, in chunks of <= 78 chars, each + ESC[<n>D> ESC[K
 #   ... the event's text ...
