@@ -201,3 +201,35 @@ TEST(JobRunner, EventHandlerDecidesWhichFilesAreWritten) {
   JobRunner(fake_job(dir, {"event:playbook_on_start", "print:v\\n"}), rec.handlers).run();
   EXPECT_EQ(count_event_files(dir), 0);
 }
+
+TEST(JobRunner, EventJsonHookRewritesTheEventFile) {
+  TempDir dir;
+  Handlers handlers;
+  handlers.on_event_json = [](const std::string& text) -> std::optional<std::string> {
+    Json event = Json::parse(text);
+    event["added"] = true;
+    return event.dump();
+  };
+  JobRunner(fake_job(dir, {"event:playbook_on_start", "event:runner_on_ok:ok: [h]\\n"}), handlers).run();
+  ASSERT_EQ(count_event_files(dir), 2);
+  DIR* d = opendir((dir / "artifacts/t1/job_events").c_str());
+  while (dirent* e = readdir(d)) {
+    if (std::string(e->d_name).ends_with(".json")) {
+      EXPECT_EQ(Json::parse(artifact(dir, std::string("job_events/") + e->d_name))["added"], true);
+    }
+  }
+  closedir(d);
+}
+
+// A binding's handler unwinds with its own exception type (not a std::exception): the job's
+// process group is killed on the way out, and the exception reaches the caller.
+TEST(JobRunner, ForeignExceptionFromAHandlerKillsTheJob) {
+  struct Foreign {};
+  TempDir dir;
+  Handlers handlers;
+  handlers.on_event = [](const Json&) -> bool { throw Foreign{}; };
+  JobConfig config = fake_job(dir, {"event:playbook_on_start", "sleep:30"});
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_THROW(JobRunner(config, handlers).run(), Foreign);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+}

@@ -1,6 +1,8 @@
 // process() on recorded and damaged result streams (tests/fixtures/streams/result).
+#include <ansible_runner/errors.hpp>
 #include <ansible_runner/streaming.hpp>
 
+#include <algorithm>
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -188,4 +190,92 @@ TEST(Process, QuietPrintsNothing) {
   options.stdout_fd = out.get();
   ansible_runner::process(in.get(), options);
   EXPECT_EQ(ansible_runner::test::read_all(out.get()), "");
+}
+
+// The hooks a language binding uses: the event as its json.dumps text, the text to write back.
+TEST(Process, EventJsonHookRewritesOrDropsEventFiles) {
+  TempDir dir;
+  std::string stream = fixture("ref_successful");
+  auto in = ansible_runner::test::fd_with(stream);
+  ProcessOptions options;
+  options.private_data_dir = dir.path();
+  options.ident = "fixture";
+  options.quiet = true;
+  Handlers handlers;
+  int seen = 0;
+  handlers.on_event_json = [&](const std::string& text) -> std::optional<std::string> {
+    Json event = Json::parse(text);
+    if (seen++ % 2 == 1) {
+      return std::nullopt;
+    }
+    event["added"] = 1;
+    return event.dump();
+  };
+  ansible_runner::process(in.get(), options, handlers);
+  EXPECT_EQ(seen, 6);
+  auto files = list(dir / "artifacts/fixture/job_events");
+  ASSERT_EQ(files.size(), 3u);
+  for (const auto& name : files) {
+    EXPECT_EQ(Json::parse(util::read_file(dir / ("artifacts/fixture/job_events/" + name)))["added"], 1);
+  }
+}
+
+TEST(Process, ConsoleHookReceivesTheEventStdout) {
+  TempDir dir;
+  auto in = ansible_runner::test::fd_with(fixture("ref_successful"));
+  ProcessOptions options;
+  options.private_data_dir = dir.path();
+  options.ident = "fixture";
+  options.stdout_fd = -1; // nothing may be written to an fd
+  Handlers handlers;
+  std::string shown;
+  handlers.on_console = [&](std::string_view text) { shown += text; };
+  ansible_runner::process(in.get(), options, handlers);
+  EXPECT_NE(shown.find("PLAY [all]"), std::string::npos);
+}
+
+// A buffered reader's bytes come first, then the fd; or a read function instead of an fd.
+TEST(Process, StreamInputPendingBytesThenFdOrAReadFunction) {
+  std::string stream = fixture("ref_successful");
+  size_t cut = stream.size() / 3;
+  {
+    TempDir dir;
+    auto rest = ansible_runner::test::fd_with(stream.substr(cut));
+    ansible_runner::StreamInput input;
+    input.fd = rest.get();
+    input.pending = stream.substr(0, cut);
+    ProcessOptions options;
+    options.private_data_dir = dir.path();
+    options.ident = "fixture";
+    options.quiet = true;
+    RunResult result = ansible_runner::process(input, options);
+    EXPECT_EQ(result.status, "successful");
+    EXPECT_EQ(list(dir / "artifacts/fixture/job_events").size(), 6u);
+  }
+  {
+    TempDir dir;
+    size_t offset = 0;
+    ansible_runner::StreamInput input;
+    input.read = [&](char* buffer, size_t size) {
+      size_t n = std::min<size_t>({size, 7, stream.size() - offset}); // small, uneven reads
+      std::copy_n(stream.data() + offset, n, buffer);
+      offset += n;
+      return n;
+    };
+    ProcessOptions options;
+    options.private_data_dir = dir.path();
+    options.ident = "fixture";
+    options.quiet = true;
+    EXPECT_EQ(ansible_runner::process(input, options).status, "successful");
+  }
+  {
+    TempDir dir;
+    ansible_runner::StreamInput input;
+    input.read = [](char*, size_t) -> size_t { throw ansible_runner::Error("the file was closed"); };
+    ProcessOptions options;
+    options.private_data_dir = dir.path();
+    options.quiet = true;
+    options.diagnostics_fd = -1;
+    EXPECT_EQ(ansible_runner::process(input, options).status, "error");
+  }
 }
