@@ -1,5 +1,5 @@
 #pragma once
-// The reference's command helpers (docs/python-api.md section 2, execution.md 1.3 and 4.2):
+// The reference's command helpers (docs/python-api.md section 2, docs/execution.md 1.3 and 4.2):
 // run_command and the ansible-doc / ansible-inventory / ansible-config wrappers. Each runs
 // one command as a job with the usual artifacts (command, stdout, stderr, job_events/,
 // status, rc) and returns what the reference returns, read back from the stdout and stderr
@@ -54,7 +54,7 @@ struct CommandOptions {
   // Process isolation. With podman or docker (the default executable is podman) the command
   // runs in a container of container_image (default quay.io/ansible/ansible-runner:devel),
   // with the private data dir, the artifacts, ~/.ssh, SSH_AUTH_SOCK and, for Ansible tools,
-  // the directories of their file arguments mounted (execution.md 9). With any other
+  // the directories of their file arguments mounted (docs/execution.md 9). With any other
   // executable the reference runs the command unwrapped, and so do we. Either way the
   // Ansible tools are not resolved through our PATH then.
   bool process_isolation = false;

@@ -1,5 +1,5 @@
 #pragma once
-// The worker's administrative modes: capacity info and clean-up (cli.md, worker).
+// The worker's administrative modes: capacity info and clean-up (docs/cli.md, worker).
 #include <string>
 #include <vector>
 

@@ -1,6 +1,6 @@
 #pragma once
 // Turns the captured output of a subprocess-mode job into events and artifact text, as the
-// reference does once the process has ended (execution.md 4.2): the text is decoded and its
+// reference does once the process has ended (docs/execution.md 4.2): the text is decoded and its
 // line ends translated (Python's universal newlines), then fed through an output filter;
 // each event goes to the event handler and job_events/, and its display text to `display`.
 #include <functional>

@@ -1,5 +1,5 @@
 #pragma once
-// The argument lists of the command helpers (execution.md 1.3), validated with the
+// The argument lists of the command helpers (docs/execution.md 1.3), validated with the
 // reference's ConfigurationError messages. Pure functions: no process, no filesystem.
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
 // The steps every local job runner shares around its process: status messages to the status
 // handler, and the end of a job (clean-up paths, artifacts handler, finished handler) with the
-// reference's CallbackError texts (execution.md 7).
+// reference's CallbackError texts (docs/execution.md 7).
 #include <string>
 #include <vector>
 
@@ -25,7 +25,7 @@ std::vector<std::string> spawn_environment(const config::JobConfig& config);
 // error of a containerized job; nothing for other jobs.
 void kill_container(const config::JobConfig& config);
 
-// The end of every job, in the reference's order (execution.md 7): the final status from rc
+// The end of every job, in the reference's order (docs/execution.md 7): the final status from rc
 // and flags, its status message, the status and rc files, the config's clean-up paths, then
 // on_artifacts and on_finished (their exceptions become CallbackError).
 void finish_job(const Handlers& handlers, const config::JobConfig& config, artifacts::ArtifactWriter& writer,

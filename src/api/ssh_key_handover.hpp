@@ -1,6 +1,6 @@
 #pragma once
 // Hands the job's ssh key to ssh-add through the FIFO <artifact_dir>/ssh_key_data
-// (execution.md 6) without a thread: the run loop calls poll() each tick, and the key is
+// (docs/execution.md 6) without a thread: the run loop calls poll() each tick, and the key is
 // written once the wrapper's ssh-add has opened the FIFO for reading. The key never lands in
 // a regular file. Unlike the reference's blocking writer thread, a FIFO nobody reads cannot
 // keep the runner from exiting.

@@ -1,5 +1,5 @@
 #pragma once
-// SubprocessRunner runs one prepared job in the reference's "subprocess" mode (execution.md
+// SubprocessRunner runs one prepared job in the reference's "subprocess" mode (docs/execution.md
 // 4.2): plain pipes, the output turned into events after the process has ended, the same
 // artifacts and status sequence as JobRunner. Used by run_command and the command helpers.
 #include <optional>

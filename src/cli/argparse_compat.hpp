@@ -1,5 +1,5 @@
 #pragma once
-// Makes a CLI11 command tree behave like the reference's argparse parser (cli.md): option
+// Makes a CLI11 command tree behave like the reference's argparse parser (docs/cli.md): option
 // abbreviations (--proj -> --project-dir), "-px.yml"/"-p=x"/"--opt=value", "-vvq" clusters,
 // nargs='*' options that stop at the next option, values that look like options refused
 // ("expected one argument") unless they contain a space, "--", argparse's error texts and

@@ -1,4 +1,4 @@
-// `process <pdd>` (cli.md, process).
+// `process <pdd>` (docs/cli.md, process).
 #include <csignal>
 #include <memory>
 #include <optional>
@@ -47,7 +47,7 @@ Action add_process_command(CLI::App& app, GlobalOptions& global) {
     options.private_data_dir = pdd;
     options.ident = args->ident;
     options.limits = limits;
-    options.quiet = global.quiet; // only the top-level -q reaches process (cli.md 1)
+    options.quiet = global.quiet; // only the top-level -q reaches process (docs/cli.md 1)
     ::signal(SIGPIPE, SIG_IGN);   // `process ... | head` must not kill the artifact writing
     RunResult result = process(0, options);
     // The reference always exits 0; ours says how the job ended.

@@ -1,4 +1,4 @@
-// run, start, stop, is-alive (cli.md 2).
+// run, start, stop, is-alive (docs/cli.md 2).
 #include <cerrno>
 #include <csignal>
 #include <cstring>

@@ -1,4 +1,4 @@
-// `worker` and `worker cleanup` (cli.md, worker).
+// `worker` and `worker cleanup` (docs/cli.md, worker).
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>

@@ -8,7 +8,7 @@
 
 namespace ansible_runner::cli {
 
-// Options of the top level that subcommands without their own copy inherit (cli.md 1:
+// Options of the top level that subcommands without their own copy inherit (docs/cli.md 1:
 // `ansible-runner -q process <pdd>` is the only CLI way to silence process).
 struct GlobalOptions {
   bool quiet = false;

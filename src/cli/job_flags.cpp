@@ -229,7 +229,7 @@ RunOptions run_options_from_flags(const JobFlags& f, const std::string& default_
   }
   if (role_playbook) {
     // The reference computes ANSIBLE_ROLES_PATH for CLI role mode but never passes it on, so
-    // roles in <pdd>/roles are not found (cli.md); we pass it, beneath env/envvars.
+    // roles in <pdd>/roles are not found (docs/cli.md); we pass it, beneath env/envvars.
     auto roles = f.roles_path.get();
     Json envvars = Json::object();
     envvars["ANSIBLE_ROLES_PATH"] = util::py_abspath(truthy(roles) ? *roles : util::path_join(o.private_data_dir, "roles"));

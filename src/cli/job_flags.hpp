@@ -1,5 +1,5 @@
 #pragma once
-// The option groups shared by run, start, stop, is-alive and transmit (cli.md 1), declared in
+// The option groups shared by run, start, stop, is-alive and transmit (docs/cli.md 1), declared in
 // the reference's order (argparse prints usage in declaration order), and their conversion
 // into RunOptions (run/start) or the transmitted kwargs object.
 #include <optional>

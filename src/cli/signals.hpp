@@ -1,5 +1,5 @@
 #pragma once
-// SIGINT/SIGTERM as a cancel request (execution.md 5): the reference's CLI installs handlers
+// SIGINT/SIGTERM as a cancel request (docs/execution.md 5): the reference's CLI installs handlers
 // that set a flag which its run loop reads as "cancel". Ours does the same; run() and worker()
 // poll cancel_requested() through Handlers::should_cancel.
 namespace ansible_runner::cli {

@@ -1,5 +1,5 @@
 #pragma once
-// The ansible / ansible-playbook command line before any wrapping (execution.md 1).
+// The ansible / ansible-playbook command line before any wrapping (docs/execution.md 1).
 #include <optional>
 #include <string>
 #include <vector>

@@ -62,7 +62,7 @@ std::string make_private_data_dir(const std::optional<std::string>& given) {
 }
 
 // The container around a helper; the engine runs where we are, with our environment plus
-// the job's, as for run() (execution.md 9).
+// the job's, as for run() (docs/execution.md 9).
 void wrap_in_container(const CommandOptions& o, const Settings& settings, const CommandLine& command, RunnerMode mode,
                        JobConfig& job) {
   ContainerSpec spec;

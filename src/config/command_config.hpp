@@ -35,7 +35,7 @@ struct CommandLine {
 
 // Builds the job that runs `command` in `mode`. Creates the private data dir and the artifact
 // dir, and for an ssh key the FIFO <artifact_dir>/ssh_key_data (0600). With process isolation
-// in podman or docker, the command runs in a container (execution.md 9: the helper mounts, the
+// in podman or docker, the command runs in a container (docs/execution.md 9: the helper mounts, the
 // callback plugin copied to <artifact_dir>/callback, env.list written by the runner); with any
 // other isolation executable it runs unwrapped, as in the reference.
 // Throws ConfigurationError for an unsafe mount and for unreadable input the reference

@@ -24,7 +24,7 @@ std::string auth_field(const Json& auth, const char* key) {
   return auth.contains(key) ? util::python_str(auth[key]) : "None";
 }
 
-// auth.json / config.json and, for verify_ssl false, registries.conf (execution.md 9).
+// auth.json / config.json and, for verify_ssl false, registries.conf (docs/execution.md 9).
 Container write_registry_auth(const ContainerSpec& spec, Container container) {
   const Json& auth = *spec.auth_data;
   std::string host = auth_field(auth, "host");

@@ -1,5 +1,5 @@
 #pragma once
-// The podman/docker `run` command around a job (execution.md 9).
+// The podman/docker `run` command around a job (docs/execution.md 9).
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,7 +12,7 @@ namespace ansible_runner::config {
 std::string container_name_for(const std::string& ident);
 
 // What the command helpers (run_command, get_inventory, ...) add to the container command:
-// the reference's execution modes other than "run" (execution.md 9, last bullets).
+// the reference's execution modes other than "run" (docs/execution.md 9, last bullets).
 struct HelperContainer {
   bool ansible_command = false;          // executable named ansible*: mount its file arguments
   std::vector<std::string> cmdline_args; // the arguments after the executable

@@ -1,4 +1,4 @@
-// "Dump artifacts" (private-data-dir.md 6) for transmit and for local API runs.
+// "Dump artifacts" (docs/private-data-dir.md 6) for transmit and for local API runs.
 #include <ansible_runner/errors.hpp>
 
 #include "config/generated_file.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // Reads the files of a private data dir (env/*, args) as the reference's ArtifactLoader does
-// (private-data-dir.md 2): paths relative to the private data dir, mapping files tried as JSON
+// (docs/private-data-dir.md 2): paths relative to the private data dir, mapping files tried as JSON
 // then YAML, text files raw, each file read at most once (they may be FIFOs).
 #include <map>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// The Ansible process environment, built in the reference's order (execution.md 2, steps 1-10).
+// The Ansible process environment, built in the reference's order (docs/execution.md 2, steps 1-10).
 #include <optional>
 #include <string>
 
@@ -25,7 +25,7 @@ struct EnvironmentInputs {
 // The runner's own environment as a Json object, in environ order.
 Json process_environment();
 
-// A containerized job (execution.md 9): env.list gets the job environment as KEY=VALUE lines
+// A containerized job (docs/execution.md 9): env.list gets the job environment as KEY=VALUE lines
 // (joined by "\n", no escaping, as the reference), and the engine itself runs in our cwd with
 // our environment plus the job's (secrets included).
 void set_container_spawn(JobConfig& job);

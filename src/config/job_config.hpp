@@ -29,7 +29,7 @@ struct JobConfig {
 
   // What the process is really started with. Equal to cwd/env, except for containers: the
   // engine runs in the runner's own cwd with the runner's environment plus the job
-  // environment (execution.md 9), while cwd/env above describe the inside of the container.
+  // environment (docs/execution.md 9), while cwd/env above describe the inside of the container.
   std::string spawn_cwd;
   Json spawn_env = Json::object();
   // Containers only: the text to write to <artifact_dir>/env.list just before spawning

@@ -25,7 +25,7 @@ struct GeneratedFile {
   unsigned mode = 0600;      // upstream main's mode; 2.3.1's 0400 breaks later rewrites
 };
 
-// The reference's "dump artifacts" + path relativisation for transmit (private-data-dir.md 6):
+// The reference's "dump artifacts" + path relativisation for transmit (docs/private-data-dir.md 6):
 // removes the dumped keys from kwargs and returns the files instead of writing them, so the
 // sender's private data dir is never modified (the reference mutates it; we do not). The
 // caller adds the files to the zip, replacing entries of the same name. Steps: role -> plays

@@ -1,6 +1,6 @@
 #pragma once
-// Role mode: a role is run through a generated one-play playbook (private-data-dir.md 6,
-// cli.md "CLI role mode").
+// Role mode: a role is run through a generated one-play playbook (docs/private-data-dir.md 6,
+// docs/cli.md "CLI role mode").
 #include <optional>
 #include <string>
 
@@ -14,7 +14,7 @@ namespace ansible_runner::config {
 Json role_playbook(const std::string& role, const std::optional<Json>& role_vars, const std::string& hosts,
                    bool skip_facts);
 
-// The play list the reference's CLI writes (cli.md "CLI role mode"): gather_facts always
+// The play list the reference's CLI writes (docs/cli.md "CLI role mode"): gather_facts always
 // present, keys in the order hosts, gather_facts, roles.
 Json cli_role_playbook(const std::string& role, const std::optional<Json>& role_vars, const std::string& hosts,
                        bool skip_facts);

@@ -1,5 +1,5 @@
 #pragma once
-// The bwrap sandbox around a command (execution.md 8): process isolation with any executable
+// The bwrap sandbox around a command (docs/execution.md 8): process isolation with any executable
 // other than podman/docker.
 #include <optional>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 // Typed access to the merged settings mapping (kwarg `settings` updated with env/settings,
-// private-data-dir.md 4). Values are used as the reference uses them; a value of the wrong
+// docs/private-data-dir.md 4). Values are used as the reference uses them; a value of the wrong
 // type is an error naming the key (the reference would crash later or misbehave silently).
 #include <optional>
 #include <string>
@@ -36,7 +36,7 @@ private:
   Json m_values;
 };
 
-// Merges the kwarg mapping with the file's (the file wins, private-data-dir.md 3).
+// Merges the kwarg mapping with the file's (the file wins, docs/private-data-dir.md 3).
 Json merge_mappings(const std::optional<Json>& kwarg, const std::optional<Json>& file);
 
 // A JSON value as a list of strings: null -> nullopt; a plain string is one element (the

@@ -1,5 +1,5 @@
 #pragma once
-// Wrapping a command so that it runs under an ssh-agent loaded from a FIFO (execution.md 6).
+// Wrapping a command so that it runs under an ssh-agent loaded from a FIFO (docs/execution.md 6).
 #include <string>
 #include <vector>
 

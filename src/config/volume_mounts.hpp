@@ -1,6 +1,6 @@
 #pragma once
 // `-v src:dst[:labels]` arguments of a container command, built as the reference's
-// _update_volume_mount_paths and _ensure_path_safe_to_mount do (execution.md 9).
+// _update_volume_mount_paths and _ensure_path_safe_to_mount do (docs/execution.md 9).
 #include <optional>
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
 // Incremental UTF-8 decoding with replacement, as Python's codecs with errors='replace' do it:
 // each maximal invalid subpart becomes one U+FFFD; a sequence cut at the end of a chunk waits
-// for the next chunk. The runner decodes pty output this way (execution.md 4.1), so events'
+// for the next chunk. The runner decodes pty output this way (docs/execution.md 4.1), so events'
 // stdout never holds invalid UTF-8.
 #include <string>
 #include <string_view>

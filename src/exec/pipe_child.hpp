@@ -1,5 +1,5 @@
 #pragma once
-// A child on plain pipes, the reference's "subprocess" runner mode (execution.md 4.2):
+// A child on plain pipes, the reference's "subprocess" runner mode (docs/execution.md 4.2):
 // stdin inherited or given, stdout and stderr each captured separately or sent to given fds,
 // no terminal. The whole output is handed back when the child has ended; nothing here knows
 // the event format.

@@ -1,5 +1,5 @@
 #pragma once
-// Answers password prompts from env/passwords (private-data-dir.md 5): each pattern is a
+// Answers password prompts from env/passwords (docs/private-data-dir.md 5): each pattern is a
 // Python-syntax regex compiled MULTILINE (PCRE2 is close to Python's re), tried in order
 // against the last 100 characters of output not yet consumed by a match.
 #include <memory>

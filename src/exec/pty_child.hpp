@@ -1,5 +1,5 @@
 #pragma once
-// A child process on a new pseudo-terminal, as the reference spawns Ansible (execution.md 4.1):
+// A child process on a new pseudo-terminal, as the reference spawns Ansible (docs/execution.md 4.1):
 // 24x80, echo off, session leader with the pty as controlling terminal (so it has its own
 // process group), SIGHUP ignored, stdin/stdout/stderr all on the pty. The child dies with the
 // runner (PR_SET_PDEATHSIG) and so does its whole group (GroupGuard).

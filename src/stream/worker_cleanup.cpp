@@ -1,4 +1,4 @@
-// `worker cleanup` (cli.md): remove private data dirs of finished jobs and container images.
+// `worker cleanup` (docs/cli.md): remove private data dirs of finished jobs and container images.
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>

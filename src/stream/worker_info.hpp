@@ -1,5 +1,5 @@
 #pragma once
-// Pieces of `worker --worker-info` (cli.md, worker), separated from the system queries so the
+// Pieces of `worker --worker-info` (docs/cli.md, worker), separated from the system queries so the
 // exact text can be tested.
 #include <cstdint>
 #include <optional>

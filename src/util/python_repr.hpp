@@ -1,6 +1,6 @@
 #pragma once
 // Python's str() and repr() of JSON-like values. The reference converts every environment
-// value with str() (execution.md 2, step 10), so `True` becomes "True", 1.0 becomes "1.0" and a
+// value with str() (docs/execution.md 2, step 10), so `True` becomes "True", 1.0 becomes "1.0" and a
 // mapping becomes "{'a': 1}"; the child must see the same strings.
 #include <string>
 

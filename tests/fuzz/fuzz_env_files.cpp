@@ -1,4 +1,4 @@
-// Fuzz target: the env files of a private data dir as a run loads them (private-data-dir.md 2-4):
+// Fuzz target: the env files of a private data dir as a run loads them (docs/private-data-dir.md 2-4):
 // env/settings, env/passwords, env/envvars, env/extravars, env/cmdline, env/ssh_key and args,
 // read by config::prepare() into the job's command, environment and settings. Bad files must be
 // refused with a ConfigurationError, never crash, leak, hang or write outside the pdd.

@@ -1,4 +1,4 @@
-"""start / is-alive / stop (cli.md 2). Unlike the reference, stop ends the whole job: the
+"""start / is-alive / stop (docs/cli.md 2). Unlike the reference, stop ends the whole job: the
 daemon cancels it (status canceled), and nothing of the Ansible process tree survives."""
 import os
 import time

@@ -1,5 +1,5 @@
 """The command line surface against the reference's argparse: exit codes, usage lines and
-error texts on stderr, version, validation messages (cli.md)."""
+error texts on stderr, version, validation messages (docs/cli.md)."""
 import pytest
 
 from cli_util import run
