@@ -226,6 +226,14 @@ RunResult JobRunner::run() {
   }
 
   std::optional<exec::ExitStatus> exit_status;
+  // Leaving early: nothing of the job may outlive the runner's answer.
+  auto stop_child = [&] {
+    if (child && !exit_status) {
+      kill_container(m_config);
+      child->kill_group(SIGKILL);
+      child->wait();
+    }
+  };
   try {
     if (child) {
       util::set_nonblocking(child->master_fd());
@@ -324,11 +332,7 @@ RunResult JobRunner::run() {
   } catch (const Error& e) {
     // An artifact could not be written (a full disk): later writes would fail the same way.
     // Stop the job, say "error" where a consumer looks, and report the cause to the caller.
-    if (child && !exit_status) {
-      kill_container(m_config);
-      child->kill_group(SIGKILL);
-      child->wait();
-    }
+    stop_child();
     result.status = "error";
     emit_status(m_handlers, m_config, result.status);
     try {
@@ -339,11 +343,7 @@ RunResult JobRunner::run() {
     throw;
   } catch (...) {
     // A handler's own exception (a language binding's): stop the job, then pass it on.
-    if (child && !exit_status) {
-      kill_container(m_config);
-      child->kill_group(SIGKILL);
-      child->wait();
-    }
+    stop_child();
     throw;
   }
 
