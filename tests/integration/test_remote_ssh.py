@@ -62,6 +62,7 @@ SSH_ALIVE_INTERVAL = 1
 SSH_ALIVE_COUNT = 3
 REMOTE_STOP_WITHIN = 10    # seconds for the node to stop an orphaned job
 SSHD_GIVES_UP_WITHIN = 60  # seconds for the node's sshd to drop a client behind a cut link
+LINK_CUT_KEEPALIVE = 3     # the worker's keepalive in the link-cut test: > ClientAliveInterval
 # Known gap (reported on issue 7): our worker, like the reference's, ignores write errors on its
 # result stream and runs the job to its end after the controller side went away. While True, the
 # "job stopped on the node" checks end as xfail instead of failing; set to False once the worker
@@ -361,7 +362,12 @@ def test_sshd_session_killed_mid_job(long_job):
 
 
 def test_link_cut_mid_job(node, long_job):
-    job = long_job("linkcut", worker_args=["--keepalive-seconds", "1"], alive_interval=SSH_ALIVE_INTERVAL)
+    # The worker's keepalives are spaced wider than sshd's ClientAliveInterval: sshd probes its
+    # client only after an interval with no session traffic, so keepalives every second can put
+    # its check off for a minute or more (seen in CI). With gaps of 3 s it runs at least twice per
+    # gap and gives up after about 6 s; the worker then hits the closed pipe at its next keepalive.
+    job = long_job("linkcut", worker_args=["--keepalive-seconds", str(LINK_CUT_KEEPALIVE)],
+                   alive_interval=SSH_ALIVE_INTERVAL)
     job.wait_until_parked()
     node.set_link(False)
     # ssh gives up after ServerAliveCountMax unanswered probes, one per interval: ~4 s here.
@@ -369,8 +375,7 @@ def test_link_cut_mid_job(node, long_job):
     assert job.pipe.ssh.wait(timeout=10) == 255
     assert "Timeout, server" in job.pipe.ssh_stderr()
     # sshd on the node gives up on the client too (ClientAliveInterval 1, count 3) and closes
-    # the session's pipes. It runs that check only after a whole interval without session
-    # traffic, so the worker's 1 s keepalives delay it to some 10-30 s (OpenSSH 9.2).
+    # the session's pipes.
     gone = wait_for(lambda: netns_hosts.parent_pid(job.session) is None, SSHD_GIVES_UP_WITHIN, 0.5)
     assert gone, f"sshd kept the session {SSHD_GIVES_UP_WITHIN}s after the link was cut"
     assert "Timeout, client not responding" in node.sshd_log.read_text()
