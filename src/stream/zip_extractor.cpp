@@ -5,12 +5,15 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
+#include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
 #include "stream/stream_error.hpp"
 #include "stream/zip_extractor_archive.hpp"
+#include "stream/zip_name_check.hpp"
 #include "util/fd.hpp"
 
 namespace ansible_runner::stream {
@@ -138,9 +141,13 @@ public:
       throw StreamError("the zip archive has " + std::to_string(count) + " entries, more than the limit of " +
                         std::to_string(m_limits.max_entries));
     }
-    if (auto name = m_zip.first_repeated_name()) {
-      throw StreamError("the zip archive has two entries named '" + *name + "'");
-    }
+    ZipNameCheck names;
+    m_zip.for_each_name([&](std::string_view name, bool directory) {
+      if (std::optional<std::string> problem = names.add(name, directory)) {
+        throw StreamError(*problem);
+      }
+      return true;
+    });
     ZipEntryInfo entry;
     while (m_zip.next(entry)) {
       extract_entry(entry);

@@ -5,7 +5,6 @@
 #include <cstring>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <unordered_set>
 #include <libdeflate.h>
 #include <zlib.h>
 
@@ -138,9 +137,7 @@ ZipArchiveReader::ZipArchiveReader(int fd) : m_fd(fd) {
 
 ZipArchiveReader::~ZipArchiveReader() = default;
 
-std::optional<std::string> ZipArchiveReader::first_repeated_name() const {
-  std::unordered_set<std::string_view> names;
-  names.reserve(static_cast<size_t>(m_count));
+void ZipArchiveReader::for_each_name(const std::function<bool(std::string_view, bool)>& visit) const {
   for (size_t pos = 0; m_central.size() - pos >= k_central_header;) {
     const char* h = m_central.data() + pos;
     size_t name_len = get16(h + 28);
@@ -148,12 +145,13 @@ std::optional<std::string> ZipArchiveReader::first_repeated_name() const {
     if (get32(h) != 0x02014b50 || m_central.size() - pos < record) {
       break;
     }
-    if (!names.emplace(h + k_central_header, name_len).second) {
-      return std::string(h + k_central_header, name_len);
+    std::string_view name(h + k_central_header, name_len);
+    bool directory = name.ends_with('/') || ((get32(h + 38) >> 16) & S_IFMT) == S_IFDIR;
+    if (!visit(name, directory)) {
+      break;
     }
     pos += record;
   }
-  return std::nullopt;
 }
 
 void ZipArchiveReader::read_at(uint64_t offset, char* buf, size_t size) const {

@@ -38,10 +38,10 @@ public:
 
   uint64_t entry_count() const { return m_count; }
 
-  // The first name that a later central directory record repeats, if any. Zip readers differ
-  // in which of two same-named entries they keep, so the extractor refuses such archives.
-  // Records it cannot parse are left for next() to report.
-  std::optional<std::string> first_repeated_name() const;
+  // Calls visit(name, is_directory) for each central directory record in order until it
+  // returns false, before anything is unpacked (the name views live as long as this reader).
+  // Records it cannot parse end the walk; next() reports them.
+  void for_each_name(const std::function<bool(std::string_view, bool)>& visit) const;
 
   // The next central directory entry; false after the last one.
   bool next(ZipEntryInfo& entry);

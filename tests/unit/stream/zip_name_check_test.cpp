@@ -1,0 +1,81 @@
+#include "stream/zip_name_check.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <gtest/gtest.h>
+#include <string>
+#include <vector>
+
+using ansible_runner::stream::ZipNameCheck;
+
+namespace {
+
+std::optional<std::string> check_all(const std::vector<std::pair<std::string, bool>>& names) {
+  ZipNameCheck check;
+  for (const auto& [name, directory] : names) {
+    if (auto problem = check.add(name, directory)) {
+      return problem;
+    }
+  }
+  return std::nullopt;
+}
+
+TEST(ZipNameCheck, OrdinaryTreesPass) {
+  EXPECT_EQ(check_all({{"project/", true}, {"project/site.yml", false}, {"project/roles/x/tasks/main.yml", false},
+                       {"env/", true}, {"env/extravars", false}, {"inventory/hosts", false}}),
+            std::nullopt);
+}
+
+TEST(ZipNameCheck, RepeatedNamesAreNamed) {
+  EXPECT_EQ(check_all({{"a", false}, {"b", false}, {"a", false}}), "the zip archive has two entries named 'a'");
+}
+
+TEST(ZipNameCheck, FileAndDirectoryConflictsNameThePath) {
+  EXPECT_EQ(check_all({{"d/", true}, {"d", false}}), "the zip archive names 'd' both as a file and as a directory");
+  EXPECT_EQ(check_all({{"d", false}, {"d/x/y", false}}),
+            "the zip archive names 'd' both as a file and as a directory");
+  EXPECT_EQ(check_all({{"a/b/c", false}, {"a/b", false}}),
+            "the zip archive names 'a/b' both as a file and as a directory");
+  EXPECT_EQ(check_all({{"a/b", false}, {"a/b/c/", true}}),
+            "the zip archive names 'a/b' both as a file and as a directory");
+}
+
+TEST(ZipNameCheck, SpellingsOfOnePathAreOnePath) {
+  EXPECT_EQ(check_all({{"a", false}, {"./a", false}, {"d/", true}, {"./d//", true}, {"d/./x", false}}), std::nullopt);
+  EXPECT_NE(check_all({{"./d/x", false}, {"d", false}}), std::nullopt);
+}
+
+TEST(ZipNameCheck, LongNamesAreCutInTheMessage) {
+  std::string name(5000, 'n');
+  auto problem = check_all({{name, false}, {name, false}});
+  ASSERT_TRUE(problem);
+  EXPECT_LT(problem->size(), 1200u);
+  EXPECT_NE(problem->find("(cut, 5000 bytes)"), std::string::npos);
+}
+
+// Deep names are where a prefix-per-name check goes quadratic: 10x the depth must cost about
+// 10x the time, not 100x (or, for a prefix hashed per component, 10,000x). The allowance is
+// for the caches: per node, a 1M-node map misses more often than a 100k-node one.
+TEST(ZipNameCheck, DepthCostsLinearTime) {
+  auto time_for = [](size_t depth) {
+    std::string name;
+    for (size_t i = 0; i < depth; ++i) {
+      name += "a/";
+    }
+    name += "leaf";
+    double best = 1e9; // the best of three: a busy machine only ever adds time
+    for (int round = 0; round < 3; ++round) {
+      auto start = std::chrono::steady_clock::now();
+      ZipNameCheck check;
+      EXPECT_EQ(check.add(name, false), std::nullopt);
+      EXPECT_NE(check.add(name.substr(0, name.size() / 2), false), std::nullopt); // a directory above
+      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    return best;
+  };
+  double small = time_for(100'000);
+  double large = time_for(1'000'000);
+  EXPECT_LT(large, small * 30) << "depth 100,000: " << small << " s, depth 1,000,000: " << large << " s";
+}
+
+} // namespace
