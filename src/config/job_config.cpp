@@ -21,6 +21,7 @@
 #include "config/temp_dir.hpp"
 #include "util/fs.hpp"
 #include "util/ids.hpp"
+#include "util/nul_check.hpp"
 #include "util/pypath.hpp"
 #include "util/python_json.hpp"
 #include "util/python_repr.hpp"
@@ -130,9 +131,68 @@ std::string make_directory_isolation_copy(const std::string& base, const std::st
   return copy;
 }
 
+// Every option that becomes a path, an argument, an environment value or a setting: a NUL in
+// one would be cut there by the kernel (docs/security.md, "NUL"). Checked before anything is
+// created.
+void refuse_nul(const RunOptions& o) {
+  auto text = [](const char* name, const std::optional<std::string>& value) {
+    if (value && util::has_nul(*value)) {
+      throw ConfigurationError(std::string(name) + ": contains a NUL character");
+    }
+  };
+  auto list = [](const char* name, const std::optional<std::vector<std::string>>& values) {
+    for (size_t i = 0; values && i < values->size(); ++i) {
+      if (util::has_nul((*values)[i])) {
+        throw ConfigurationError(std::string(name) + "[" + std::to_string(i) + "]: contains a NUL character");
+      }
+    }
+  };
+  auto value = [](const char* name, const std::optional<Json>& json) {
+    if (json) {
+      if (std::optional<std::string> where = util::find_nul(*json, name)) {
+        throw ConfigurationError(*where + ": contains a NUL character");
+      }
+    }
+  };
+  text("private_data_dir", o.private_data_dir);
+  text("ident", o.ident);
+  value("playbook", o.playbook);
+  text("module", o.module);
+  text("module_args", o.module_args);
+  text("host_pattern", o.host_pattern);
+  text("role", o.role);
+  value("roles_path", o.roles_path);
+  text("hosts", o.hosts);
+  text("binary", o.binary);
+  value("inventory", o.inventory);
+  value("envvars", o.envvars);
+  value("extravars", o.extravars);
+  value("settings", o.settings);
+  text("cmdline", o.cmdline);
+  text("limit", o.limit);
+  text("forks", o.forks);
+  text("tags", o.tags);
+  text("skip_tags", o.skip_tags);
+  text("artifact_dir", o.artifact_dir);
+  text("project_dir", o.project_dir);
+  text("fact_cache", o.fact_cache);
+  text("host_cwd", o.host_cwd);
+  text("process_isolation_executable", o.process_isolation_executable);
+  text("process_isolation_path", o.process_isolation_path);
+  list("process_isolation_hide_paths", o.process_isolation_hide_paths);
+  list("process_isolation_show_paths", o.process_isolation_show_paths);
+  list("process_isolation_ro_paths", o.process_isolation_ro_paths);
+  text("directory_isolation_base_path", o.directory_isolation_base_path);
+  text("container_image", o.container_image);
+  list("container_volume_mounts", o.container_volume_mounts);
+  list("container_options", o.container_options);
+  text("container_workdir", o.container_workdir);
+}
+
 } // namespace
 
 JobConfig prepare(const RunOptions& o) {
+  refuse_nul(o);
   JobConfig job;
   Resolved r;
 

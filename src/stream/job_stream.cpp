@@ -1,7 +1,9 @@
 #include "stream/job_stream.hpp"
 
 #include "stream/temp_file.hpp"
+#include "util/excerpt.hpp"
 #include "util/json_parse.hpp"
+#include "util/nul_check.hpp"
 
 namespace ansible_runner::stream {
 namespace {
@@ -21,9 +23,10 @@ Json parse_object(const std::optional<std::string>& line, uint64_t offset) {
   try {
     data = Json::parse(*line);
   } catch (const Json::parse_error& e) {
-    reject_line(line->empty() ? std::string("empty line") : e.what(), offset);
+    // nlohmann quotes the token it stopped at, which can be a whole 50 MB string: cut it.
+    reject_line(line->empty() ? std::string("empty line") : util::excerpt(e.what()), offset);
   } catch (const Json::out_of_range& e) {
-    reject_line(e.what(), offset); // a number beyond double range, e.g. 1e999
+    reject_line(util::excerpt(e.what()), offset); // a number beyond double range, e.g. 1e999
   }
   if (!data.is_object()) {
     reject_line("a line is JSON but not an object", offset);
@@ -54,10 +57,14 @@ std::optional<Json> read_job_stream(StreamReader& reader, const std::string& pdd
     try {
       line = reader.read_line();
     } catch (const StreamError& e) {
-      reject_line(e.what(), offset);
+      reject_line(util::excerpt(e.what()), offset);
     }
     Json data = parse_object(line, offset);
     if (data.contains("kwargs")) {
+      // Refused before the zip is unpacked: nothing is written for such a job.
+      if (std::optional<std::string> where = util::find_nul(data["kwargs"], "kwargs")) {
+        throw JobStreamRejected("The kwargs of the transmit stream hold a NUL character", "(at " + *where + ").");
+      }
       kwargs = std::move(data["kwargs"]);
     } else if (data.contains("zipfile")) {
       uint64_t size = payload_size(data["zipfile"], limits);

@@ -8,6 +8,7 @@
 #include <ansible_runner/streaming.hpp>
 
 #include "events/utf8_decoder.hpp"
+#include "util/excerpt.hpp"
 #include "stream/process_line_scan.hpp"
 #include "stream/result_reader.hpp"
 #include "stream/temp_file.hpp"
@@ -100,8 +101,8 @@ public:
       report(e.message);
       fail("Failed to write the artifacts: " + e.message);
     } catch (const Error& e) {
-      report(e.what());
-      fail(std::string(k_parse_error) + " Error: " + e.what());
+      report(util::excerpt(e.what()));
+      fail(std::string(k_parse_error) + " Error: " + util::excerpt(e.what()));
     }
     flush_out();
     if (m_handlers.on_finished) {

@@ -1,4 +1,5 @@
 #include "stream/result_reader.hpp"
+#include "util/excerpt.hpp"
 
 #include "util/json_parse.hpp"
 #include "util/python_json_form.hpp"
@@ -34,7 +35,7 @@ ParseOutcome try_parse(const std::string& text) {
   } catch (const Json::exception& e) { // parse_error, or out_of_range for a number like 1e400
     const auto* parse = dynamic_cast<const Json::parse_error*>(&e);
     out.truncated = parse && parse->byte > text.size();
-    out.error = e.what();
+    out.error = util::excerpt(e.what());
     // A Python worker writes undecodable bytes as lone surrogates (\udcff), which strict
     // parsers refuse; read them as U+FFFD rather than dropping the event.
     Json lenient = util::parse_python_json(text);

@@ -38,6 +38,8 @@ def test_worker_on_job_stream(name, ours, tmp_path, escape_target):
         assert len(msgs) == 2, msgs
         assert statuses[0]["status"] == "error"
         assert expected["explanation"] in statuses[0]["job_explanation"]
+        # Input is quoted at most ~1 KB at a time, however long the line (docs/security.md).
+        assert len(statuses[0]["job_explanation"]) < 2048, len(statuses[0]["job_explanation"])
         assert result.returncode == 1  # the reference exits 0 (or 1 with no output at all)
     else:
         assert statuses[-1]["status"] == expected["worker"]

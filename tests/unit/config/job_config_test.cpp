@@ -41,6 +41,24 @@ protected:
   RunOptions m_options;
 };
 
+TEST_F(PrepareTest, NulInAnOptionIsRefusedBeforeAnythingIsCreated) {
+  RunOptions options = m_options;
+  options.ident = std::string("a\0b", 3);
+  EXPECT_EQ(expect_error(options), "ident: contains a NUL character");
+  EXPECT_FALSE(util::exists(m_dir / "artifacts"));
+
+  options = m_options;
+  options.extravars = Json::parse(R"({"x": {"y": ["ok", "a\u0000b"]}})");
+  EXPECT_EQ(expect_error(options), "extravars.x.y[1]: contains a NUL character");
+  options = m_options;
+  options.envvars = Json::parse(R"({"K\u0000": "v"})");
+  EXPECT_NE(expect_error(options).find("envvars.K"), std::string::npos);
+  options = m_options;
+  options.container_options = std::vector<std::string>{"--a", std::string("b\0", 2)};
+  EXPECT_EQ(expect_error(options), "container_options[1]: contains a NUL character");
+  EXPECT_FALSE(util::exists(m_dir / "artifacts"));
+}
+
 TEST_F(PrepareTest, ArgumentOrderOfTheReference) {
   m_options.limit = "localhost";
   m_options.extravars = Json::parse(R"({"a": 1, "b": "x y", "c": [1, 2]})");
