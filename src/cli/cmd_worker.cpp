@@ -13,11 +13,13 @@
 #include <CLI/CLI.hpp>
 #pragma GCC diagnostic pop
 
+#include <ansible_runner/errors.hpp>
 #include <ansible_runner/streaming.hpp>
 #include <ansible_runner/worker_admin.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/unpack_limits.hpp"
+#include "util/excerpt.hpp"
 #include "util/fd.hpp"
 
 namespace ansible_runner::cli {
@@ -59,9 +61,15 @@ double keepalive_seconds(const WorkerArgs& args) {
   if (!env || !*env) {
     return 0;
   }
+  // A float, as upstream reads it; text that is not one is refused (upstream dies with a
+  // ValueError). What each value means: stream::keepalive_interval().
   char* end = nullptr;
   double value = std::strtod(env, &end);
-  return end && *end == '\0' && value > 0 ? value : 0;
+  if (end == env || *end != '\0') {
+    throw ConfigurationError("ANSIBLE_RUNNER_KEEPALIVE_SECONDS: expected a number of seconds, got " +
+                             util::quoted_excerpt(env));
+  }
+  return value;
 }
 
 // In worker mode stdout is the protocol and Receptor merges stderr into it: keep a private

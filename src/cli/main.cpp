@@ -11,6 +11,7 @@
 #include "cli/job_flags.hpp"
 #include "cli/signals.hpp"
 #include "util/debug_log.hpp"
+#include "util/fd.hpp"
 
 namespace {
 
@@ -49,6 +50,9 @@ void configure_debug_log(const CLI::App& sub) {
 
 int main(int argc, char** argv) {
   using namespace ansible_runner;
+  if (!util::reserve_standard_fds()) {
+    return 1; // nowhere to say why: not even /dev/null could be opened
+  }
   cli::install_cancel_handlers();
 
   CLI::App app{"Use 'ansible-runner' (with no arguments) to see basic usage", k_prog};

@@ -1,5 +1,7 @@
 #include "stream/stream_writer.hpp"
 
+#include <algorithm>
+
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -28,9 +30,19 @@ const std::string& keepalive_line() {
 
 } // namespace
 
+std::optional<std::chrono::nanoseconds> keepalive_interval(double seconds) {
+  constexpr double k_shortest = 1e-3;
+  constexpr double k_longest = 366.0 * 24 * 3600;
+  if (!(seconds > 0) || !(seconds <= k_longest)) { // NaN fails both comparisons
+    return std::nullopt;
+  }
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::duration<double>(std::max(seconds, k_shortest)));
+}
+
 StreamWriter::StreamWriter(int fd, double keepalive_seconds) : m_fd(fd), m_last_write(Clock::now()) {
-  if (keepalive_seconds > 0) {
-    m_interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(keepalive_seconds));
+  if (std::optional<std::chrono::nanoseconds> interval = keepalive_interval(keepalive_seconds)) {
+    m_interval = std::chrono::duration_cast<Clock::duration>(*interval);
     // The new thread inherits the signal mask: block everything while creating it.
     sigset_t all;
     sigset_t old;

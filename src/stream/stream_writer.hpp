@@ -15,15 +15,22 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <ansible_runner/json.hpp>
 
 namespace ansible_runner::stream {
 
+// What a keepalive setting means (docs/streaming-protocol.md, "keepalive"): none for 0, a
+// negative number, NaN, infinity or more than a year (upstream sends none for <= 0; its timer
+// thread dies on infinity); intervals under a millisecond become a millisecond, so a tiny value
+// cannot flood the stream or starve the job's own writes.
+std::optional<std::chrono::nanoseconds> keepalive_interval(double seconds);
+
 class StreamWriter {
 public:
-  // keepalive_seconds > 0 starts the keepalive timer.
+  // Starts the keepalive timer when keepalive_interval(keepalive_seconds) is set.
   explicit StreamWriter(int fd, double keepalive_seconds = 0);
   ~StreamWriter();
   StreamWriter(const StreamWriter&) = delete;

@@ -6,6 +6,7 @@
 #include <ansible_runner/streaming.hpp>
 
 #include "config/kwargs.hpp"
+#include "util/excerpt.hpp"
 #include "stream/job_stream.hpp"
 #include "stream/stream_writer.hpp"
 #include "stream/zip_writer.hpp"
@@ -147,7 +148,7 @@ RunResult worker(const StreamInput& in, int out_fd, const WorkerOptions& options
     }
     return reject(error_status(e.explanation() + " " + e.detail()));
   } catch (const std::exception& e) {
-    return reject(error_status(std::string(stream::k_parse_error) + " Error: " + e.what()));
+    return reject(error_status(std::string(stream::k_parse_error) + " Error: " + util::excerpt(e.what())));
   }
   if (!kwargs) {
     // The reference crashes here (exit 1, no output).
@@ -186,9 +187,13 @@ RunResult worker(const StreamInput& in, int out_fd, const WorkerOptions& options
   } catch (const std::exception& e) {
     // Unknown kwargs keep the reference's "got an unexpected keyword argument 'x'" text, which
     // AWX looks for; the reference crashes without output for these.
-    return reject(error_status(e.what()));
+    return reject(error_status(util::excerpt(e.what())));
   }
-  writer.write_eof();
+  if (!writer.write_eof() || writer.failed()) {
+    // The controller did not get the whole result stream: whatever the job did, the worker
+    // failed at its one task, and says so with its status and exit code.
+    result.status = "error";
+  }
   return result;
 }
 

@@ -56,3 +56,25 @@ void set_nonblocking(int fd, bool on) {
 }
 
 } // namespace ansible_runner::util
+
+namespace ansible_runner::util {
+
+bool reserve_standard_fds() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) >= 0 || errno != EBADF) {
+      continue;
+    }
+    // open() returns the lowest free number, which is this one.
+    int opened = ::open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+    if (opened < 0) {
+      return false;
+    }
+    if (opened != fd) {
+      ::close(opened);
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace ansible_runner::util

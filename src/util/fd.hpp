@@ -40,6 +40,13 @@ long read_some(int fd, char* buf, unsigned long size);
 bool peer_closed(int fd);
 
 void set_cloexec(int fd);
+
+// Makes sure fds 0, 1 and 2 are open, so that no file we open later takes one of their numbers
+// (a worker started with stdout closed would otherwise write its result stream into whatever
+// file got fd 1). A closed one gets /dev/null opened the "wrong" way round: stdin write-only,
+// stdout and stderr read-only, so a read or write on it still fails (EBADF) as on a closed fd
+// and a worker sees that it cannot deliver. Returns false when /dev/null cannot be opened.
+bool reserve_standard_fds();
 void set_nonblocking(int fd, bool on = true);
 
 } // namespace ansible_runner::util

@@ -124,6 +124,54 @@ def test_keepalives_fill_idle_time(how, tmp_path, ours, reference):
     assert events == list(range(1, len(events) + 1))
 
 
+@pytest.mark.parametrize("value, every_ms", [("inf", False), ("1e999", False), ("-5", False), ("nan", False),
+                                             ("1e-9", True)])
+def test_keepalive_values_that_mean_none_or_a_floor(value, every_ms, tmp_path, ours):
+    """Infinity, overflow, negative and NaN mean no keepalives (upstream sends none for <= 0);
+    a tiny interval is raised to 1 ms: the stream is not flooded and SIGTERM still ends the job
+    (docs/streaming-protocol.md, keepalive)."""
+    job = slow_job(tmp_path, seconds=2)
+    env = dict(os.environ, ANSIBLE_RUNNER_KEEPALIVE_SECONDS=value)
+    started = time.monotonic()
+    result = worker(ours, job, env=env, timeout=120)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    msgs = messages(result.stdout)
+    keepalives = sum(1 for m in msgs if m.get("event") == "keepalive")
+    assert msgs[-1] == {"eof": True}
+    if every_ms:
+        # At most one per millisecond of the worker's life (a 1e-9 s timer used to write
+        # megabytes a second).
+        assert 0 < keepalives <= elapsed * 1000 + 10, (keepalives, elapsed)
+    else:
+        assert keepalives == 0
+
+
+def test_keepalive_that_is_not_a_number_is_refused(tmp_path, ours):
+    job = slow_job(tmp_path, seconds=1)
+    env = dict(os.environ, ANSIBLE_RUNNER_KEEPALIVE_SECONDS="soon")
+    result = worker(ours, job, env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert b"ANSIBLE_RUNNER_KEEPALIVE_SECONDS" in result.stderr and b"'soon'" in result.stderr
+
+
+def test_worker_with_stdout_closed_fails_and_writes_no_stream_into_a_file(tmp_path, ours):
+    """With fd 1 closed, the first file the worker opened used to become its stdout: the result
+    stream went into an artifact and the worker exited 0. Now fd 1 is held by /dev/null opened
+    read-only, so the stream cannot be delivered: the job is stopped and the exit is non-zero."""
+    job = slow_job(tmp_path, seconds=30)
+    pdd = tmp_path / "pdd"
+    started = time.monotonic()
+    proc = subprocess.run([ours, "worker", "--private-data-dir", str(pdd)], input=job,
+                          stderr=subprocess.PIPE, timeout=120, preexec_fn=lambda: os.close(1))
+    assert proc.returncode != 0
+    assert time.monotonic() - started < 25  # stopped, not run for its 30 s
+    for path in pdd.rglob("*"):
+        if path.is_file():
+            assert b'"eof": true' not in path.read_bytes(), path
+
+
 def test_private_data_dir_kept_or_deleted(tmp_path, ours):
     job = slow_job(tmp_path, seconds=0)
     kept = tmp_path / "kept"

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <limits>
 #include <thread>
 #include <unistd.h>
 
@@ -105,4 +106,16 @@ TEST(StreamWriter, NoKeepalivesWhenOff) {
     w.write_eof();
   }
   EXPECT_EQ(read_all(out.get()), "{\"eof\": true}\n");
+}
+
+TEST(KeepaliveInterval, ValuesThatMeanNoneAndTheFloor) {
+  using ansible_runner::stream::keepalive_interval;
+  using namespace std::chrono_literals;
+  for (double none : {0.0, -5.0, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                      std::numeric_limits<double>::quiet_NaN(), 1e300, 400.0 * 24 * 3600}) {
+    EXPECT_EQ(keepalive_interval(none), std::nullopt) << none;
+  }
+  EXPECT_EQ(keepalive_interval(1e-9), std::chrono::nanoseconds(1ms));
+  EXPECT_EQ(keepalive_interval(0.5), std::chrono::nanoseconds(500ms));
+  EXPECT_EQ(keepalive_interval(30), std::chrono::nanoseconds(30s));
 }
