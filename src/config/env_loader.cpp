@@ -15,6 +15,7 @@
 #include "util/json_parse.hpp"
 #include "util/pypath.hpp"
 #include "util/python_repr.hpp"
+#include "util/json_object_builder.hpp"
 
 namespace ansible_runner::config {
 
@@ -117,7 +118,7 @@ std::optional<Json> EnvLoader::load_mapping(const std::string& path) {
   // JSON first; a falsy JSON value ({} or 0) falls through to YAML, as in the reference. Too
   // deep a nesting counts as not JSON (util::k_max_json_depth); the YAML reader bounds it too.
   Json parsed = util::json_nesting_exceeds(*content) ? Json(Json::value_t::discarded)
-                                                     : Json::parse(*content, nullptr, /*allow_exceptions=*/false);
+                                                     : util::parse_json_or_discarded(*content);
   bool json_ok = !parsed.is_discarded();
   if (!json_ok || !util::python_truthy(parsed)) {
     YamlError error;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "util/json_object_builder.hpp"
 #include "util/python_json.hpp"
 #include "util/utf8.hpp"
 
@@ -121,10 +122,12 @@ private:
   Json parse_dict() {
     expect('{');
     Json out = Json::object();
+    util::ObjectBuilder members(out);
     while (!peek('}')) {
       Json key = parse_value();
       expect(':');
-      out[key_text(key)] = parse_value();
+      std::string text = key_text(key);
+      members.set(std::move(text), parse_value());
       if (peek(',')) {
         ++m_pos;
       } else if (!peek('}')) {

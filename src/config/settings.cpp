@@ -2,6 +2,7 @@
 
 #include <ansible_runner/errors.hpp>
 
+#include "util/json_object_builder.hpp"
 #include "util/python_json.hpp"
 #include "util/python_repr.hpp"
 
@@ -64,8 +65,9 @@ std::optional<Json> Settings::value(const char* key, const std::optional<Json>& 
 Json merge_mappings(const std::optional<Json>& kwarg, const std::optional<Json>& file) {
   Json merged = kwarg && kwarg->is_object() && !kwarg->empty() ? *kwarg : Json::object();
   if (file) {
+    util::ObjectBuilder members(merged);
     for (const auto& [key, value] : file->items()) {
-      merged[key] = value;
+      members.set(key, value);
     }
   }
   return merged;

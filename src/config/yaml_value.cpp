@@ -14,6 +14,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "util/json_object_builder.hpp"
 #include "util/python_repr.hpp"
 
 namespace ansible_runner::config {
@@ -173,7 +174,7 @@ Json convert(const YAML::Node& node, Budget& budget);
 
 // `<<: *anchor` or `<<: [*a, *b]`: keys of the merged mappings that the mapping does not set
 // itself (PyYAML flatten_mapping; earlier sources in a list win).
-void merge_into(Json& target, const YAML::Node& source, Json& merged, Budget& budget) {
+void merge_into(Json& target, const YAML::Node& source, util::ObjectBuilder& merged, Budget& budget) {
   auto merge_one = [&](const YAML::Node& m) {
     if (!m.IsMap()) {
       return;
@@ -181,7 +182,7 @@ void merge_into(Json& target, const YAML::Node& source, Json& merged, Budget& bu
     Json value = convert(m, budget);
     for (auto& [k, v] : value.items()) {
       if (!merged.contains(k)) {
-        merged[k] = v;
+        merged.set(k, v);
       }
     }
   };
@@ -260,19 +261,21 @@ Json convert(const YAML::Node& node, Budget& budget) {
   }
   case YAML::NodeType::Map: {
     Json out = Json::object();
+    util::ObjectBuilder members(out);
     Json merged = Json::object();
+    util::ObjectBuilder merged_members(merged);
     for (const auto& entry : node) {
       const YAML::Node& key = entry.first;
       if (key.IsScalar() && key.Tag() == "?" && key.Scalar() == "<<") {
-        merge_into(out, entry.second, merged, budget);
+        merge_into(out, entry.second, merged_members, budget);
         continue;
       }
       // Python dict keys can be any hashable; the runner only ever uses their str().
-      out[util::python_str(convert(key, budget))] = convert(entry.second, budget);
+      members.set(util::python_str(convert(key, budget)), convert(entry.second, budget));
     }
     for (auto& [k, v] : merged.items()) {
-      if (!out.contains(k)) {
-        out[k] = v;
+      if (!members.contains(k)) {
+        members.set(k, v);
       }
     }
     return out;

@@ -5,6 +5,7 @@
 #include "util/fs.hpp"
 #include "util/ids.hpp"
 #include "util/python_json.hpp"
+#include "util/json_object_builder.hpp"
 
 namespace ansible_runner::events {
 namespace {
@@ -21,7 +22,7 @@ void merge_partial_file(Json& event, const std::string& uuid, const std::string&
   if (!text) {
     return;
   }
-  Json partial = Json::parse(*text, nullptr, false);
+  Json partial = util::parse_json_or_discarded(*text);
   if (partial.is_object()) {
     for (auto& [key, value] : partial.items()) {
       event[key] = std::move(value);

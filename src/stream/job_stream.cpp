@@ -4,6 +4,7 @@
 #include "util/excerpt.hpp"
 #include "util/json_parse.hpp"
 #include "util/nul_check.hpp"
+#include "util/json_object_builder.hpp"
 
 namespace ansible_runner::stream {
 namespace {
@@ -21,7 +22,7 @@ Json parse_object(const std::optional<std::string>& line, uint64_t offset) {
   }
   Json data;
   try {
-    data = Json::parse(*line);
+    data = util::parse_json(*line);
   } catch (const Json::parse_error& e) {
     // nlohmann quotes the token it stopped at, which can be a whole 50 MB string: cut it.
     reject_line(line->empty() ? std::string("empty line") : util::excerpt(e.what()), offset);

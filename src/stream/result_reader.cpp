@@ -3,6 +3,7 @@
 
 #include "util/json_parse.hpp"
 #include "util/python_json_form.hpp"
+#include "util/json_object_builder.hpp"
 
 #include <cstdio>
 
@@ -31,7 +32,7 @@ ParseOutcome try_parse(const std::string& text) {
     return out;
   }
   try {
-    out.value = Json::parse(text);
+    out.value = util::parse_json(text);
   } catch (const Json::exception& e) { // parse_error, or out_of_range for a number like 1e400
     const auto* parse = dynamic_cast<const Json::parse_error*>(&e);
     out.truncated = parse && parse->byte > text.size();

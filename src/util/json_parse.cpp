@@ -1,6 +1,7 @@
 #include "util/json_parse.hpp"
 
 #include "util/utf8.hpp"
+#include "util/json_object_builder.hpp"
 
 namespace ansible_runner::util {
 namespace {
@@ -71,7 +72,7 @@ Json parse_python_json(std::string_view text) {
   if (json_nesting_exceeds(text)) {
     return Json(Json::value_t::discarded);
   }
-  Json value = Json::parse(text, nullptr, false);
+  Json value = parse_json_or_discarded(text);
   bool may_have_surrogates =
       text.find("\\ud") != std::string_view::npos || text.find("\\uD") != std::string_view::npos;
   if (!value.is_discarded() || !may_have_surrogates) {
@@ -81,7 +82,7 @@ Json parse_python_json(std::string_view text) {
   if (!replace_lone_surrogates(copy)) {
     return value;
   }
-  return Json::parse(copy, nullptr, false);
+  return parse_json_or_discarded(copy);
 }
 
 } // namespace ansible_runner::util

@@ -1,0 +1,164 @@
+#include "util/json_object_builder.hpp"
+
+#include <deque>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace ansible_runner::util {
+
+ObjectBuilder::ObjectBuilder(Json& object) : m_members(object.get_ref<Json::object_t&>()) {}
+
+bool ObjectBuilder::indexed() {
+  if (!m_index.empty()) {
+    return true;
+  }
+  auto& members = static_cast<std::vector<Json::object_t::value_type>&>(m_members);
+  if (members.size() < k_indexed_from) {
+    return false;
+  }
+  m_index.reserve(members.size() * 2);
+  for (size_t i = 0; i < members.size(); ++i) {
+    m_index.try_emplace(members[i].first, i);
+  }
+  return true;
+}
+
+void ObjectBuilder::set(std::string key, Json value) {
+  // ordered_map is a vector of pairs: appending through the vector skips its own search.
+  auto& members = static_cast<std::vector<Json::object_t::value_type>&>(m_members);
+  if (!indexed()) {
+    for (auto& member : members) {
+      if (member.first == key) {
+        member.second = std::move(value);
+        return;
+      }
+    }
+    members.emplace_back(std::move(key), std::move(value));
+    return;
+  }
+  auto [it, added] = m_index.try_emplace(key, members.size());
+  if (!added) {
+    members[it->second].second = std::move(value);
+    return;
+  }
+  members.emplace_back(std::move(key), std::move(value));
+}
+
+bool ObjectBuilder::contains(const std::string& key) {
+  if (indexed()) {
+    return m_index.contains(key);
+  }
+  for (const auto& member : m_members) {
+    if (member.first == key) {
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+// nlohmann's SAX events turned into a value, as its own DOM builder does, but with objects
+// built by ObjectBuilder. Nesting is bounded by the callers (json_nesting_exceeds).
+class LinearBuilder {
+public:
+  using number_integer_t = Json::number_integer_t;
+  using number_unsigned_t = Json::number_unsigned_t;
+  using number_float_t = Json::number_float_t;
+  using string_t = Json::string_t;
+  using binary_t = Json::binary_t;
+
+  explicit LinearBuilder(bool throw_errors) : m_throw(throw_errors) {}
+
+  bool null() { return add(Json(nullptr)); }
+  bool boolean(bool value) { return add(Json(value)); }
+  bool number_integer(number_integer_t value) { return add(Json(value)); }
+  bool number_unsigned(number_unsigned_t value) { return add(Json(value)); }
+  bool number_float(number_float_t value, const string_t& /*text*/) { return add(Json(value)); }
+  bool string(string_t& value) { return add(Json(std::move(value))); }
+  bool binary(binary_t& value) { return add(Json::binary(std::move(value))); }
+
+  bool start_object(std::size_t /*size*/) {
+    m_stack.emplace_back(Json::object());
+    return true;
+  }
+  bool key(string_t& key) {
+    m_stack.back().key = std::move(key);
+    return true;
+  }
+  bool end_object() { return close(); }
+  bool start_array(std::size_t /*size*/) {
+    m_stack.emplace_back(Json::array());
+    return true;
+  }
+  bool end_array() { return close(); }
+
+  bool parse_error(std::size_t /*position*/, const std::string& /*token*/, const nlohmann::detail::exception& error) {
+    if (!m_throw) {
+      return false;
+    }
+    if (const auto* parse = dynamic_cast<const Json::parse_error*>(&error)) {
+      throw *parse;
+    }
+    if (const auto* range = dynamic_cast<const Json::out_of_range*>(&error)) {
+      throw *range;
+    }
+    throw Json::other_error::create(599, error.what(), static_cast<const Json*>(nullptr));
+  }
+
+  Json result() { return std::move(m_result); }
+
+private:
+  struct Frame {
+    explicit Frame(Json v) : value(std::move(v)) {
+      if (value.is_object()) {
+        builder.emplace(value);
+      }
+    }
+    Frame(Frame&&) = delete; // the builder refers to `value`: frames live in a deque
+    Json value;
+    std::string key;
+    std::optional<ObjectBuilder> builder;
+  };
+
+  bool add(Json value) {
+    if (m_stack.empty()) {
+      m_result = std::move(value);
+    } else if (Frame& top = m_stack.back(); top.builder) {
+      top.builder->set(std::move(top.key), std::move(value));
+    } else {
+      top.value.get_ref<Json::array_t&>().push_back(std::move(value));
+    }
+    return true;
+  }
+  bool close() {
+    Json done = std::move(m_stack.back().value);
+    m_stack.pop_back();
+    return add(std::move(done));
+  }
+
+  bool m_throw;
+  std::deque<Frame> m_stack;
+  Json m_result;
+};
+
+Json parse_with(std::string_view text, bool throw_errors) {
+  LinearBuilder builder(throw_errors);
+  if (!Json::sax_parse(text, &builder, Json::input_format_t::json, /*strict=*/true)) {
+    return Json(Json::value_t::discarded);
+  }
+  return builder.result();
+}
+
+} // namespace
+
+Json parse_json(std::string_view text) {
+  return parse_with(text, true);
+}
+
+Json parse_json_or_discarded(std::string_view text) {
+  return parse_with(text, false);
+}
+
+} // namespace ansible_runner::util

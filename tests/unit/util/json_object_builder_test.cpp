@@ -1,0 +1,111 @@
+#include "util/json_object_builder.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <gtest/gtest.h>
+#include <string>
+
+#include "config/python_literal.hpp"
+#include "config/settings.hpp"
+#include "config/yaml_value.hpp"
+
+using ansible_runner::Json;
+namespace util = ansible_runner::util;
+namespace config = ansible_runner::config;
+
+namespace {
+
+TEST(ObjectBuilder, RepeatedKeysKeepTheirFirstPlaceAndTakeTheLastValue) {
+  // Python's dict: {"a": 1, "b": 2, "a": 3} is {"a": 3, "b": 2}, small objects and large.
+  EXPECT_EQ(util::parse_json(R"({"a": 1, "b": 2, "a": 3})").dump(), R"({"a":3,"b":2})");
+  std::string text = "{";
+  for (int i = 0; i < 40; ++i) {
+    text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+  }
+  text += "\"k5\": \"again\", \"k39\": null}";
+  Json value = util::parse_json(text);
+  ASSERT_EQ(value.size(), 40u);
+  EXPECT_EQ(value.begin().key(), "k0");
+  EXPECT_EQ(value["k5"], "again");
+  EXPECT_TRUE(value["k39"].is_null());
+  EXPECT_EQ(std::next(value.begin(), 5).key(), "k5");
+}
+
+TEST(ObjectBuilder, SetAndContainsOnAnObjectThatAlreadyHasMembers) {
+  Json object = Json::parse(R"({"x": 1})");
+  util::ObjectBuilder members(object);
+  for (int i = 0; i < 100; ++i) {
+    members.set("k" + std::to_string(i % 50), i);
+  }
+  members.set("x", 2);
+  EXPECT_EQ(object.size(), 51u);
+  EXPECT_EQ(object["x"], 2);
+  EXPECT_EQ(object["k0"], 50);
+  EXPECT_TRUE(members.contains("k49"));
+  EXPECT_FALSE(members.contains("k50"));
+}
+
+TEST(ParseJson, SameValuesAndErrorsAsNlohmann) {
+  for (const char* text : {R"({"a": [1, -2, 3.5, "x", true, false, null, {"b": {}}, []]})", "[]", "\"s\"", "18446744073709551615",
+                           R"({"uuid": "\u00e9\ud83d\ude00"})"}) {
+    EXPECT_EQ(util::parse_json(text), Json::parse(text)) << text;
+  }
+  EXPECT_THROW(util::parse_json("{\"a\": "), Json::parse_error);
+  EXPECT_THROW(util::parse_json("[1e999]"), Json::out_of_range);
+  EXPECT_TRUE(util::parse_json_or_discarded("{]").is_discarded());
+  EXPECT_TRUE(util::parse_json_or_discarded("[1e999]").is_discarded());
+}
+
+// Time of the best of three calls of `work(n)`.
+double best_time(const std::function<void(size_t)>& work, size_t n) {
+  double best = 1e9;
+  for (int round = 0; round < 3; ++round) {
+    auto start = std::chrono::steady_clock::now();
+    work(n);
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return best;
+}
+
+// 10x the keys may cost up to 40x the time (caches, allocator); inserting through
+// ordered_json's operator[] cost 100x and more (80,000 kwargs took 8 s).
+void expect_linear_in_width(const char* what, const std::function<void(size_t)>& work) {
+  double small = best_time(work, 4'000);
+  double large = best_time(work, 40'000);
+  EXPECT_LT(large, small * 40) << what << ": 4,000 keys " << small << " s, 40,000 keys " << large << " s";
+}
+
+std::string json_object_text(size_t n) {
+  std::string text = "{";
+  for (size_t i = 0; i < n; ++i) {
+    text += (i ? ", \"key" : "\"key") + std::to_string(i) + "\": " + std::to_string(i);
+  }
+  return text + "}";
+}
+
+TEST(LinearTime, ObjectsWithManyKeys) {
+  expect_linear_in_width("JSON", [](size_t n) {
+    std::string text = json_object_text(n);
+    EXPECT_EQ(util::parse_json(text).size(), n);
+  });
+  expect_linear_in_width("Python literal", [](size_t n) {
+    std::string text = json_object_text(n);
+    EXPECT_EQ(config::parse_python_literal(text)->size(), n);
+  });
+  expect_linear_in_width("YAML", [](size_t n) {
+    std::string text;
+    for (size_t i = 0; i < n; ++i) {
+      text += "key" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+    }
+    config::YamlError error;
+    EXPECT_EQ(config::parse_yaml(text, error)->size(), n);
+  });
+  expect_linear_in_width("settings merge", [](size_t n) {
+    Json a = util::parse_json(json_object_text(n));
+    Json b = util::parse_json(json_object_text(n));
+    EXPECT_EQ(config::merge_mappings(a, b).size(), n);
+  });
+}
+
+} // namespace
