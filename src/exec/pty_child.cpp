@@ -1,6 +1,8 @@
 #include "exec/pty_child.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +24,22 @@ bool is_executable_file(const std::string& path) {
 
 std::string not_found_message(const std::string& name) {
   return "The command was not found or was not executable: " + name + ".";
+}
+
+// execve's E2BIG: the reference reports it as "not found"; the real cause is more useful.
+std::string too_long_message(const SpawnSpec& spec) {
+  size_t longest = 0;
+  size_t total = 0;
+  for (const auto& text : {std::cref(spec.argv), std::cref(spec.env)}) {
+    for (const auto& item : text.get()) {
+      longest = std::max(longest, item.size() + 1);
+      total += item.size() + 1;
+    }
+  }
+  return "Cannot run " + spec.argv[0] + ": its arguments and environment are too long for the kernel (E2BIG: " +
+         std::to_string(total) + " bytes in all, the longest " + std::to_string(longest) +
+         " bytes, where Linux takes at most 131072 bytes per string). Large extravars reach Ansible through "
+         "env/extravars unless suppress_env_files is set.";
 }
 
 // Runs in the child between fork and exec: async-signal-safe calls only.
@@ -160,7 +178,7 @@ PtyChild PtyChild::spawn(const SpawnSpec& spec) {
   if (n == static_cast<long>(sizeof child_errno)) {
     int status = 0;
     ::waitpid(pid, &status, 0);
-    throw SpawnError(not_found_message(spec.argv[0]));
+    throw SpawnError(child_errno == E2BIG ? too_long_message(spec) : not_found_message(spec.argv[0]));
   }
 
   PtyChild child;
