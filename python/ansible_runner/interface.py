@@ -17,6 +17,7 @@ from ansible_runner.runner import Runner
 from ansible_runner.streaming import Transmitter, Worker, Processor
 from ansible_runner.utils import (
     dump_artifact,
+    dump_env_files,
     check_isolation_executable_installed,
     sanitize_json_response,
     signal_handler,
@@ -100,10 +101,10 @@ def init_runner(**kwargs):
     kwargs.pop('_output', None)
     role_options = {key: kwargs.pop(key) for key in _ROLE_OPTIONS if key in kwargs}
     _resolve_inventory_text(kwargs)
+    # As the reference's run(): env material goes into <pdd>/env files (docs/python.md).
+    dump_env_files(kwargs, kwargs['private_data_dir'])
     config = RunnerConfig(**kwargs)
     config._run_extras.update(role_options)
-    # Unlike the reference's run(), env material (envvars, extravars, passwords, settings,
-    # ssh_key, cmdline) is not written into <pdd>/env: the config takes it as given.
     config.prepare()
     return Runner(config, **handlers)
 

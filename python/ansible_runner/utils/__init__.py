@@ -223,6 +223,14 @@ def dump_artifacts(kwargs):
             # A string that is no existing path is inventory text.
             kwargs['inventory'] = dump_artifact(inventory, inventory_dir, 'hosts')
 
+    dump_env_files(kwargs, private_data_dir)
+
+
+def dump_env_files(kwargs, private_data_dir):
+    """The env part of dump_artifacts: envvars, extravars, passwords, settings (as JSON) and
+    ssh_key, cmdline (as text) become <pdd>/env/<name> files, removed from kwargs, unless such
+    a file exists already or suppress_env_files is set. Ansible then reads extravars through
+    `-e @env/extravars`: a large mapping never meets the kernel's limit on one argument."""
     if kwargs.get('suppress_env_files', False):
         return
     env_dir = os.path.join(private_data_dir, 'env')

@@ -2,7 +2,12 @@
 API: `r = ansible_runner.run(private_data_dir=..., playbook=..., extravars=..., ...)` and then
 `r.status`, `r.rc`, `list(r.events)`, `r.stats`, `r.stdout.read()` (plus `r.host_events(host)`).
 Two runs: a successful one without quiet (so the console output goes to the consumer's stdout,
-reported as stray_stdout) and a failing one with quiet=True and an ident."""
+reported as stray_stdout) and a failing one with quiet=True and an ident; then a run whose
+extravars (330 KB) are larger than one command-line argument may be, which works because run()
+writes them to env/extravars and Ansible reads `-e @env/extravars`."""
+import json
+import os
+
 from _common import Driver, event_summary, exc_info, write_pdd
 
 import ansible_runner
@@ -56,6 +61,9 @@ def main():
         doc["successful"] = outcome(d, r)
     except Exception as e:
         doc["successful"] = {"exception": exc_info(e)}
+    doc["env_files"] = sorted(os.listdir(pdd / "env"))
+    with open(pdd / "env" / "extravars") as f:
+        doc["env_extravars"] = json.load(f)
     import sys
     sys.stdout.flush()
     pdd = write_pdd(d.work / "failing", FAILING)
@@ -65,6 +73,14 @@ def main():
         doc["failing"] = outcome(d, r)
     except Exception as e:
         doc["failing"] = {"exception": exc_info(e)}
+    large = dict(extravars, **{f"fact_{i}": "x" * 30 for i in range(8000)})
+    pdd = write_pdd(d.work / "large", OK)
+    try:
+        r = ansible_runner.run(private_data_dir=str(pdd), playbook="test.yml", extravars=large, quiet=True)
+        doc["large_extravars"] = {"status": r.status, "rc": r.rc,
+                                  "command": [d.norm.text(a) for a in r.config.command]}
+    except Exception as e:
+        doc["large_extravars"] = {"exception": exc_info(e)}
     d.emit(doc)
 
 
