@@ -4,6 +4,7 @@
 #include "config/generated_file.hpp"
 #include "config/kwargs.hpp"
 #include "config/role.hpp"
+#include "util/excerpt.hpp"
 #include "util/fs.hpp"
 #include "util/pypath.hpp"
 #include "util/python_json.hpp"
@@ -70,7 +71,7 @@ std::vector<GeneratedFile> dump_artifacts_for_transmit(const std::string& privat
   std::string pdd = util::py_abspath(private_data_dir);
   std::vector<GeneratedFile> files;
   if (!kwargs.is_object()) {
-    throw ConfigurationError("kwargs: must be a mapping, got " + util::python_dumps(kwargs));
+    throw ConfigurationError("kwargs: must be a mapping, got " + util::excerpt(util::python_dumps(kwargs)));
   }
   if (kwargs.contains("role")) {
     role_to_playbook(pdd, kwargs);

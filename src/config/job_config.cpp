@@ -19,6 +19,7 @@
 #include "config/settings.hpp"
 #include "config/ssh_agent.hpp"
 #include "config/temp_dir.hpp"
+#include "util/excerpt.hpp"
 #include "util/fs.hpp"
 #include "util/ids.hpp"
 #include "util/nul_check.hpp"
@@ -67,7 +68,7 @@ std::optional<std::string> resolve_playbook(const std::optional<Json>& playbook,
     Json plays = playbook->is_object() ? Json::array({*playbook}) : *playbook;
     return write_generated_file(util::path_join(pdd, "project"), "main.json", util::python_dumps(plays));
   }
-  throw ConfigurationError("playbook: must be a path or a list of plays, got " + util::python_dumps(*playbook));
+  throw ConfigurationError("playbook: must be a path or a list of plays, got " + util::excerpt(util::python_dumps(*playbook)));
 }
 
 // Role mode (API): a generated playbook in the project dir, removed after the run, and
@@ -107,13 +108,13 @@ std::optional<Json> resolve_inventory(const std::optional<Json>& inventory, cons
   if (inventory->is_array()) {
     for (const auto& item : *inventory) {
       if (!item.is_string()) {
-        throw ConfigurationError("inventory: list items must be strings, got " + util::python_dumps(item));
+        throw ConfigurationError("inventory: list items must be strings, got " + util::excerpt(util::python_dumps(item)));
       }
     }
     return *inventory;
   }
   throw ConfigurationError("inventory: must be a path, INI text, a mapping or a list, got " +
-                           util::python_dumps(*inventory));
+                           util::excerpt(util::python_dumps(*inventory)));
 }
 
 // Copies the project into a fresh runner_di_* dir under the base path (symlinks kept). The

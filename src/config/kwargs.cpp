@@ -10,6 +10,7 @@
 
 #include <ansible_runner/errors.hpp>
 
+#include "util/excerpt.hpp"
 #include "util/python_json.hpp"
 #include "util/python_repr.hpp"
 
@@ -18,7 +19,7 @@ namespace ansible_runner::config {
 namespace {
 
 [[noreturn]] void bad_type(const std::string& key, const char* expected, const Json& got) {
-  throw ConfigurationError("kwargs: '" + key + "' must be " + expected + ", got " + util::python_dumps(got));
+  throw ConfigurationError("kwargs: '" + key + "' must be " + expected + ", got " + util::excerpt(util::python_dumps(got)));
 }
 
 std::optional<std::string> as_string(const std::string& key, const Json& v) {
@@ -239,7 +240,7 @@ const std::map<std::string, Setter>& setters() {
 
 RunOptions options_from_kwargs(const Json& kwargs, const std::string& private_data_dir) {
   if (!kwargs.is_object()) {
-    throw ConfigurationError("kwargs: must be a mapping, got " + util::python_dumps(kwargs));
+    throw ConfigurationError("kwargs: must be a mapping, got " + util::excerpt(util::python_dumps(kwargs)));
   }
   RunOptions options;
   for (const auto& [key, value] : kwargs.items()) {

@@ -2,6 +2,7 @@
 
 #include <ansible_runner/errors.hpp>
 
+#include "util/excerpt.hpp"
 #include "util/json_object_builder.hpp"
 #include "util/python_json.hpp"
 #include "util/python_repr.hpp"
@@ -11,7 +12,7 @@ namespace ansible_runner::config {
 namespace {
 [[noreturn]] void bad_type(const char* key, const char* expected, const Json& got) {
   throw ConfigurationError(std::string("settings: '") + key + "' must be " + expected + ", got " +
-                           util::python_dumps(got));
+                           util::excerpt(util::python_dumps(got)));
 }
 } // namespace
 
@@ -81,7 +82,7 @@ std::optional<std::vector<std::string>> string_list_value(const Json& v, const s
     return std::vector<std::string>{v.get<std::string>()};
   }
   auto fail = [&] {
-    throw ConfigurationError(what + " must be a list of strings, got " + util::python_dumps(v));
+    throw ConfigurationError(what + " must be a list of strings, got " + util::excerpt(util::python_dumps(v)));
   };
   if (!v.is_array()) {
     fail();

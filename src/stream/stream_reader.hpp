@@ -3,6 +3,7 @@
 // that follows a `{"zipfile": N}` line with no separator before the next line.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <string>
@@ -39,6 +40,12 @@ public:
 
   // Bytes consumed so far, for error messages.
   uint64_t offset() const { return m_consumed; }
+
+  // True when the next read_line() can return without reading input (a whole line, or the
+  // last bytes of the input, is buffered).
+  bool line_ready() const {
+    return m_eof || std::memchr(m_buf.data() + m_begin, '\n', m_end - m_begin) != nullptr;
+  }
 
 private:
   // Reads more input into the buffer; false at end of input.

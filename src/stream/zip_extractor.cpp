@@ -14,6 +14,7 @@
 #include "stream/stream_error.hpp"
 #include "stream/zip_extractor_archive.hpp"
 #include "stream/zip_name_check.hpp"
+#include "util/excerpt.hpp"
 #include "util/fd.hpp"
 
 namespace ansible_runner::stream {
@@ -23,7 +24,7 @@ namespace {
 constexpr uint64_t k_max_link = 4095;
 
 [[noreturn]] void fail(const std::string& entry, const std::string& why) {
-  throw StreamError("zip entry '" + entry + "': " + why);
+  throw StreamError("zip entry " + util::quoted_excerpt(entry) + ": " + why);
 }
 
 [[noreturn]] void fail_errno(const std::string& entry, const std::string& what) {

@@ -66,6 +66,21 @@ void write_file_no_follow(const std::string& path, std::string_view content, mod
   }
 }
 
+void write_file_no_follow_at(int dir_fd, const char* name, const std::string& path, std::string_view content,
+                             mode_t mode) {
+  UniqueFd fd(::openat(dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
+  if (!fd) {
+    if (errno == ELOOP) {
+      write_file_atomic(path, content, mode);
+      return;
+    }
+    fail("cannot write", path);
+  }
+  if (!write_all(fd.get(), content)) {
+    fail("cannot write", path);
+  }
+}
+
 void write_file_atomic(const std::string& path, std::string_view content, mode_t mode) {
   std::string tmp = path + ".tmp";
   try {

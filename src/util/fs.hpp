@@ -20,6 +20,11 @@ void write_file(const std::string& path, std::string_view content, mode_t mode =
 // Like write_file, but a symlink at `path` is not followed: it is replaced, as
 // write_file_atomic would (a hostile archive must not make us write elsewhere).
 void write_file_no_follow(const std::string& path, std::string_view content, mode_t mode = 0600);
+// The same for `name` in the directory open as `dir_fd` (no path walk per file: many small
+// files, such as one per event, cost less); `path` is the whole path, for messages and for the
+// symlink case.
+void write_file_no_follow_at(int dir_fd, const char* name, const std::string& path, std::string_view content,
+                             mode_t mode = 0600);
 
 std::string read_file(const std::string& path);
 // nullopt when the file does not exist; throws for other errors.
