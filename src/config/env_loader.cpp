@@ -12,10 +12,10 @@
 #include "util/debug_log.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
+#include "util/json_object_builder.hpp"
 #include "util/json_parse.hpp"
 #include "util/pypath.hpp"
 #include "util/python_repr.hpp"
-#include "util/json_object_builder.hpp"
 
 namespace ansible_runner::config {
 

@@ -4,8 +4,8 @@
 
 #include "util/fs.hpp"
 #include "util/ids.hpp"
-#include "util/python_json.hpp"
 #include "util/json_object_builder.hpp"
+#include "util/python_json.hpp"
 
 namespace ansible_runner::events {
 namespace {

@@ -2,9 +2,9 @@
 
 #include "stream/temp_file.hpp"
 #include "util/excerpt.hpp"
+#include "util/json_object_builder.hpp"
 #include "util/json_parse.hpp"
 #include "util/nul_check.hpp"
-#include "util/json_object_builder.hpp"
 
 namespace ansible_runner::stream {
 namespace {

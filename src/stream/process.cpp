@@ -9,11 +9,11 @@
 #include <ansible_runner/streaming.hpp>
 
 #include "events/utf8_decoder.hpp"
-#include "util/excerpt.hpp"
 #include "stream/process_line_scan.hpp"
 #include "stream/result_reader.hpp"
 #include "stream/temp_file.hpp"
 #include "stream/zip_extractor.hpp"
+#include "util/excerpt.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
 #include "util/python_json.hpp"

@@ -1,9 +1,9 @@
 #include "stream/result_reader.hpp"
 #include "util/excerpt.hpp"
 
+#include "util/json_object_builder.hpp"
 #include "util/json_parse.hpp"
 #include "util/python_json_form.hpp"
-#include "util/json_object_builder.hpp"
 
 #include <cstdio>
 

@@ -1,7 +1,6 @@
 #include "stream/stream_writer.hpp"
 
 #include <algorithm>
-
 #include <cerrno>
 #include <csignal>
 #include <cstring>

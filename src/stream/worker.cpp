@@ -6,10 +6,10 @@
 #include <ansible_runner/streaming.hpp>
 
 #include "config/kwargs.hpp"
-#include "util/excerpt.hpp"
 #include "stream/job_stream.hpp"
 #include "stream/stream_writer.hpp"
 #include "stream/zip_writer.hpp"
+#include "util/excerpt.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
 

@@ -1,7 +1,7 @@
 #include "util/json_parse.hpp"
 
-#include "util/utf8.hpp"
 #include "util/json_object_builder.hpp"
+#include "util/utf8.hpp"
 
 namespace ansible_runner::util {
 namespace {
