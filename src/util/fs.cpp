@@ -53,17 +53,7 @@ void write_file(const std::string& path, std::string_view content, mode_t mode) 
 }
 
 void write_file_no_follow(const std::string& path, std::string_view content, mode_t mode) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
-  if (!fd) {
-    if (errno == ELOOP) {
-      write_file_atomic(path, content, mode);
-      return;
-    }
-    fail("cannot write", path);
-  }
-  if (!write_all(fd.get(), content)) {
-    fail("cannot write", path);
-  }
+  write_file_no_follow_at(AT_FDCWD, path.c_str(), path, content, mode);
 }
 
 void write_file_no_follow_at(int dir_fd, const char* name, const std::string& path, std::string_view content,
