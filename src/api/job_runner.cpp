@@ -23,6 +23,7 @@
 #include "util/fd.hpp"
 #include "util/fs.hpp"
 #include "util/python_json.hpp"
+#include "util/timer_value.hpp"
 
 namespace ansible_runner::api {
 namespace {
@@ -34,10 +35,6 @@ constexpr auto k_flush_every = std::chrono::milliseconds(50);
 // After the child exits, output still in the pty is drained until EIO; a grandchild that keeps
 // the pty open must not hold the job, so give up after this much silence.
 constexpr auto k_drain_quiet = std::chrono::seconds(2);
-
-std::chrono::nanoseconds seconds(double s) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
-}
 
 } // namespace
 
@@ -226,6 +223,8 @@ RunResult JobRunner::run() {
   }
 
   std::optional<exec::ExitStatus> exit_status;
+  const auto job_timeout = util::timer_duration(m_config.job_timeout.value_or(0));
+  const auto idle_timeout = util::timer_duration(m_config.idle_timeout.value_or(0));
   // Leaving early: nothing of the job may outlive the runner's answer.
   auto stop_child = [&] {
     if (child && !exit_status) {
@@ -311,12 +310,10 @@ RunResult JobRunner::run() {
             throw CallbackError(std::string("Exception in Cancel Callback: ") + e.what());
           }
         }
-        if (!result.canceled && m_config.job_timeout && *m_config.job_timeout > 0 &&
-            now - started > seconds(*m_config.job_timeout)) {
+        if (!result.canceled && job_timeout && now - started > *job_timeout) {
           result.timed_out = true;
         }
-        if (!result.canceled && m_config.idle_timeout && *m_config.idle_timeout > 0 &&
-            now - pump.last_event > seconds(*m_config.idle_timeout)) {
+        if (!result.canceled && idle_timeout && now - pump.last_event > *idle_timeout) {
           result.timed_out = true;
         }
         if ((result.canceled || result.timed_out) && !exit_status) {

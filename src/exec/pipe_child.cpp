@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/timer_value.hpp"
+
 namespace ansible_runner::exec {
 namespace {
 
@@ -71,10 +73,6 @@ Pipe make_pipe() {
     throw SpawnError(std::string("cannot create a pipe: ") + std::strerror(errno));
   }
   return Pipe{util::UniqueFd(fds[0]), util::UniqueFd(fds[1])};
-}
-
-std::chrono::nanoseconds seconds(double s) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
 }
 
 class Child {
@@ -199,6 +197,7 @@ PipeOutcome run_piped(const PipeSpawnSpec& spec, const PipeLimits& limits) {
     }
   }
   const auto started = Clock::now();
+  const auto timeout = util::timer_duration(limits.timeout.value_or(0));
   auto last_output = Clock::now();
   bool killed = false;
   bool exited = false;
@@ -255,8 +254,7 @@ PipeOutcome run_piped(const PipeSpawnSpec& spec, const PipeLimits& limits) {
         throw;
       }
     }
-    bool has_timeout = limits.timeout && *limits.timeout > 0;
-    if (!outcome.canceled && has_timeout && Clock::now() - started > seconds(*limits.timeout)) {
+    if (!outcome.canceled && timeout && Clock::now() - started > *timeout) {
       outcome.timed_out = true;
     }
     if (outcome.canceled || outcome.timed_out) {

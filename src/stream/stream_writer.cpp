@@ -14,6 +14,7 @@
 #include "stream/temp_file.hpp"
 #include "util/fd.hpp"
 #include "util/python_json.hpp"
+#include "util/timer_value.hpp"
 
 namespace ansible_runner::stream {
 namespace {
@@ -30,13 +31,12 @@ const std::string& keepalive_line() {
 } // namespace
 
 std::optional<std::chrono::nanoseconds> keepalive_interval(double seconds) {
-  constexpr double k_shortest = 1e-3;
-  constexpr double k_longest = 366.0 * 24 * 3600;
-  if (!(seconds > 0) || !(seconds <= k_longest)) { // NaN fails both comparisons
-    return std::nullopt;
+  constexpr auto k_shortest = std::chrono::nanoseconds(std::chrono::milliseconds(1));
+  std::optional<std::chrono::nanoseconds> interval = util::timer_duration(seconds);
+  if (interval && *interval < k_shortest) {
+    interval = k_shortest;
   }
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-      std::chrono::duration<double>(std::max(seconds, k_shortest)));
+  return interval;
 }
 
 StreamWriter::StreamWriter(int fd, double keepalive_seconds) : m_fd(fd), m_last_write(Clock::now()) {

@@ -1,6 +1,7 @@
 #include "api/job_runner.hpp"
 
 #include <chrono>
+#include <limits>
 #include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -135,6 +136,23 @@ TEST(JobRunner, JobTimeoutKillsTheGroupPromptly) {
   EXPECT_EQ(result.rc, 254);
   EXPECT_TRUE(result.timed_out);
   EXPECT_LT(elapsed, std::chrono::seconds(5));
+}
+
+// docs/run-options.md: a job or idle timeout that is not a finite positive number of seconds
+// means none (the reference times a negative one out at once; infinity and NaN never fire there
+// either), and an absurdly large one cannot overflow the deadline.
+TEST(JobRunner, TimeoutsThatMeanNone) {
+  for (double value : {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN(), -5.0,
+                       1e300, 0.0}) {
+    TempDir dir;
+    Recorder rec;
+    JobConfig config = fake_job(dir, {"print:a\\n", "sleep:0.3"});
+    config.job_timeout = value;
+    config.idle_timeout = value;
+    RunResult result = JobRunner(config, rec.handlers).run();
+    EXPECT_EQ(result.status, "successful") << value;
+    EXPECT_FALSE(result.timed_out) << value;
+  }
 }
 
 TEST(JobRunner, IdleTimeout) {
