@@ -12,6 +12,7 @@
 #include "config/container.hpp"
 #include "config/env_loader.hpp"
 #include "config/environment.hpp"
+#include "config/nul_fields.hpp"
 #include "config/settings.hpp"
 #include "config/ssh_agent.hpp"
 #include "config/temp_dir.hpp"
@@ -103,6 +104,21 @@ void wrap_in_container(const CommandOptions& o, const Settings& settings, const 
 } // namespace
 
 CommandJob prepare_command_job(const CommandOptions& o, const CommandLine& command, RunnerMode mode) {
+  // Before anything is created: a NUL would be cut at by the kernel (config/nul_fields.hpp).
+  refuse_nul("the command", std::optional<std::vector<std::string>>(command.argv));
+  refuse_nul("private_data_dir", o.private_data_dir);
+  refuse_nul("host_cwd", o.host_cwd);
+  refuse_nul("envvars", o.envvars);
+  refuse_nul("settings", o.settings);
+  refuse_nul("project_dir", o.project_dir);
+  refuse_nul("artifact_dir", o.artifact_dir);
+  refuse_nul("fact_cache", o.fact_cache);
+  refuse_nul("ident", o.ident);
+  refuse_nul("process_isolation_executable", o.process_isolation_executable);
+  refuse_nul("container_image", o.container_image);
+  refuse_nul("container_volume_mounts", o.container_volume_mounts);
+  refuse_nul("container_options", o.container_options);
+  refuse_nul("container_workdir", o.container_workdir);
   CommandJob out;
   out.mode = mode;
   JobConfig& job = out.job;

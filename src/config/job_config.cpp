@@ -14,6 +14,7 @@
 #include "config/generated_file.hpp"
 #include "config/isolation_probe.hpp"
 #include "config/job_debug_log.hpp"
+#include "config/nul_fields.hpp"
 #include "config/role.hpp"
 #include "config/sandbox.hpp"
 #include "config/settings.hpp"
@@ -22,7 +23,6 @@
 #include "util/excerpt.hpp"
 #include "util/fs.hpp"
 #include "util/ids.hpp"
-#include "util/nul_check.hpp"
 #include "util/pypath.hpp"
 #include "util/python_json.hpp"
 #include "util/python_repr.hpp"
@@ -132,68 +132,48 @@ std::string make_directory_isolation_copy(const std::string& base, const std::st
   return copy;
 }
 
-// Every option that becomes a path, an argument, an environment value or a setting: a NUL in
-// one would be cut there by the kernel (docs/security.md, "NUL"). Checked before anything is
-// created.
-void refuse_nul(const RunOptions& o) {
-  auto text = [](const char* name, const std::optional<std::string>& value) {
-    if (value && util::has_nul(*value)) {
-      throw ConfigurationError(std::string(name) + ": contains a NUL character");
-    }
-  };
-  auto list = [](const char* name, const std::optional<std::vector<std::string>>& values) {
-    for (size_t i = 0; values && i < values->size(); ++i) {
-      if (util::has_nul((*values)[i])) {
-        throw ConfigurationError(std::string(name) + "[" + std::to_string(i) + "]: contains a NUL character");
-      }
-    }
-  };
-  auto value = [](const char* name, const std::optional<Json>& json) {
-    if (json) {
-      if (std::optional<std::string> where = util::find_nul(*json, name)) {
-        throw ConfigurationError(*where + ": contains a NUL character");
-      }
-    }
-  };
-  text("private_data_dir", o.private_data_dir);
-  text("ident", o.ident);
-  value("playbook", o.playbook);
-  text("module", o.module);
-  text("module_args", o.module_args);
-  text("host_pattern", o.host_pattern);
-  text("role", o.role);
-  value("roles_path", o.roles_path);
-  text("hosts", o.hosts);
-  text("binary", o.binary);
-  value("inventory", o.inventory);
-  value("envvars", o.envvars);
-  value("extravars", o.extravars);
-  value("settings", o.settings);
-  text("cmdline", o.cmdline);
-  text("limit", o.limit);
-  text("forks", o.forks);
-  text("tags", o.tags);
-  text("skip_tags", o.skip_tags);
-  text("artifact_dir", o.artifact_dir);
-  text("project_dir", o.project_dir);
-  text("fact_cache", o.fact_cache);
-  text("host_cwd", o.host_cwd);
-  text("process_isolation_executable", o.process_isolation_executable);
-  text("process_isolation_path", o.process_isolation_path);
-  list("process_isolation_hide_paths", o.process_isolation_hide_paths);
-  list("process_isolation_show_paths", o.process_isolation_show_paths);
-  list("process_isolation_ro_paths", o.process_isolation_ro_paths);
-  text("directory_isolation_base_path", o.directory_isolation_base_path);
-  text("container_image", o.container_image);
-  list("container_volume_mounts", o.container_volume_mounts);
-  list("container_options", o.container_options);
-  text("container_workdir", o.container_workdir);
+// Every option that becomes a path, an argument, an environment value or a setting, checked
+// before anything is created (config/nul_fields.hpp).
+void refuse_nul_options(const RunOptions& o) {
+  config::refuse_nul("private_data_dir", std::optional<std::string>(o.private_data_dir));
+  config::refuse_nul("ident", o.ident);
+  config::refuse_nul("playbook", o.playbook);
+  config::refuse_nul("module", o.module);
+  config::refuse_nul("module_args", o.module_args);
+  config::refuse_nul("host_pattern", o.host_pattern);
+  config::refuse_nul("role", o.role);
+  config::refuse_nul("roles_path", o.roles_path);
+  config::refuse_nul("hosts", o.hosts);
+  config::refuse_nul("binary", o.binary);
+  config::refuse_nul("inventory", o.inventory);
+  config::refuse_nul("envvars", o.envvars);
+  config::refuse_nul("extravars", o.extravars);
+  config::refuse_nul("settings", o.settings);
+  config::refuse_nul("cmdline", o.cmdline);
+  config::refuse_nul("limit", o.limit);
+  config::refuse_nul("forks", o.forks);
+  config::refuse_nul("tags", o.tags);
+  config::refuse_nul("skip_tags", o.skip_tags);
+  config::refuse_nul("artifact_dir", o.artifact_dir);
+  config::refuse_nul("project_dir", o.project_dir);
+  config::refuse_nul("fact_cache", std::optional<std::string>(o.fact_cache));
+  config::refuse_nul("host_cwd", o.host_cwd);
+  config::refuse_nul("process_isolation_executable", o.process_isolation_executable);
+  config::refuse_nul("process_isolation_path", o.process_isolation_path);
+  config::refuse_nul("process_isolation_hide_paths", o.process_isolation_hide_paths);
+  config::refuse_nul("process_isolation_show_paths", o.process_isolation_show_paths);
+  config::refuse_nul("process_isolation_ro_paths", o.process_isolation_ro_paths);
+  config::refuse_nul("directory_isolation_base_path", o.directory_isolation_base_path);
+  config::refuse_nul("container_image", o.container_image);
+  config::refuse_nul("container_volume_mounts", o.container_volume_mounts);
+  config::refuse_nul("container_options", o.container_options);
+  config::refuse_nul("container_workdir", o.container_workdir);
 }
 
 } // namespace
 
 JobConfig prepare(const RunOptions& o) {
-  refuse_nul(o);
+  refuse_nul_options(o);
   JobConfig job;
   Resolved r;
 

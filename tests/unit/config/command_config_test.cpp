@@ -180,3 +180,18 @@ TEST(CommandConfig, ContainerTtyInPexpectModeAndSshKeyPath) {
   EXPECT_NE(std::string::npos, c.job.command.back().find("/runner/artifacts/i1/ssh_key_data"));
   EXPECT_EQ("/runner/project", c.job.cwd);
 }
+
+TEST(CommandConfig, NulInTheCommandOrAPathIsRefusedBeforeAnythingIsCreated) {
+  TempDir dir;
+  CommandOptions o = in_dir(dir);
+  o.private_data_dir = dir / "pdd";
+  try {
+    prepare_command_job(o, {{"ls", std::string("-l\0x", 4)}, false}, RunnerMode::subprocess);
+    ADD_FAILURE() << "no error";
+  } catch (const ansible_runner::ConfigurationError& e) {
+    EXPECT_STREQ(e.what(), "the command[1]: contains a NUL character");
+  }
+  o.ident = std::string("a\0b", 3);
+  EXPECT_THROW(prepare_command_job(o, {{"ls"}, false}, RunnerMode::subprocess), ansible_runner::ConfigurationError);
+  EXPECT_FALSE(ansible_runner::util::exists(dir / "pdd"));
+}
