@@ -38,8 +38,10 @@ ParseOutcome try_parse(const std::string& text) {
     out.truncated = parse && parse->byte > text.size();
     out.error = util::excerpt(e.what());
     // A Python worker writes undecodable bytes as lone surrogates (\udcff), which strict
-    // parsers refuse; read them as U+FFFD rather than dropping the event.
-    Json lenient = util::parse_python_json(text);
+    // parsers refuse; read them as U+FFFD rather than dropping the event. Only text that has
+    // such an escape is parsed twice (a second parse of a 50 MB broken line cost 2x its size).
+    bool may_have_surrogates = text.find("\\ud") != std::string::npos || text.find("\\uD") != std::string::npos;
+    Json lenient = may_have_surrogates ? util::parse_python_json(text) : Json(Json::value_t::discarded);
     if (!lenient.is_discarded()) {
       out.value = std::move(lenient);
       out.truncated = false;
