@@ -16,6 +16,7 @@
 #include "util/excerpt.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
+#include "util/parallel_file_writer.hpp"
 #include "util/python_json.hpp"
 #include "util/python_json_form.hpp"
 #include "util/python_repr.hpp"
@@ -89,20 +90,29 @@ public:
 
   RunResult run() {
     m_events_dir = util::path_join(m_result.artifact_dir, "job_events") + "/";
-    m_event_path = m_events_dir;
     m_out_tty = ::isatty(m_options.stdout_fd) == 1;
     util::make_dirs(util::path_join(m_result.artifact_dir, "job_events"), 0700);
     m_events_fd = util::UniqueFd(::open(m_events_dir.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC));
+    if (m_events_fd) {
+      // With an event handler the file of each event is written before the next handler runs,
+      // as the reference does; without one, the files are made on every core.
+      bool handlers = m_handlers.on_event || m_handlers.on_event_json;
+      m_event_files.emplace(m_events_fd.get(), m_events_dir, 0600, handlers ? 1 : 0);
+    }
     try {
       loop();
+      drain_event_files();
     } catch (const CallbackError&) {
+      stop_event_files();
       flush_out();
       throw;
     } catch (const ArtifactWriteError& e) {
       // The reference dies here with a traceback (into <pdd>/daemon.log, on the same full disk).
+      stop_event_files();
       report(e.message);
       fail("Failed to write the artifacts: " + e.message);
     } catch (const Error& e) {
+      stop_event_files();
       report(util::excerpt(e.what()));
       fail(std::string(k_parse_error) + " Error: " + util::excerpt(e.what()));
     }
@@ -210,6 +220,7 @@ private:
         m_result.cwd = data["cwd"].get<std::string>();
       }
     }
+    drain_event_files(); // a status handler may look at job_events/
     m_result.canceled = m_result.status == "canceled";
     m_result.timed_out = m_result.status == "timeout";
     m_result.errored = m_result.status == "error";
@@ -227,6 +238,7 @@ private:
       return false;
     }
     try {
+      drain_event_files(); // the archive may hold job_events/ files: they replace ours, in order
       util::UniqueFd zip = stream::make_anonymous_temp_file();
       flush_out(); // the payload read below may wait for input
       m_reader.read_payload(length.get<uint64_t>(), zip.get());
@@ -351,18 +363,31 @@ private:
   // Written in place with O_CREAT|O_TRUNC, 0600, as the reference does. A failure (a full
   // disk) ends the processing: later events would fail the same way.
   void write_event_file(const std::string& name, std::string_view text) {
-    m_event_path.resize(m_events_dir.size());
-    m_event_path += name;
     try {
-      if (m_events_fd) {
-        util::write_file_no_follow_at(m_events_fd.get(), name.c_str(), m_event_path, text, 0600);
+      if (m_event_files) {
+        m_event_files->submit(name, std::string(text));
       } else {
-        util::write_file_no_follow(m_event_path, text, 0600);
+        util::write_file_no_follow(m_events_dir + name, text, 0600);
       }
     } catch (const Error& e) {
       throw ArtifactWriteError{e.what()};
     }
   }
+
+  // Waits until every event file so far is written; throws ArtifactWriteError for a failure.
+  void drain_event_files() {
+    if (!m_event_files) {
+      return;
+    }
+    try {
+      m_event_files->drain();
+    } catch (const Error& e) {
+      throw ArtifactWriteError{e.what()};
+    }
+  }
+
+  // On the way out with an error: waits for the writes under way and writes no more files.
+  void stop_event_files() { m_event_files.reset(); }
 
   // The parser's messages may quote raw stream bytes: handlers must get a string that
   // Json::dump() accepts (found by fuzzing), and stderr readers text they can decode.
@@ -394,8 +419,8 @@ private:
   std::string m_out; // event stdout not yet written
   bool m_out_tty = false; // then line by line, as Python prints to a terminal
   std::string m_events_dir; // <artifact dir>/job_events/
-  std::string m_event_path; // scratch for the path of one event file
   util::UniqueFd m_events_fd; // job_events/, opened once: event files are created relative to it
+  std::optional<util::ParallelFileWriter> m_event_files; // writes into m_events_fd
   std::string m_file_name;  // scratch for its name
   stream::StreamReader m_reader;
   stream::ResultReader m_messages;
