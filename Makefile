@@ -3,7 +3,7 @@ BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test test-asan fuzz bench clean
+.PHONY: all deps configure build run test test-asan fuzz bench ee-image clean
 
 all: build
 
@@ -47,6 +47,10 @@ fuzz: deps
 	  -DAR_FUZZ=ON -DAR_DEV_MODE=ON -DAR_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-fuzz --target fuzz_targets
 	@scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The execution environment image: Debian's ansible-core and our runner (docs/containers.md).
+ee-image: build
+	@scripts/ee-image.sh ee
 
 bench: build
 	@bench/run.sh $(BUILD)/ansible-runner

@@ -4,6 +4,8 @@
 #   ref         venv-ref: the reference, PyPI's ansible-runner==2.3.1, on the test base
 #   ours        venv-ours: our package (pip install <repo root>) on the same base; reinstalled
 #               on every call, incrementally (the CMake build dir is kept in BUILD_DIR/py/build)
+#   ours-wheel  our package as a wheel in BUILD_DIR/py/wheel/ (only that one file), built with
+#               venv-ours's tools and CMake dir (scripts/ee-image.sh installs it into the EE image)
 #   ours-pyenv  venv-pyenv: a fresh plain venv of the python3 on PATH with only our package,
 #               then an import and `ansible-runner --version` as a smoke check
 # The test base is Debian's python3 with its site packages (upstream's conftest needs the
@@ -59,6 +61,13 @@ for which in "$@"; do
     ours)
       base_venv "$py_dir/venv-ours"
       install_ours "$py_dir/venv-ours" "$py_dir/build" ;;
+    ours-wheel)
+      base_venv "$py_dir/venv-ours"
+      mapfile -t reqs < <(build_requires "$py_dir/venv-ours/bin/python")
+      [ ${#reqs[@]} -eq 0 ] || "$py_dir/venv-ours/bin/pip" install -q "${reqs[@]}"
+      rm -rf "$py_dir/wheel"
+      "$py_dir/venv-ours/bin/pip" wheel -q --no-deps --no-build-isolation \
+        --config-settings=build-dir="$py_dir/build" -w "$py_dir/wheel" "$repo" ;;
     ours-pyenv)
       dir=$py_dir/venv-pyenv
       rm -rf "$dir"
