@@ -22,7 +22,7 @@ runtime_packages() {
   local files=("$BUILD/ansible-runner")
   ldd "${files[@]}" | awk '/=> \//{print $3}' | sort -u | while read -r lib; do
     dpkg -S "$(realpath "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null || true
-  done | cut -d: -f1 | sort -u | grep -v -E '^(libc6|libgcc-s1|libstdc\+\+6)$' || true
+  done | cut -d: -f1 | sort -u | grep -v -E '^(libc6|libgcc-s1|libstdc\+\+6|libasan[0-9]*|libubsan[0-9]*)$' || true
 }
 
 base_image() {
