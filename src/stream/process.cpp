@@ -365,7 +365,7 @@ private:
   void write_event_file(const std::string& name, std::string_view text) {
     try {
       if (m_event_files) {
-        m_event_files->submit(name, std::string(text));
+        m_event_files->submit(name, text);
       } else {
         util::write_file_no_follow(m_events_dir + name, text, 0600);
       }

@@ -49,14 +49,13 @@ void ParallelFileWriter::start() {
   }
 }
 
-void ParallelFileWriter::submit(std::string name, std::string content) {
+void ParallelFileWriter::submit(std::string_view name, std::string_view content) {
   throw_failure();
   if (m_threads <= 1) { // one core: a thread would only add switches
     try {
-      write_one(Job{std::move(name), std::move(content)});
+      write_one(name, content, m_inline_path);
     } catch (const Error& e) {
-      std::lock_guard lock(m_failure_mutex);
-      m_failure = e.what();
+      record_failure(e.what());
       throw;
     }
     return;
@@ -64,13 +63,13 @@ void ParallelFileWriter::submit(std::string name, std::string content) {
   if (m_lanes.empty()) {
     start();
   }
-  Lane& lane = *m_lanes[std::hash<std::string>{}(name) % m_lanes.size()];
+  Lane& lane = *m_lanes[std::hash<std::string_view>{}(name) % m_lanes.size()];
   size_t bytes = name.size() + content.size();
   {
     std::unique_lock lock(lane.mutex);
     // An empty queue always takes one job, however large.
     lane.changed.wait(lock, [&] { return lane.queue.empty() || lane.queued_bytes + bytes <= k_max_queued_bytes; });
-    lane.queue.push_back(Job{std::move(name), std::move(content)});
+    lane.queue.push_back(Job{std::string(name), std::string(content)});
     lane.queued_bytes += bytes;
   }
   lane.changed.notify_all();
@@ -97,19 +96,11 @@ void ParallelFileWriter::run_lane(Lane& lane) {
     lane.busy = true;
     lock.unlock();
     lane.changed.notify_all(); // room for the submitter
-    bool failed_before;
-    {
-      std::lock_guard failure_lock(m_failure_mutex);
-      failed_before = m_failure.has_value();
-    }
-    if (!failed_before) {
+    if (!m_failed.load(std::memory_order_acquire)) {
       try {
-        write_one(job);
+        write_one(job.name, job.content, lane.path);
       } catch (const Error& e) {
-        std::lock_guard failure_lock(m_failure_mutex);
-        if (!m_failure) {
-          m_failure = e.what();
-        }
+        record_failure(e.what());
       }
     }
     lock.lock();
@@ -120,15 +111,26 @@ void ParallelFileWriter::run_lane(Lane& lane) {
   }
 }
 
-void ParallelFileWriter::write_one(const Job& job) {
-  write_file_no_follow_at(m_dir_fd, job.name.c_str(), m_dir_path + job.name, job.content, m_mode);
+void ParallelFileWriter::write_one(std::string_view name, std::string_view content, std::string& path) {
+  path.assign(m_dir_path);
+  path += name; // the name ends at path's end: its c_str() is the name's, NUL-terminated
+  write_file_no_follow_at(m_dir_fd, path.c_str() + m_dir_path.size(), path, content, m_mode);
+}
+
+void ParallelFileWriter::record_failure(const char* message) {
+  std::lock_guard lock(m_failure_mutex);
+  if (!m_failure) {
+    m_failure = message;
+    m_failed.store(true, std::memory_order_release);
+  }
 }
 
 void ParallelFileWriter::throw_failure() {
-  std::lock_guard lock(m_failure_mutex);
-  if (m_failure) {
-    throw Error(*m_failure);
+  if (!m_failed.load(std::memory_order_acquire)) {
+    return;
   }
+  std::lock_guard lock(m_failure_mutex);
+  throw Error(*m_failure);
 }
 
 } // namespace ansible_runner::util

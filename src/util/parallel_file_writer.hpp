@@ -13,6 +13,7 @@
 // * the first failure (a full disk) is thrown from the next submit() or drain(); later writes
 //   are dropped.
 // With one usable core, or before the first submit, no thread exists and writes are made inline.
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -20,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 #include <thread>
 #include <vector>
@@ -37,8 +39,9 @@ public:
   ParallelFileWriter(const ParallelFileWriter&) = delete;
   ParallelFileWriter& operator=(const ParallelFileWriter&) = delete;
 
-  // Creates or truncates `name` (a plain file name) in the directory with `content`.
-  void submit(std::string name, std::string content);
+  // Creates or truncates `name` (a plain file name) in the directory with `content`. Inline
+  // (one thread) it is written from the views; otherwise they are copied into the queue.
+  void submit(std::string_view name, std::string_view content);
   void drain();
 
   // Cores this process may run on (sched_getaffinity), at least 1.
@@ -56,12 +59,15 @@ private:
     size_t queued_bytes = 0;
     bool busy = false; // writing a job taken off the queue
     bool stop = false;
+    std::string path; // scratch for the path of the file being written (this thread's)
     std::thread thread;
   };
 
   void start();
   void run_lane(Lane& lane);
-  void write_one(const Job& job); // throws ansible_runner::Error
+  // Throws ansible_runner::Error; `path` is scratch space for the file's whole path.
+  void write_one(std::string_view name, std::string_view content, std::string& path);
+  void record_failure(const char* message);
   void throw_failure();
 
   int m_dir_fd;
@@ -69,8 +75,10 @@ private:
   mode_t m_mode;
   unsigned m_threads;
   std::vector<std::unique_ptr<Lane>> m_lanes; // empty until the first submit (or inline)
+  std::string m_inline_path;                  // scratch of write_one when inline
+  std::atomic<bool> m_failed{false};          // m_failure is set: checked once per file
   std::mutex m_failure_mutex;
-  std::optional<std::string> m_failure;
+  std::optional<std::string> m_failure;       // the first failure's message
 };
 
 } // namespace ansible_runner::util

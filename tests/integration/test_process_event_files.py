@@ -69,3 +69,35 @@ def test_each_odd_line_alone(tmp_path, ours, reference, line):
     _, ref_files = run_process(REFERENCE, tmp_path / "ref", stream)
     _, our_files = run_process(OURS, tmp_path / "ours", stream)
     assert our_files == ref_files
+
+
+def test_repeated_names_and_archived_event_files_end_as_the_references(tmp_path, ours, reference):
+    """Event files are made on several threads when no handler waits for them: an event name
+    (counter-uuid) sent many times must still end with the last text sent, and a job_events/
+    file in the artifacts archive must replace the one written from the events before it."""
+    import base64
+    import io
+    import json
+    import zipfile
+
+    lines = ['{"status": "running", "runner_ident": "x"}']
+    for i in range(400):  # texts shrink: a later write must truncate, not overlay
+        name = i % 7
+        lines.append(json.dumps({"uuid": f"u-{name}", "counter": name + 1, "stdout": "s" * (800 - i),
+                                 "event": "verbose", "n": i}))
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("job_events/3-u-2.json", '{"from": "the archive"}')
+        z.writestr("status", "successful")
+        z.writestr("rc", "0")
+    payload = archive.getvalue()
+    lines += ['{"status": "successful", "runner_ident": "x"}', json.dumps({"zipfile": len(payload)})]
+    stream = ("\n".join(lines) + "\n").encode() + base64.b64encode(payload) + b'{"eof": true}\n'
+    (tmp_path / "ours").mkdir()
+    (tmp_path / "ref").mkdir()
+    ref_proc, ref_files = run_process(REFERENCE, tmp_path / "ref", stream)
+    our_proc, our_files = run_process(OURS, tmp_path / "ours", stream)
+    assert ref_proc.returncode == 0, ref_proc.stderr
+    assert len(ref_files) == 7 and ref_files["3-u-2.json"] == b'{"from": "the archive"}'
+    assert our_proc.returncode == 0, our_proc.stderr
+    assert our_files == ref_files
