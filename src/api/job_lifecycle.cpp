@@ -4,6 +4,7 @@
 
 #include "exec/pipe_child.hpp"
 #include "util/fs.hpp"
+#include "util/python_repr.hpp"
 
 namespace ansible_runner::api {
 
@@ -40,7 +41,7 @@ std::vector<std::string> spawn_environment(const config::JobConfig& config) {
   std::vector<std::string> out;
   out.reserve(env.size());
   for (const auto& [key, value] : env.items()) {
-    out.push_back(key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
+    out.push_back(key + "=" + util::python_str(value)); // str(value), as the reference
   }
   return out;
 }

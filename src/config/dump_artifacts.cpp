@@ -3,6 +3,7 @@
 
 #include "config/generated_file.hpp"
 #include "config/kwargs.hpp"
+#include "config/nul_fields.hpp"
 #include "config/role.hpp"
 #include "util/excerpt.hpp"
 #include "util/fs.hpp"
@@ -137,11 +138,52 @@ std::vector<GeneratedFile> dump_artifacts_for_transmit(const std::string& privat
   return files;
 }
 
+namespace {
+
+// env material the options carry goes to <pdd>/env/<key> unless that file exists, and leaves the
+// options: prepare() then reads it back like any env file, so Ansible gets `-e @env/extravars`
+// (a large mapping on the command line would pass Linux's 128 KiB per-argument limit).
+void dump_env_files(RunOptions& o, const std::string& pdd) {
+  if (o.suppress_env_files) {
+    return;
+  }
+  // Nothing is written that prepare() would refuse afterwards.
+  refuse_nul("envvars", o.envvars);
+  refuse_nul("extravars", o.extravars);
+  refuse_nul("settings", o.settings);
+  std::string env_dir = util::path_join(pdd, "env");
+  auto absent = [&](const char* key) { return !util::exists(util::path_join(env_dir, key)); };
+  // Only mappings: a string extravars is a path (our API's extension), other types are
+  // refused by prepare() with the field's name.
+  auto dump_mapping = [&](const char* key, std::optional<Json>& value) {
+    if (value && value->is_object() && !value->empty() && absent(key)) {
+      write_generated_file(env_dir, key, util::python_dumps(*value));
+      value.reset();
+    }
+  };
+  auto dump_text = [&](const char* key, std::optional<std::string>& value) {
+    if (value && !value->empty() && absent(key)) {
+      write_generated_file(env_dir, key, *value);
+      value.reset();
+    }
+  };
+  dump_mapping("envvars", o.envvars);
+  dump_mapping("extravars", o.extravars);
+  dump_mapping("passwords", o.passwords);
+  dump_mapping("settings", o.settings);
+  dump_text("ssh_key", o.ssh_key);
+  // Not cmdline: the argv is the same either way, and a dumped env/cmdline would stick to later
+  // runs of the same dir (`run --cmdline` once, and every later run gets it; docs/cli.md).
+}
+
+} // namespace
+
 void dump_artifacts_for_run(RunOptions& options) {
+  std::string pdd = util::py_abspath(options.private_data_dir);
+  dump_env_files(options, pdd);
   if (!options.inventory || !options.inventory->is_string() || options.inventory->get<std::string>().empty()) {
     return;
   }
-  std::string pdd = util::py_abspath(options.private_data_dir);
   std::string value = options.inventory->get<std::string>();
   InventoryChoice choice = classify_inventory(value, pdd);
   if (choice.is_text) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "util/debug_log.hpp"
+#include "util/python_repr.hpp"
 #include "util/shlex.hpp"
 
 namespace ansible_runner::config {
@@ -25,7 +26,7 @@ void log_job_summary(const JobConfig& job) {
   // Sorted, as an operator diffs two jobs' environments.
   std::vector<std::pair<std::string, std::string>> env;
   for (const auto& [key, value] : job.env.items()) {
-    env.emplace_back(key, value.is_string() ? value.get<std::string>() : value.dump());
+    env.emplace_back(key, util::python_str(value));
   }
   std::sort(env.begin(), env.end());
   dl::line("env:");

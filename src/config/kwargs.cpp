@@ -10,6 +10,7 @@
 
 #include <ansible_runner/errors.hpp>
 
+#include "util/big_integer.hpp"
 #include "util/excerpt.hpp"
 #include "util/python_json.hpp"
 #include "util/python_repr.hpp"
@@ -38,7 +39,7 @@ std::optional<std::string> as_text(const std::string& key, const Json& v) {
   if (v.is_null()) {
     return std::nullopt;
   }
-  if (v.is_string() || v.is_number()) {
+  if (v.is_string() || v.is_number() || util::big_integer_text(v)) {
     return util::python_str(v);
   }
   bad_type(key, "a string or a number", v);
@@ -85,6 +86,9 @@ std::optional<double> as_number(const std::string& key, const Json& v) {
   }
   if (v.is_number()) {
     return v.get<double>();
+  }
+  if (auto digits = util::big_integer_text(v)) {
+    return util::big_integer_as_double(*digits);
   }
   if (v.is_boolean()) {
     return v.get<bool>() ? 1 : 0;

@@ -35,11 +35,13 @@ struct GeneratedFile {
 // suppress_env_files); then playbook, inventory and envvars.ANSIBLE_ROLES_PATH made relative.
 std::vector<GeneratedFile> dump_artifacts_for_transmit(const std::string& private_data_dir, Json& kwargs);
 
-// The part of the reference's "dump artifacts" that a local API run() still needs before
-// prepare() (not used by the worker): an inventory string that names no existing path (as
-// given, or under <pdd>/inventory/) is INI text and is written to <pdd>/inventory/hosts; an
-// existing name under <pdd>/inventory/ becomes that absolute path. Everything else (plays,
-// mapping inventory, role) prepare() handles; env material stays in memory.
+// The part of the reference's "dump artifacts" that run() (the library's, the CLI's `run` and the
+// worker's) still needs before prepare(): envvars, extravars, passwords, settings (mappings)
+// and ssh_key go to <pdd>/env/<key> when non-empty and the file does not exist (unless
+// suppress_env_files) and leave the options (cmdline stays in memory); an inventory string that names no existing path
+// (as given, or under <pdd>/inventory/) is INI text and is written to <pdd>/inventory/hosts; an
+// existing name under <pdd>/inventory/ becomes that absolute path. Plays, a mapping inventory
+// and a role prepare() handles.
 void dump_artifacts_for_run(RunOptions& options);
 
 } // namespace ansible_runner::config

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "util/big_integer.hpp"
 #include "util/json_object_builder.hpp"
 #include "util/python_json.hpp"
 #include "util/utf8.hpp"
@@ -270,20 +271,23 @@ private:
       throw NotLiteral();
     }
     uint64_t value = 0;
+    bool overflow = false;
     for (char c : digits) {
       int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : c - 'a' + 10;
       if (d < 0 || d >= base) {
         throw NotLiteral();
       }
-      if (__builtin_mul_overflow(value, static_cast<uint64_t>(base), &value) ||
-          __builtin_add_overflow(value, static_cast<uint64_t>(d), &value)) {
-        throw NotLiteral(); // beyond 64 bits: kept as the string it was written as
-      }
+      overflow = overflow || __builtin_mul_overflow(value, static_cast<uint64_t>(base), &value) ||
+                 __builtin_add_overflow(value, static_cast<uint64_t>(d), &value);
     }
-    if (value > static_cast<uint64_t>(INT64_MAX)) {
-      if (negative) {
+    if (overflow || (negative && value > static_cast<uint64_t>(INT64_MAX))) {
+      // Beyond 64 bits Python keeps every digit; hexadecimal and the like stay the text they were.
+      if (base != 10) {
         throw NotLiteral();
       }
+      return util::big_integer((negative ? "-" : "") + digits);
+    }
+    if (value > static_cast<uint64_t>(INT64_MAX)) {
       return Json(value);
     }
     auto v = static_cast<int64_t>(value);

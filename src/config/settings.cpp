@@ -2,6 +2,7 @@
 
 #include <ansible_runner/errors.hpp>
 
+#include "util/big_integer.hpp"
 #include "util/excerpt.hpp"
 #include "util/json_object_builder.hpp"
 #include "util/python_json.hpp"
@@ -23,6 +24,9 @@ std::optional<double> Settings::number(const char* key) const {
   const Json& v = m_values[key];
   if (v.is_boolean()) {
     return v.get<bool>() ? 1.0 : 0.0;
+  }
+  if (auto digits = util::big_integer_text(v)) {
+    return util::big_integer_as_double(*digits);
   }
   if (!v.is_number()) {
     bad_type(key, "a number", v);

@@ -14,6 +14,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "util/big_integer.hpp"
 #include "util/json_object_builder.hpp"
 #include "util/python_repr.hpp"
 
@@ -38,8 +39,8 @@ const std::regex& float_re() {
   return re;
 }
 
-// Digits beyond 64 bits: Python keeps the exact integer; its str() is the decimal text, which
-// is all the runner ever does with such a value, so keep the text.
+// Digits beyond 64 bits: Python keeps the exact integer, so do we (util/big_integer.hpp) when
+// it is written in decimal; other bases stay the text they were written as.
 Json make_int(bool negative, uint64_t magnitude, const std::string& text) {
   constexpr uint64_t k_max_positive = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
   if (!negative) {
@@ -51,7 +52,7 @@ Json make_int(bool negative, uint64_t magnitude, const std::string& text) {
   if (magnitude == k_max_positive + 1) {
     return Json(std::numeric_limits<int64_t>::min());
   }
-  return Json(text);
+  return util::is_integer_literal(text) ? util::big_integer(text) : Json(text);
 }
 
 Json construct_int(std::string text) {
@@ -107,7 +108,7 @@ Json construct_int(std::string text) {
     accumulate(10, body);
   }
   if (overflow) {
-    return Json(signed_text);
+    return util::is_integer_literal(signed_text) ? util::big_integer(signed_text) : Json(signed_text);
   }
   return make_int(negative, value, signed_text);
 }

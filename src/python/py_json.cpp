@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "util/big_integer.hpp"
+
 namespace nb = nanobind;
 
 namespace ansible_runner::python {
@@ -43,7 +45,11 @@ Json to_json(nb::handle value) {
       }
       PyErr_Clear();
     }
-    return PyLong_AsDouble(o);
+    nb::object digits = nb::steal(PyObject_Str(o));
+    if (!digits.is_valid()) {
+      throw nb::python_error();
+    }
+    return util::big_integer(utf8_of(digits.ptr()));
   }
   if (PyFloat_Check(o)) {
     return PyFloat_AS_DOUBLE(o);
@@ -94,6 +100,16 @@ nb::object to_python(const Json& value) {
     return nb::steal(PyLong_FromUnsignedLongLong(value.get<unsigned long long>()));
   case Json::value_t::number_float:
     return nb::steal(PyFloat_FromDouble(value.get<double>()));
+  case Json::value_t::binary:
+    if (auto digits = util::big_integer_text(value)) {
+      std::string text(*digits);
+      nb::object out = nb::steal(PyLong_FromString(text.c_str(), nullptr, 10));
+      if (!out.is_valid()) {
+        throw nb::python_error();
+      }
+      return out;
+    }
+    return nb::none();
   case Json::value_t::string: {
     const std::string& s = value.get_ref<const std::string&>();
     nb::object out = nb::steal(PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "surrogatepass"));

@@ -26,6 +26,8 @@ namespace {
 
 // Event stdout is gathered and written in batches of about this size.
 constexpr size_t k_out_batch = 64 * 1024;
+// Event stdout longer than this is decoded and printed in pieces of about this size.
+constexpr size_t k_stdout_piece = 1024 * 1024;
 
 constexpr const char* k_parse_error = "Failed to JSON parse a line from worker stream.";
 
@@ -189,6 +191,37 @@ private:
     }
   }
 
+  // Prints a canonical JSON string token's text and a newline; false (nothing printed) when it
+  // holds a lone surrogate. A large text is decoded and printed a piece at a time, cut between
+  // escapes, so printing it costs no copy as large as the line (docs/security.md, memory per line).
+  bool print_stdout(std::string_view token) {
+    bool may_hold_surrogates = token.find("\\ud") != std::string_view::npos || token.find("\\uD") != std::string_view::npos;
+    if (token.size() <= k_stdout_piece || may_hold_surrogates) {
+      size_t before = m_out.size();
+      if (!stream::append_decoded_string(token, m_out)) {
+        m_out.resize(before); // a lone surrogate: printed the general way
+        return false;
+      }
+      m_out += '\n';
+      return true;
+    }
+    std::string_view inner = token.substr(1, token.size() - 2);
+    std::string piece;
+    while (!inner.empty()) {
+      size_t cut = 0;
+      while (cut < inner.size() && cut < k_stdout_piece) {
+        cut += inner[cut] != '\\' ? 1 : inner.substr(cut + 1, 1) == "u" ? 6 : 2;
+      }
+      cut = std::min(cut, inner.size());
+      piece.assign(1, '"').append(inner.substr(0, cut)) += '"';
+      stream::append_decoded_string(piece, m_out); // no surrogate escapes: cannot fail
+      flush_out();
+      inner.remove_prefix(cut);
+    }
+    m_out += '\n';
+    return true;
+  }
+
   void flush_out() {
     if (m_out.empty()) {
       return;
@@ -279,15 +312,9 @@ private:
       return false;
     }
     if (!m_options.quiet && !scan.stdout_text.empty()) {
-      if (scan.stdout_text.front() != '"') {
+      if (scan.stdout_text.front() != '"' || !print_stdout(scan.stdout_text)) {
         return false;
       }
-      size_t before = m_out.size();
-      if (!stream::append_decoded_string(scan.stdout_text, m_out)) {
-        m_out.resize(before); // a lone surrogate: printed the general way
-        return false;
-      }
-      m_out += '\n';
     }
     m_file_name.assign(*counter);
     m_file_name += '-';

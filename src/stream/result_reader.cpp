@@ -87,6 +87,9 @@ private:
   bool m_escape = false;
 };
 
+// Only the start of a bad line is kept, for the error message (bytes_repr shows 1000 bytes).
+constexpr size_t k_bad_line_kept = 1000;
+
 } // namespace
 
 ResultReader::ResultReader(StreamReader& reader, Report report) : m_reader(reader), m_report(std::move(report)) {}
@@ -106,7 +109,7 @@ std::optional<std::string> ResultReader::read_line() {
 }
 
 void ResultReader::stray(const std::string& line, const std::string& why) {
-  m_bad_line = line;
+  m_bad_line = line.substr(0, k_bad_line_kept);
   m_error = why;
   if (m_report) {
     m_report("skipping a line that is not a JSON object (" + why + "): " + bytes_repr(line, 200));
@@ -143,24 +146,30 @@ bool ResultReader::advance() {
     if (m_scan.canonical) {
       return true;
     }
+    // A line that ends inside a string or a bracket is not parsed at all: it can only be the
+    // start of a split line or a writer's last words, and parsing it would hold the parser's
+    // copy of an unterminated string as large as the line (docs/security.md, memory per line).
+    BracketBalance balance;
+    bool opens_fine = balance.feed(m_line);
+    bool unclosed = opens_fine && !balance.closed();
     // Any other text Python's json.loads reads is taken in the form the reference would write
     // it back (json.dumps), which is canonical by construction.
-    if (std::optional<std::string> normal = util::python_json_normalize(m_line); normal && normal->front() == '{') {
-      m_line = std::move(*normal);
-      m_scan = scan_line(m_line);
-      return true;
+    if (!unclosed) {
+      if (std::optional<std::string> normal = util::python_json_normalize(m_line); normal && normal->front() == '{') {
+        m_line = std::move(*normal);
+        m_scan = scan_line(m_line);
+        return true;
+      }
     }
-    line = std::move(m_line);
-    ParseOutcome parsed = try_parse(*line);
-    std::string joined = *line;
+    std::string joined = std::move(m_line);
+    ParseOutcome parsed = unclosed ? ParseOutcome{std::nullopt, true, "the line ends inside a string or a bracket"}
+                                   : try_parse(joined);
     int pieces = 1;
-    BracketBalance balance;
-    balance.feed(joined);
     while (!parsed.value && parsed.truncated) {
       std::optional<std::string> more = read_line();
       if (!more) {
         // The stream ended inside a line: the writer died mid-message.
-        m_bad_line = joined;
+        m_bad_line = joined.substr(0, k_bad_line_kept);
         m_error = parsed.error;
         return false;
       }

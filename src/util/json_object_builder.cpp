@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/big_integer.hpp"
+
 namespace ansible_runner::util {
 
 ObjectBuilder::ObjectBuilder(Json& object) : m_members(object.get_ref<Json::object_t&>()) {}
@@ -75,7 +77,10 @@ public:
   bool boolean(bool value) { return add(Json(value)); }
   bool number_integer(number_integer_t value) { return add(Json(value)); }
   bool number_unsigned(number_unsigned_t value) { return add(Json(value)); }
-  bool number_float(number_float_t value, const string_t& /*text*/) { return add(Json(value)); }
+  // nlohmann makes an integer beyond 64 bits a double; Python keeps it whole.
+  bool number_float(number_float_t value, const string_t& text) {
+    return add(is_integer_literal(text) ? big_integer(text) : Json(value));
+  }
   bool string(string_t& value) { return add(Json(std::move(value))); }
   bool binary(binary_t& value) { return add(Json::binary(std::move(value))); }
 

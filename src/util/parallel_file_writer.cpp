@@ -65,6 +65,21 @@ void ParallelFileWriter::submit(std::string_view name, std::string_view content)
   }
   Lane& lane = *m_lanes[std::hash<std::string_view>{}(name) % m_lanes.size()];
   size_t bytes = name.size() + content.size();
+  if (bytes > k_max_queued_bytes) {
+    // Too large to queue: a copy would double the memory a huge event costs (docs/security.md,
+    // memory per line). Written here once the lane has written what came before (name order).
+    {
+      std::unique_lock lock(lane.mutex);
+      lane.changed.wait(lock, [&] { return lane.queue.empty() && !lane.busy; });
+    }
+    try {
+      write_one(name, content, m_inline_path);
+    } catch (const Error& e) {
+      record_failure(e.what());
+      throw;
+    }
+    return;
+  }
   {
     std::unique_lock lock(lane.mutex);
     // An empty queue always takes one job, however large.

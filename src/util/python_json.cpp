@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "util/big_integer.hpp"
+
 namespace ansible_runner::util {
 namespace {
 
@@ -201,7 +203,7 @@ void dump(const Json& v, std::string& out, bool ascii) {
     out += '}';
     break;
   }
-  case Json::value_t::binary:
+  case Json::value_t::binary: out += big_integer_text(v).value_or("null"); break;
   case Json::value_t::discarded: out += "null"; break;
   }
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "util/big_integer.hpp"
 #include "util/python_json.hpp"
 
 namespace ansible_runner::util {
@@ -122,7 +123,7 @@ void repr(const Json& v, std::string& out) {
     out += '}';
     break;
   }
-  case Json::value_t::binary:
+  case Json::value_t::binary: out += big_integer_text(v).value_or("None"); break;
   case Json::value_t::discarded: out += "None"; break;
   }
 }
@@ -153,7 +154,7 @@ bool python_truthy(const Json& value) {
   case Json::value_t::string: return !value.get_ref<const std::string&>().empty();
   case Json::value_t::array:
   case Json::value_t::object: return !value.empty();
-  case Json::value_t::binary:
+  case Json::value_t::binary: return big_integer_text(value).has_value(); // never 0: 0 fits 64 bits
   case Json::value_t::discarded: return false;
   }
   return false;

@@ -2,6 +2,10 @@
 
 #include "config/yaml_value.hpp"
 
+#include <limits>
+
+#include "util/big_integer.hpp"
+
 namespace ansible_runner::config {
 namespace {
 
@@ -27,7 +31,11 @@ TEST(YamlValue, PlainScalarsResolveLikePyYaml) {
 }
 
 TEST(YamlValue, HugeIntegerKeepsItsDigits) {
-  EXPECT_EQ(resolve_plain_scalar("123456789012345678901234567890"), Json("123456789012345678901234567890"));
+  EXPECT_EQ(resolve_plain_scalar("123456789012345678901234567890"), util::big_integer("123456789012345678901234567890"));
+  EXPECT_EQ(resolve_plain_scalar("-9_223_372_036_854_775_809"), util::big_integer("-9223372036854775809"));
+  EXPECT_EQ(resolve_plain_scalar("-9223372036854775808"), Json(std::numeric_limits<int64_t>::min()));
+  // Other bases beyond 64 bits stay the text they were written as.
+  EXPECT_EQ(resolve_plain_scalar("0x1ffffffffffffffff"), Json("0x1ffffffffffffffff"));
 }
 
 TEST(YamlValue, QuotedScalarsStayStrings) {
