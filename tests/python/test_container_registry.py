@@ -264,6 +264,7 @@ def test_wrong_credentials_fail_like_the_reference(jobs):
     print(f"wrong credentials: ref {ref['status']} rc={ref['rc']}, ours {ours['status']} rc={ours['rc']}")
     assert (ours["status"], ours["rc"]) == (ref["status"], ref["rc"])
     assert ref["status"] == "failed"
+    assert ours["auth_after_run"] == {}, ours["auth_after_run"]
     assert ours["events"] == ref["events"]
     assert ours["stdout"] == ref["stdout"]
     assert ours["artifact_files"] == ref["artifact_files"]
