@@ -24,6 +24,7 @@ The same job (tests/python/consumers/registry_auth.py, under the reference's ven
 Skips, with the reason, when not root or when podman / docker-registry cannot be installed or
 used here. Needs the venvs python.upstream makes (ctest DEPENDS)."""
 import base64
+import hashlib
 import json
 import os
 import re
@@ -221,7 +222,7 @@ def check_auth_files(doc, which, verify_ssl):
     want = {"auth.json": "0o600"}
     if verify_ssl == "false":
         want["registries.conf"] = "0o600"
-    assert entry == {"dir_mode": "0o700", "files": want}, entry
+    assert {k: entry[k] for k in ("dir_mode", "files")} == {"dir_mode": "0o700", "files": want}, entry
     assert doc["auth_after_exit"] == [], f"{which} left its registry auth dir: {doc['auth_after_exit']}"
 
 
@@ -242,6 +243,9 @@ def test_right_credentials_pull_and_run_like_the_reference(jobs, verify_ssl):
     assert ours["stdout"] == ref["stdout"]
     assert ours["artifact_files"] == ref["artifact_files"]
     assert normalised_command(ours, "ours") == normalised_command(ref, "ref")
+    # The same auth.json (and registries.conf) bytes as the reference's.
+    assert [e["sha256"] for e in ours["auth_during_job"].values()] == \
+        [e["sha256"] for e in ref["auth_during_job"].values()]
     assert any(a.startswith("--authfile=<tmp>/ansible_runner_registry_") and a.endswith("/auth.json")
                for a in ref["command"]["command"])
     # The reference keeps the auth dir until its process exits (register_for_cleanup, atexit);
@@ -269,3 +273,71 @@ def test_wrong_credentials_fail_like_the_reference(jobs):
     assert ours["stdout"] == ref["stdout"]
     assert ours["artifact_files"] == ref["artifact_files"]
 
+
+
+# --- the CLI: container_auth_data from env/settings ------------------------------------------
+CLI = {"ref": "/usr/bin/ansible-runner", "ours": str(BUILD / "ansible-runner")}
+CLI_PLAY = "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug:\n        msg: from the settings file\n"
+
+
+def cli_job(registry, work, which, password):
+    """`ansible-runner run` with container_auth_data in env/settings (the CLI has no option for
+    it; the settings file is read by both); the auth dir is watched while the job runs."""
+    registry.drop_local_copy()
+    pdd = work / "pdd"
+    for sub in ("project", "inventory", "env", "tmp"):
+        (work / sub if sub == "tmp" else pdd / sub).mkdir(parents=True)
+    (pdd / "project" / "play.yml").write_text(CLI_PLAY)
+    (pdd / "inventory" / "hosts").write_text("localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n")
+    (pdd / "env" / "settings").write_text(json.dumps({"container_auth_data": {
+        "host": registry.host, "username": USER, "password": password}}))
+    env = dict(registry.env, TMPDIR=str(work / "tmp"))
+    proc = subprocess.Popen([CLI[which], "run", str(pdd), "-p", "play.yml", "--ident", "regcli",
+                             "--process-isolation", "--process-isolation-executable", "podman",
+                             "--container-image", registry.image], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env)
+    seen = {}
+    deadline = time.monotonic() + 240
+    while proc.poll() is None:
+        for d in (work / "tmp").glob("ansible_runner_registry_regcli_*"):
+            for f in d.glob("*"):
+                try:
+                    seen[f.name] = (oct(f.stat().st_mode & 0o777), oct(d.stat().st_mode & 0o777),
+                                    hashlib.sha256(f.read_bytes()).hexdigest())
+                except OSError:
+                    pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"{which}: the CLI job did not end within 240 s")
+        time.sleep(0.02)
+    out, err = proc.communicate(timeout=30)
+    art = pdd / "artifacts" / "regcli"
+    events = sorted((json.loads(f.read_text()) for f in (art / "job_events").glob("*.json")),
+                    key=lambda e: e["counter"]) if (art / "job_events").is_dir() else []
+    command = json.loads((art / "command").read_text())
+    return {"exit": proc.returncode, "stdout": out.decode(), "stderr": err.decode(),
+            "status": (art / "status").read_text(), "rc": (art / "rc").read_text(),
+            "events": [(e["event"], e["counter"], e.get("stdout")) for e in events],
+            "events_raw": [json.dumps(e) for e in events], "env": (art / "env.list").read_text(),
+            "env_list": None, "command": command, "seen": seen, "pulled": bool(registry.local_tags()),
+            "left": sorted(p.name for p in (work / "tmp").iterdir())}
+
+
+@pytest.mark.parametrize("right", [True, False], ids=["right", "wrong"])
+def test_cli_settings_file_credentials_like_the_reference(registry, tmp_path, right):
+    password = PASSWORD if right else WRONG
+    ref = cli_job(registry, tmp_path / "ref", "ref", password)
+    ours = cli_job(registry, tmp_path / "ours", "ours", password)
+    for which, doc in (("ref", ref), ("ours", ours)):
+        assert_no_credentials(doc, password)
+        assert doc["left"] == [], f"{which} left {doc['left']} in its TMPDIR"
+        assert doc["pulled"] == right, which
+        modes = {name: v[:2] for name, v in doc["seen"].items()}
+        assert modes == {"auth.json": ("0o600", "0o700")}, f"{which}: {modes}"
+    want = ("successful", "0") if right else ("failed", "125")
+    assert (ref["status"], ref["rc"]) == want, ref["stdout"]
+    for key in ("exit", "status", "rc", "events", "stdout", "seen"):
+        assert ours[key] == ref[key], f"{key}: ours {ours[key]!r} != reference {ref[key]!r}"
+    mask = lambda doc, which: json.loads(re.sub(r"ansible_runner_registry_regcli_\w+/", "<authdir>/",
+                                                json.dumps(doc["command"]).replace(f"/{which}/", "/<who>/")))
+    assert mask(ours, "ours") == mask(ref, "ref")

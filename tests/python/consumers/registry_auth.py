@@ -7,6 +7,7 @@ after run() returned). TMPDIR is the caller's: the auth dir is made under it.
 
 Usage: registry_auth.py WORK_DIR IMAGE HOST USERNAME PASSWORD VERIFY_SSL(default|false) IDENT"""
 import glob
+import hashlib
 import json
 import os
 import re
@@ -38,6 +39,8 @@ def auth_files(ident):
         entry = {"dir_mode": oct(stat.S_IMODE(os.stat(d).st_mode)), "files": {}}
         for f in sorted(os.listdir(d)):
             entry["files"][f] = oct(stat.S_IMODE(os.stat(os.path.join(d, f)).st_mode))
+            with open(os.path.join(d, f), "rb") as fh:  # compared, not shown: it holds the credentials
+                entry.setdefault("sha256", {})[f] = hashlib.sha256(fh.read()).hexdigest()
         seen[d] = entry
     return seen
 
