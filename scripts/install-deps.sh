@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build, the example and the tests need, when missing; with
-# arguments, those packages instead (`make fuzz`: clang-14 libclang-rt-14-dev).
+# arguments, those packages instead (`make fuzz`: clang-14 libclang-rt-14-dev; scripts/containers-env.sh:
+# podman runc mmdebstrap python3-installer; tests/python/test_container_registry.py: docker-registry
+# apache2-utils, a registry with htpasswd auth on loopback).
 # Idempotent and quiet when everything is there; runs apt-get update once before installing.
 set -euo pipefail
 packages=("$@")

@@ -32,6 +32,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto k_tick = std::chrono::milliseconds(100);
 constexpr auto k_flush_every = std::chrono::milliseconds(50);
+// The longest a prompt's answer waits for the callback frame around the prompt to close.
+constexpr auto k_answer_hold = std::chrono::milliseconds(200);
 // After the child exits, output still in the pty is drained until EIO; a grandchild that keeps
 // the pty open must not hold the job, so give up after this much silence.
 constexpr auto k_drain_quiet = std::chrono::seconds(2);
@@ -241,6 +243,11 @@ RunResult JobRunner::run() {
       std::optional<Clock::time_point> exited_at;
       Clock::time_point last_output = Clock::now();
       char buf[65536];
+      // A prompt shown inside a callback frame (a `pause` task's) is answered once the frame's
+      // end marker is read: the pty echoes the answer where it is written, and the reference
+      // (pexpect, slower to answer) always has it after the frame, as verbose events of its own.
+      std::optional<std::string> held_answer;
+      Clock::time_point held_since;
 
       Clock::time_point last_flush = Clock::now();
       Clock::time_point last_wait = Clock::now();
@@ -259,7 +266,12 @@ RunResult JobRunner::run() {
               last_output = Clock::now();
               unflushed = true;
               if (auto answer = pump.feed(std::string_view(buf, static_cast<size_t>(n)))) {
-                util::write_all(child->master_fd(), *answer);
+                held_answer = std::move(answer);
+                held_since = Clock::now();
+              }
+              if (held_answer && (!pump.filter.in_frame() || Clock::now() - held_since >= k_answer_hold)) {
+                util::write_all(child->master_fd(), *held_answer);
+                held_answer.reset();
                 pump.last_event = Clock::now();
               }
               last_output = Clock::now(); // a huge event may take a while: that is not silence
@@ -273,6 +285,11 @@ RunResult JobRunner::run() {
             }
             break;
           }
+        }
+        if (held_answer && Clock::now() - held_since >= k_answer_hold) {
+          util::write_all(child->master_fd(), *held_answer);
+          held_answer.reset();
+          pump.last_event = Clock::now();
         }
         // The stdout artifact and the console get what arrived at most k_flush_every late:
         // one write per burst of small events instead of one per read.

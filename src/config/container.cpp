@@ -24,13 +24,26 @@ std::string auth_field(const Json& auth, const char* key) {
   return auth.contains(key) ? util::python_str(auth[key]) : "None";
 }
 
+// The host as a key of the reference's json.dumps({'auths': {host: ...}}): json.dumps writes a
+// None key as "null" and a bool as "true"/"false" (str() would give "None", "True").
+std::string auth_host_key(const Json& auth) {
+  if (!auth.contains("host") || auth["host"].is_null()) {
+    return "null";
+  }
+  const Json& host = auth["host"];
+  if (host.is_boolean()) {
+    return host.get<bool>() ? "true" : "false";
+  }
+  return util::python_str(host);
+}
+
 // auth.json / config.json and, for verify_ssl false, registries.conf (docs/execution.md 9).
 Container write_registry_auth(const ContainerSpec& spec, Container container) {
   const Json& auth = *spec.auth_data;
-  std::string host = auth_field(auth, "host");
+  std::string host = auth_field(auth, "host");  // str.format's text, in registries.conf
   std::string token = auth_field(auth, "username") + ":" + auth_field(auth, "password");
   Json doc = Json::object();
-  doc["auths"][host]["auth"] = util::base64_encode(token);
+  doc["auths"][auth_host_key(auth)]["auth"] = util::base64_encode(token);
   std::string dir = make_temp_dir_in(std::nullopt, "ansible_runner_registry_" + spec.ident + "_");
   container.registry_auth_dir = dir;
   bool docker = spec.executable == "docker";

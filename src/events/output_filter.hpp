@@ -70,6 +70,8 @@ public:
   void finish();
 
   long counter() const { return m_counter; }
+  // Inside a callback frame: its end marker has not been read yet.
+  bool in_frame() const { return m_current.has_value(); }
 
   static constexpr size_t k_default_memory_limit = 8u << 20;
 
