@@ -48,11 +48,22 @@ struct UnpackLimits {
   uint64_t max_entries = 1'000'000;        // zip entries
 };
 
+// Limits on one JSON line of a stream (the kwargs line on the worker, each message in process),
+// so that memory for a line stays a small multiple of it (docs/security.md, "Limits").
+struct LineLimits {
+  static constexpr uint64_t k_most_depth = 10'000; // deeper values would exhaust the stack
+  uint64_t max_line_bytes = uint64_t{256} << 20;   // a longer line is refused, not buffered
+  uint64_t max_depth = 1000;                       // nested arrays and objects (Python's own limit)
+  uint64_t max_values = 1'000'000;                 // values of all kinds in one line, keys not counted
+  uint64_t max_string_bytes = uint64_t{256} << 20; // one string or key, as decoded
+};
+
 struct WorkerOptions {
   std::optional<std::string> private_data_dir; // unset: a temp dir, removed at the end
   bool delete_private_data_dir = false;        // --delete: remove before and after
   double keepalive_seconds = 0;                 // 0: off
   UnpackLimits limits;
+  LineLimits line_limits;
 };
 
 // Reads a job stream from in_fd, runs the job, writes the result stream to out_fd.
@@ -77,6 +88,7 @@ struct ProcessOptions {
   int stdout_fd = 1;                        // where event stdout is printed
   int diagnostics_fd = 2;                   // tolerated stream damage is reported here; -1: silent
   UnpackLimits limits;
+  LineLimits line_limits;
 };
 
 // Reads a result stream from in_fd, rebuilds the artifacts and calls the handlers: on_status

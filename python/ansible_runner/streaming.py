@@ -138,10 +138,6 @@ class Worker(object):
         options = {'private_data_dir': self.private_data_dir}
         if self.keepalive_seconds:
             options['keepalive_seconds'] = float(self.keepalive_seconds)
-        for key, env in (('max_unpack_bytes', 'ANSIBLE_RUNNER_MAX_UNPACK_BYTES'),
-                         ('max_unpack_files', 'ANSIBLE_RUNNER_MAX_UNPACK_FILES')):
-            if os.environ.get(env, '').isdigit():
-                options[key] = int(os.environ[env])
         result = _native.worker(in_fd, pending, reader, watch, out_fd, target, options,
                                 should_cancel=self.cancel_callback,
                                 check_signals=threading.current_thread() is threading.main_thread())

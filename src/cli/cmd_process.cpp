@@ -7,7 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/daemon_log.hpp"
-#include "cli/unpack_limits.hpp"
+#include "stream/limits_from_environment.hpp"
 #include "util/fs.hpp"
 
 namespace ansible_runner::cli {
@@ -36,7 +36,8 @@ Action add_process_command(CLI::App& app, GlobalOptions& global) {
   process_app->add_option("--logfile", global.logfile, "log output messages to a file (default=None)");
 
   return [args, &global]() -> int {
-    UnpackLimits limits = unpack_limits_from_environment(); // before anything is created
+    UnpackLimits limits = stream::unpack_limits_from_environment(); // before anything is created
+    LineLimits line_limits = stream::line_limits_from_environment();
     // The CLI creates the dir (0700) and an empty daemon.log like the reference; artifacts go
     // below it. An empty dir argument means a fresh temp dir there too (it is kept).
     std::string pdd = args->private_data_dir.empty() ? util::make_temp_dir("tmp")
@@ -47,6 +48,7 @@ Action add_process_command(CLI::App& app, GlobalOptions& global) {
     options.private_data_dir = pdd;
     options.ident = args->ident;
     options.limits = limits;
+    options.line_limits = line_limits;
     options.quiet = global.quiet; // only the top-level -q reaches process (docs/cli.md 1)
     ::signal(SIGPIPE, SIG_IGN);   // `process ... | head` must not kill the artifact writing
     RunResult result = process(0, options);

@@ -18,7 +18,7 @@
 #include <ansible_runner/worker_admin.hpp>
 
 #include "cli/commands.hpp"
-#include "cli/unpack_limits.hpp"
+#include "stream/limits_from_environment.hpp"
 #include "util/excerpt.hpp"
 #include "util/fd.hpp"
 
@@ -97,7 +97,8 @@ int run_worker(const WorkerArgs& args, const GlobalOptions& global) {
   options.private_data_dir = args.private_data_dir;
   options.delete_private_data_dir = args.delete_dir && args.private_data_dir;
   options.keepalive_seconds = keepalive_seconds(args);
-  options.limits = unpack_limits_from_environment();
+  options.limits = stream::unpack_limits_from_environment();
+  options.line_limits = stream::line_limits_from_environment();
   // A vanished reader must surface as EPIPE from write(), not kill the worker mid-job.
   ::signal(SIGPIPE, SIG_IGN);
   auto should_cancel = cancel_callback(global);

@@ -21,6 +21,7 @@
 #include "python/job_fields.hpp"
 #include "python/py_json.hpp"
 #include "python/python_calls.hpp"
+#include "stream/limits_from_environment.hpp"
 #include "stream/stream_reader.hpp"
 #include "stream/stream_writer.hpp"
 #include "stream/temp_file.hpp"
@@ -101,12 +102,6 @@ std::string bytes_of(nb::handle data) {
   return std::string(buffer, static_cast<size_t>(size));
 }
 
-UnpackLimits unpack_limits(const Json& options) {
-  UnpackLimits limits;
-  limits.max_bytes = options.value("max_unpack_bytes", limits.max_bytes);
-  limits.max_entries = options.value("max_unpack_files", limits.max_entries);
-  return limits;
-}
 
 std::optional<std::string> optional_text(const Json& options, const char* key) {
   auto it = options.find(key);
@@ -205,7 +200,9 @@ nb::object worker_job(int in_fd, nb::handle pending, nb::object reader, bool wat
   worker_options.private_data_dir = optional_text(given, "private_data_dir");
   worker_options.delete_private_data_dir = given.value("delete", false);
   worker_options.keepalive_seconds = given.value("keepalive_seconds", 0.0);
-  worker_options.limits = unpack_limits(given);
+  // The node's limits, as the CLI reads them (docs/security.md, "Limits").
+  worker_options.limits = stream::unpack_limits_from_environment();
+  worker_options.line_limits = stream::line_limits_from_environment();
 
   CallContext context;
   PythonHandlers py{nb::none(), nb::none(), nb::none(), nb::none(), std::move(should_cancel), check_signals};
@@ -225,7 +222,8 @@ nb::object process_job(int in_fd, nb::handle pending, nb::object reader, bool wa
   process_options.ident = optional_text(given, "ident");
   process_options.artifact_dir = optional_text(given, "artifact_dir");
   process_options.quiet = given.value("quiet", false);
-  process_options.limits = unpack_limits(given);
+  process_options.limits = stream::unpack_limits_from_environment();
+  process_options.line_limits = stream::line_limits_from_environment();
 
   CallContext context;
   PythonHandlers py{on_status, on_event_json, on_artifacts, on_console, nb::none(), false};

@@ -1,5 +1,6 @@
 #include "stream/job_stream.hpp"
 
+#include "stream/line_limits.hpp"
 #include "stream/temp_file.hpp"
 #include "util/excerpt.hpp"
 #include "util/json_object_builder.hpp"
@@ -13,16 +14,15 @@ namespace {
   throw JobStreamRejected(k_parse_error, "Error: " + why + " (line at byte " + std::to_string(offset) + ")");
 }
 
-Json parse_object(const std::optional<std::string>& line, uint64_t offset) {
+Json parse_object(const std::optional<std::string>& line, uint64_t offset, const util::JsonLimits& limits) {
   if (!line) {
     reject_line("the stream ended before the eof line", offset);
   }
-  if (util::json_nesting_exceeds(*line)) {
-    reject_line("a line nests deeper than " + std::to_string(util::k_max_json_depth) + " levels", offset);
-  }
   Json data;
   try {
-    data = util::parse_json(*line);
+    data = util::parse_json(*line, limits);
+  } catch (const util::JsonLimitError& e) {
+    reject_line("a line is past a limit: " + describe(e), offset);
   } catch (const Json::parse_error& e) {
     // nlohmann quotes the token it stopped at, which can be a whole 50 MB string: cut it.
     reject_line(line->empty() ? std::string("empty line") : util::excerpt(e.what()), offset);
@@ -50,7 +50,8 @@ uint64_t payload_size(const Json& value, const UnzipLimits& limits) {
 
 } // namespace
 
-std::optional<Json> read_job_stream(StreamReader& reader, const std::string& pdd, UnzipLimits limits) {
+std::optional<Json> read_job_stream(StreamReader& reader, const std::string& pdd, UnzipLimits limits,
+                                    const util::JsonLimits& line_limits) {
   std::optional<Json> kwargs;
   for (;;) {
     uint64_t offset = reader.offset();
@@ -60,7 +61,7 @@ std::optional<Json> read_job_stream(StreamReader& reader, const std::string& pdd
     } catch (const StreamError& e) {
       reject_line(util::excerpt(e.what()), offset);
     }
-    Json data = parse_object(line, offset);
+    Json data = parse_object(line, offset, line_limits);
     if (data.contains("kwargs")) {
       // Refused before the zip is unpacked: nothing is written for such a job.
       if (std::optional<std::string> where = util::find_nul(data["kwargs"], "kwargs")) {

@@ -9,6 +9,7 @@
 #include "stream/stream_error.hpp"
 #include "stream/stream_reader.hpp"
 #include "stream/zip_extractor.hpp"
+#include "util/json_parse.hpp"
 
 namespace ansible_runner::stream {
 
@@ -31,7 +32,9 @@ inline constexpr const char* k_extract_error = "Failed to extract private data d
 
 // Reads messages up to eof: the last kwargs line wins, every zip is unpacked into pdd (within
 // `limits`, counted over all zips), bytes after eof are never read, other objects are ignored.
-// Returns the kwargs (nullopt when the stream had none). Throws JobStreamRejected.
-std::optional<Json> read_job_stream(StreamReader& reader, const std::string& pdd, UnzipLimits limits);
+// Each line is parsed within `line_limits`. Returns the kwargs (nullopt when the stream had
+// none). Throws JobStreamRejected.
+std::optional<Json> read_job_stream(StreamReader& reader, const std::string& pdd, UnzipLimits limits,
+                                    const util::JsonLimits& line_limits = util::k_default_json_limits);
 
 } // namespace ansible_runner::stream

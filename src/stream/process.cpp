@@ -10,6 +10,7 @@
 
 #include "events/utf8_decoder.hpp"
 #include "stream/process_line_scan.hpp"
+#include "stream/line_limits.hpp"
 #include "stream/result_reader.hpp"
 #include "stream/temp_file.hpp"
 #include "stream/zip_extractor.hpp"
@@ -82,8 +83,8 @@ struct ArtifactWriteError {
 class Processor {
 public:
   Processor(const StreamInput& in, const ProcessOptions& options, const Handlers& handlers)
-      : m_options(options), m_handlers(handlers), m_in_fd(in.fd), m_reader(in),
-        m_messages(m_reader, [this](const std::string& m) { report(m); }) {
+      : m_options(options), m_handlers(handlers), m_in_fd(in.fd), m_reader(in, options.line_limits.max_line_bytes),
+        m_messages(m_reader, [this](const std::string& m) { report(m); }, stream::json_limits(options.line_limits)) {
     m_result.artifact_dir = artifact_dir_for(options);
     if (options.ident) {
       m_result.ident = *options.ident;
@@ -147,8 +148,10 @@ private:
         }
       }
       const Json& data = m_messages.last_json();
-      if (data.is_discarded()) { // NaN or Infinity where we need the parsed value
-        report("skipping a line our JSON parser cannot read: " + stream::bytes_repr(m_messages.last_line(), 200));
+      if (data.is_discarded()) { // NaN or Infinity where we need the parsed value, or a limit
+        const std::string& why = m_messages.last_json_error();
+        report("skipping a line " + (why.empty() ? std::string("our JSON parser cannot read") : "past a limit, " + why) +
+               ": " + stream::bytes_repr(m_messages.last_line(), 200));
         continue;
       }
       if (data.contains("status")) {

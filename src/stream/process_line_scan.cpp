@@ -7,16 +7,12 @@
 #include "util/utf8.hpp"
 
 namespace ansible_runner::stream {
-namespace {
-
-} // namespace
-
-LineScan scan_line(std::string_view line) {
+LineScan scan_line(std::string_view line, const util::JsonLimits& limits) {
   // One scanner and member list per thread: their storage is reused from line to line.
   thread_local util::PythonDumpsForm form;
   thread_local std::vector<util::RawMember> members;
   LineScan scan;
-  if (!form.scan_object(line, members)) {
+  if (!form.scan_object(line, members, limits)) {
     return scan;
   }
   scan.canonical = true;

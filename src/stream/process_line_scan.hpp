@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/json_object_builder.hpp"
+
 namespace ansible_runner::stream {
 
 struct LineScan {
@@ -25,7 +27,8 @@ struct LineScan {
   bool has_eof = false;
 };
 
-LineScan scan_line(std::string_view line);
+// A line past `limits` is not canonical: the caller's parser then refuses it by name.
+LineScan scan_line(std::string_view line, const util::JsonLimits& limits = {});
 
 // Appends the text of a canonical JSON string token (quotes included) as UTF-8; false (and
 // `out` unspecified) when it holds a lone surrogate, which has no UTF-8 form.

@@ -1,6 +1,7 @@
 #include "stream/result_reader.hpp"
 #include "util/excerpt.hpp"
 
+#include "stream/line_limits.hpp"
 #include "util/json_object_builder.hpp"
 #include "util/json_parse.hpp"
 #include "util/python_json_form.hpp"
@@ -23,16 +24,16 @@ struct ParseOutcome {
   std::optional<Json> value;
   bool truncated = false; // failed at the end of the text: it may be the start of a split line
   std::string error;
+  bool past_limit = false; // valid JSON, maybe, but past one of the line limits
 };
 
-ParseOutcome try_parse(const std::string& text) {
+ParseOutcome try_parse(const std::string& text, const util::JsonLimits& limits) {
   ParseOutcome out;
-  if (util::json_nesting_exceeds(text)) {
-    out.error = "nested deeper than " + std::to_string(util::k_max_json_depth) + " levels";
-    return out;
-  }
   try {
-    out.value = util::parse_json(text);
+    out.value = util::parse_json(text, limits);
+  } catch (const util::JsonLimitError& e) {
+    out.error = describe(e);
+    out.past_limit = true;
   } catch (const Json::exception& e) { // parse_error, or out_of_range for a number like 1e400
     const auto* parse = dynamic_cast<const Json::parse_error*>(&e);
     out.truncated = parse && parse->byte > text.size();
@@ -41,7 +42,7 @@ ParseOutcome try_parse(const std::string& text) {
     // parsers refuse; read them as U+FFFD rather than dropping the event. Only text that has
     // such an escape is parsed twice (a second parse of a 50 MB broken line cost 2x its size).
     bool may_have_surrogates = text.find("\\ud") != std::string::npos || text.find("\\uD") != std::string::npos;
-    Json lenient = may_have_surrogates ? util::parse_python_json(text) : Json(Json::value_t::discarded);
+    Json lenient = may_have_surrogates ? util::parse_python_json(text, limits) : Json(Json::value_t::discarded);
     if (!lenient.is_discarded()) {
       out.value = std::move(lenient);
       out.truncated = false;
@@ -92,7 +93,8 @@ constexpr size_t k_bad_line_kept = 1000;
 
 } // namespace
 
-ResultReader::ResultReader(StreamReader& reader, Report report) : m_reader(reader), m_report(std::move(report)) {}
+ResultReader::ResultReader(StreamReader& reader, Report report, const util::JsonLimits& limits)
+    : m_reader(reader), m_report(std::move(report)), m_limits(limits) {}
 
 std::optional<std::string> ResultReader::read_line() {
   std::optional<std::string> line;
@@ -108,11 +110,12 @@ std::optional<std::string> ResultReader::read_line() {
   return line;
 }
 
-void ResultReader::stray(const std::string& line, const std::string& why) {
+void ResultReader::stray(const std::string& line, const std::string& why, bool past_limit) {
   m_bad_line = line.substr(0, k_bad_line_kept);
   m_error = why;
   if (m_report) {
-    m_report("skipping a line that is not a JSON object (" + why + "): " + bytes_repr(line, 200));
+    m_report((past_limit ? "skipping a line past a limit, " + why : "skipping a line that is not a JSON object (" + why + ")") +
+             ": " + bytes_repr(line, 200));
   }
 }
 
@@ -125,7 +128,15 @@ std::optional<Json> ResultReader::next() {
 
 const Json& ResultReader::last_json() {
   if (!m_json) {
-    m_json = util::parse_python_json(m_line);
+    m_json_error.clear();
+    try {
+      m_json = util::parse_json(m_line, m_limits);
+    } catch (const util::JsonLimitError& e) {
+      m_json_error = describe(e);
+      m_json = Json(Json::value_t::discarded);
+    } catch (const Json::exception&) {
+      m_json = util::parse_python_json(m_line, m_limits); // lone surrogates, or NaN: discarded
+    }
   }
   return *m_json;
 }
@@ -142,7 +153,7 @@ bool ResultReader::advance() {
     // The common case, a whole json.dumps line, is only scanned (the scan points into m_line).
     m_line = std::move(*line);
     m_json.reset();
-    m_scan = scan_line(m_line);
+    m_scan = scan_line(m_line, m_limits);
     if (m_scan.canonical) {
       return true;
     }
@@ -155,15 +166,15 @@ bool ResultReader::advance() {
     // Any other text Python's json.loads reads is taken in the form the reference would write
     // it back (json.dumps), which is canonical by construction.
     if (!unclosed) {
-      if (std::optional<std::string> normal = util::python_json_normalize(m_line); normal && normal->front() == '{') {
+      if (std::optional<std::string> normal = util::python_json_normalize(m_line, m_limits); normal && normal->front() == '{') {
         m_line = std::move(*normal);
-        m_scan = scan_line(m_line);
+        m_scan = scan_line(m_line, m_limits);
         return true;
       }
     }
     std::string joined = std::move(m_line);
     ParseOutcome parsed = unclosed ? ParseOutcome{std::nullopt, true, "the line ends inside a string or a bracket"}
-                                   : try_parse(joined);
+                                   : try_parse(joined, m_limits);
     int pieces = 1;
     while (!parsed.value && parsed.truncated) {
       std::optional<std::string> more = read_line();
@@ -173,13 +184,13 @@ bool ResultReader::advance() {
         m_error = parsed.error;
         return false;
       }
-      if (joined.size() + more->size() > StreamReader::k_default_max_line || !balance.feed(*more)) {
+      if (joined.size() + more->size() > m_reader.max_line() || !balance.feed(*more)) {
         m_pending = std::move(more); // joining cannot give a line: what came before was a stray
         break;
       }
       if (!balance.closed()) {
         // Still open: `more` continues the line unless it is a whole message of its own.
-        if (try_parse(*more).value) {
+        if (try_parse(*more, m_limits).value) {
           m_pending = std::move(more);
           break;
         }
@@ -187,8 +198,8 @@ bool ResultReader::advance() {
         ++pieces;
         continue;
       }
-      ParseOutcome candidate = try_parse(joined + *more);
-      if (!candidate.value && (!candidate.truncated || try_parse(*more).value)) {
+      ParseOutcome candidate = try_parse(joined + *more, m_limits);
+      if (!candidate.value && (!candidate.truncated || try_parse(*more, m_limits).value)) {
         // Joining does not help, or `more` is a message of its own: the first part was a
         // stray fragment; start over from `more`.
         m_pending = std::move(more);
@@ -199,7 +210,7 @@ bool ResultReader::advance() {
       parsed = std::move(candidate);
     }
     if (!parsed.value) {
-      stray(joined, parsed.error);
+      stray(joined, parsed.error, parsed.past_limit);
       continue;
     }
     if (!parsed.value->is_object()) {

@@ -16,6 +16,7 @@
 
 #include "stream/process_line_scan.hpp"
 #include "stream/stream_reader.hpp"
+#include "util/json_parse.hpp"
 
 namespace ansible_runner::stream {
 
@@ -23,8 +24,9 @@ class ResultReader {
 public:
   using Report = std::function<void(const std::string& message)>;
 
-  // `report` receives one sentence per tolerated defect; may be empty.
-  ResultReader(StreamReader& reader, Report report);
+  // `report` receives one sentence per tolerated defect; may be empty. Each line is parsed
+  // within `limits`.
+  ResultReader(StreamReader& reader, Report report, const util::JsonLimits& limits = util::k_default_json_limits);
 
   // Moves to the next message (a JSON object); false at the end of input. Throws StreamError
   // when the input cannot be read. A line already in json.dumps form is only scanned, not
@@ -32,8 +34,9 @@ public:
   bool advance();
 
   // The message advance() moved to, parsed; a discarded value when our parser refuses a line
-  // that Python reads (NaN, Infinity).
+  // that Python reads (NaN, Infinity) or the line is past a limit (last_json_error() says which).
   const Json& last_json();
+  const std::string& last_json_error() const { return m_json_error; }
   const LineScan& last_scan() const { return m_scan; }
 
   // advance() + last_json(); nullopt at the end of input.
@@ -53,7 +56,7 @@ public:
 
 private:
   std::optional<std::string> read_line();
-  void stray(const std::string& line, const std::string& why);
+  void stray(const std::string& line, const std::string& why, bool past_limit = false);
 
   StreamReader& m_reader;
   Report m_report;
@@ -63,6 +66,8 @@ private:
   std::string m_line;
   LineScan m_scan;
   std::optional<Json> m_json;
+  std::string m_json_error;
+  util::JsonLimits m_limits;
 };
 
 // Python's repr() of a bytes object, of at most `limit` bytes (the error text of upstream main).

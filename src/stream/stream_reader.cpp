@@ -104,7 +104,7 @@ std::optional<std::string> StreamReader::read_line() {
     size_t take = static_cast<size_t>(nl - start);
     if (line.size() + take > m_max_line) {
       throw StreamError("a line at byte " + std::to_string(m_consumed) + " is longer than " +
-                        std::to_string(m_max_line) + " bytes");
+                        std::to_string(m_max_line) + " bytes (ANSIBLE_RUNNER_MAX_LINE_BYTES raises the limit)");
     }
     line.append(start, take);
     if (nl != stop) {

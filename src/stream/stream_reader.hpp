@@ -17,7 +17,7 @@ class StreamReader {
 public:
   // Lines longer than this are refused instead of growing memory without bound. Event lines
   // are the largest (the reference caps an event's `res` near 700,000 characters).
-  static constexpr size_t k_default_max_line = 256u << 20;
+  static constexpr size_t k_default_max_line = LineLimits{}.max_line_bytes;
 
   explicit StreamReader(int fd, size_t max_line_bytes = k_default_max_line);
   // Pending bytes first, then the fd or the read function (see StreamInput).
@@ -37,6 +37,9 @@ public:
   // Whitespace after the last character is not consumed. Throws StreamError on end of input,
   // a character outside the alphabet, misplaced padding or a length that is not n.
   void read_payload(uint64_t n, int out_fd);
+
+  // The longest line read_line() returns.
+  size_t max_line() const { return m_max_line; }
 
   // Bytes consumed so far, for error messages.
   uint64_t offset() const { return m_consumed; }

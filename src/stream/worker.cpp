@@ -7,6 +7,7 @@
 
 #include "config/kwargs.hpp"
 #include "stream/job_stream.hpp"
+#include "stream/line_limits.hpp"
 #include "stream/stream_writer.hpp"
 #include "stream/zip_writer.hpp"
 #include "util/excerpt.hpp"
@@ -136,12 +137,12 @@ RunResult worker(const StreamInput& in, int out_fd, const WorkerOptions& options
 
   std::optional<Json> kwargs;
   try {
-    stream::StreamReader reader(in);
+    stream::StreamReader reader(in, options.line_limits.max_line_bytes);
     if (should_cancel) {
       reader.set_interrupt_check(should_cancel);
     }
     stream::UnzipLimits limits{options.limits.max_bytes, options.limits.max_entries};
-    kwargs = stream::read_job_stream(reader, dir->path(), limits);
+    kwargs = stream::read_job_stream(reader, dir->path(), limits, stream::json_limits(options.line_limits));
   } catch (const stream::JobStreamRejected& e) {
     if (e.explanation() == stream::k_extract_error) {
       return reject(error_status(e.explanation(), e.detail()));

@@ -62,7 +62,7 @@ bool ObjectBuilder::contains(const std::string& key) {
 namespace {
 
 // nlohmann's SAX events turned into a value, as its own DOM builder does, but with objects
-// built by ObjectBuilder. Nesting is bounded by the callers (json_nesting_exceeds).
+// built by ObjectBuilder, and the JsonLimits checked as each value arrives.
 class LinearBuilder {
 public:
   using number_integer_t = Json::number_integer_t;
@@ -71,29 +71,38 @@ public:
   using string_t = Json::string_t;
   using binary_t = Json::binary_t;
 
-  explicit LinearBuilder(bool throw_errors) : m_throw(throw_errors) {}
+  LinearBuilder(bool throw_errors, const JsonLimits& limits) : m_throw(throw_errors), m_limits(limits) {}
 
-  bool null() { return add(Json(nullptr)); }
-  bool boolean(bool value) { return add(Json(value)); }
-  bool number_integer(number_integer_t value) { return add(Json(value)); }
-  bool number_unsigned(number_unsigned_t value) { return add(Json(value)); }
+  bool null() { return counted() && add(Json(nullptr)); }
+  bool boolean(bool value) { return counted() && add(Json(value)); }
+  bool number_integer(number_integer_t value) { return counted() && add(Json(value)); }
+  bool number_unsigned(number_unsigned_t value) { return counted() && add(Json(value)); }
   // nlohmann makes an integer beyond 64 bits a double; Python keeps it whole.
   bool number_float(number_float_t value, const string_t& text) {
-    return add(is_integer_literal(text) ? big_integer(text) : Json(value));
+    return counted() && add(is_integer_literal(text) ? big_integer(text) : Json(value));
   }
-  bool string(string_t& value) { return add(Json(std::move(value))); }
-  bool binary(binary_t& value) { return add(Json::binary(std::move(value))); }
+  bool string(string_t& value) { return counted() && fits(value, "a string") && add(Json(std::move(value))); }
+  bool binary(binary_t& value) { return counted() && add(Json::binary(std::move(value))); }
 
   bool start_object(std::size_t /*size*/) {
+    if (!counted() || !deeper()) {
+      return false;
+    }
     m_stack.emplace_back(Json::object());
     return true;
   }
   bool key(string_t& key) {
+    if (!fits(key, "a key")) {
+      return false;
+    }
     m_stack.back().key = std::move(key);
     return true;
   }
   bool end_object() { return close(); }
   bool start_array(std::size_t /*size*/) {
+    if (!counted() || !deeper()) {
+      return false;
+    }
     m_stack.emplace_back(Json::array());
     return true;
   }
@@ -143,13 +152,37 @@ private:
     return add(std::move(done));
   }
 
+  // Past a limit: throws JsonLimitError, or stops the parse (a discarded value).
+  bool refuse(JsonLimitError::Limit limit, const std::string& why) {
+    if (m_throw) {
+      throw JsonLimitError(limit, why);
+    }
+    return false;
+  }
+  bool counted() {
+    return ++m_values <= m_limits.max_values ||
+           refuse(JsonLimitError::Limit::values, "more than " + std::to_string(m_limits.max_values) + " values");
+  }
+  bool deeper() {
+    return m_stack.size() < m_limits.max_depth ||
+           refuse(JsonLimitError::Limit::depth, "nested deeper than " + std::to_string(m_limits.max_depth) + " levels");
+  }
+  bool fits(const string_t& text, const char* what) {
+    return text.size() <= m_limits.max_string_bytes ||
+           refuse(JsonLimitError::Limit::string_bytes, std::string(what) + " of " + std::to_string(text.size()) +
+                                                           " bytes, over the limit of " +
+                                                           std::to_string(m_limits.max_string_bytes));
+  }
+
   bool m_throw;
+  const JsonLimits& m_limits;
+  uint64_t m_values = 0;
   std::deque<Frame> m_stack;
   Json m_result;
 };
 
-Json parse_with(std::string_view text, bool throw_errors) {
-  LinearBuilder builder(throw_errors);
+Json parse_with(std::string_view text, bool throw_errors, const JsonLimits& limits) {
+  LinearBuilder builder(throw_errors, limits);
   if (!Json::sax_parse(text, &builder, Json::input_format_t::json, /*strict=*/true)) {
     return Json(Json::value_t::discarded);
   }
@@ -158,12 +191,12 @@ Json parse_with(std::string_view text, bool throw_errors) {
 
 } // namespace
 
-Json parse_json(std::string_view text) {
-  return parse_with(text, true);
+Json parse_json(std::string_view text, const JsonLimits& limits) {
+  return parse_with(text, true, limits);
 }
 
-Json parse_json_or_discarded(std::string_view text) {
-  return parse_with(text, false);
+Json parse_json_or_discarded(std::string_view text, const JsonLimits& limits) {
+  return parse_with(text, false, limits);
 }
 
 } // namespace ansible_runner::util

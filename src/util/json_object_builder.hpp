@@ -5,6 +5,8 @@
 // Python's dict semantics, which the reference has: a repeated key keeps its first position and
 // takes the last value.
 #include <cstddef>
+#include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 
@@ -34,11 +36,30 @@ private:
   std::unordered_map<std::string, size_t> m_index; // key -> position, once indexed
 };
 
+// Bounds on one parsed text, checked as it is read (the parser itself is iterative: depth
+// costs no stack until the value is copied or printed, which recurse).
+struct JsonLimits {
+  size_t max_depth = SIZE_MAX;            // nested arrays and objects
+  uint64_t max_values = UINT64_MAX;       // values of all kinds, containers included, keys not
+  uint64_t max_string_bytes = UINT64_MAX; // one decoded string or key
+};
+
+// A text past one of its JsonLimits; the message names the limit.
+class JsonLimitError : public std::runtime_error {
+public:
+  enum class Limit { depth, values, string_bytes };
+  JsonLimitError(Limit limit, const std::string& message) : std::runtime_error(message), m_limit(limit) {}
+  Limit limit() const { return m_limit; }
+
+private:
+  Limit m_limit;
+};
+
 // Parses JSON text like Json::parse (the same exceptions: parse_error, out_of_range for
-// numbers such as 1e999), with every object built by ObjectBuilder.
-Json parse_json(std::string_view text);
+// numbers such as 1e999, and JsonLimitError), with every object built by ObjectBuilder.
+Json parse_json(std::string_view text, const JsonLimits& limits = {});
 
 // The same, returning a discarded value instead of throwing.
-Json parse_json_or_discarded(std::string_view text);
+Json parse_json_or_discarded(std::string_view text, const JsonLimits& limits = {});
 
 } // namespace ansible_runner::util

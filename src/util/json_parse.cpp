@@ -68,11 +68,8 @@ bool json_nesting_exceeds(std::string_view text, size_t max_depth) {
   return false;
 }
 
-Json parse_python_json(std::string_view text) {
-  if (json_nesting_exceeds(text)) {
-    return Json(Json::value_t::discarded);
-  }
-  Json value = parse_json_or_discarded(text);
+Json parse_python_json(std::string_view text, const JsonLimits& limits) {
+  Json value = parse_json_or_discarded(text, limits);
   bool may_have_surrogates =
       text.find("\\ud") != std::string_view::npos || text.find("\\uD") != std::string_view::npos;
   if (!value.is_discarded() || !may_have_surrogates) {
@@ -82,7 +79,7 @@ Json parse_python_json(std::string_view text) {
   if (!replace_lone_surrogates(copy)) {
     return value;
   }
-  return parse_json_or_discarded(copy);
+  return parse_json_or_discarded(copy, limits);
 }
 
 } // namespace ansible_runner::util

@@ -8,6 +8,8 @@
 
 #include <ansible_runner/json.hpp>
 
+#include "util/json_object_builder.hpp"
+
 namespace ansible_runner::util {
 
 // Python's json module gives up (RecursionError) on values nested deeper than about 1000
@@ -19,9 +21,12 @@ inline constexpr size_t k_max_json_depth = 1000;
 // not count). A linear scan, meant to run before parsing untrusted text.
 bool json_nesting_exceeds(std::string_view text, size_t max_depth = k_max_json_depth);
 
-// Parses `text`; returns a discarded value (is_discarded()) when it is not JSON or nests deeper
-// than k_max_json_depth.
-Json parse_python_json(std::string_view text);
+// Bounds for text from outside when no others are given: Python's nesting limit.
+inline constexpr JsonLimits k_default_json_limits{k_max_json_depth};
+
+// Parses `text`; returns a discarded value (is_discarded()) when it is not JSON or is past
+// `limits`.
+Json parse_python_json(std::string_view text, const JsonLimits& limits = k_default_json_limits);
 
 // Rewrites lone surrogate escapes in JSON text to \ufffd; true when something changed.
 bool replace_lone_surrogates(std::string& json_text);

@@ -84,8 +84,10 @@ template <bool Normalise>
 class Walker {
 public:
   // `keys` is scratch reused between calls; `out` is written in normalise mode only.
-  Walker(std::string_view text, std::vector<KeySpan>& keys, std::string* out)
-      : m_text(text), m_keys(keys), m_out(out) {
+  // A text past `limits` is refused here (the caller's parser then says which limit).
+  Walker(std::string_view text, std::vector<KeySpan>& keys, std::string* out, const JsonLimits& limits)
+      : m_text(text), m_keys(keys), m_out(out), m_limits(limits),
+        m_max_depth(static_cast<int>(std::min<size_t>(k_max_depth + 1, limits.max_depth))) {
     m_keys.clear();
   }
 
@@ -247,8 +249,10 @@ private:
 
   bool string() {
     put("\"");
-    ++m_pos; // the opening quote
-    const size_t size = m_text.size();
+    const size_t open = m_pos++; // the opening quote
+    // A token is never shorter than the text it decodes to, so this refuses no string within
+    // the limit; the parser measures a longer token's decoded size.
+    const size_t size = std::min(m_text.size(), open + 2 + std::min<uint64_t>(m_limits.max_string_bytes, m_text.size()));
     for (;;) {
       const size_t run = m_pos;
       while (m_pos < size && k_plain[static_cast<unsigned char>(m_text[m_pos])]) {
@@ -313,7 +317,7 @@ private:
   }
 
   bool value(int depth) {
-    if (m_pos >= m_text.size()) {
+    if (m_pos >= m_text.size() || ++m_values > m_limits.max_values) {
       return false;
     }
     switch (m_text[m_pos]) {
@@ -335,7 +339,7 @@ private:
   }
 
   bool array(int depth) {
-    if (depth > k_max_depth) {
+    if (depth >= m_max_depth) {
       return false;
     }
     put("[");
@@ -363,7 +367,7 @@ private:
   }
 
   bool object(std::vector<RawMember>* members, int depth) {
-    if (depth > k_max_depth) {
+    if (depth >= m_max_depth || (depth == 0 && members && ++m_values > m_limits.max_values)) {
       return false;
     }
     const size_t open = doc_pos();
@@ -480,18 +484,21 @@ private:
   size_t m_pos = 0;
   std::vector<KeySpan>& m_keys;
   std::string* m_out;
+  const JsonLimits& m_limits;
+  const int m_max_depth;
+  uint64_t m_values = 0;
 };
 
 } // namespace
 
-bool PythonDumpsForm::scan_object(std::string_view text, std::vector<RawMember>& members) {
-  return Walker<false>(text, m_keys, nullptr).top_object(members);
+bool PythonDumpsForm::scan_object(std::string_view text, std::vector<RawMember>& members, const JsonLimits& limits) {
+  return Walker<false>(text, m_keys, nullptr, limits).top_object(members);
 }
 
-std::optional<std::string> python_json_normalize(std::string_view text) {
+std::optional<std::string> python_json_normalize(std::string_view text, const JsonLimits& limits) {
   std::vector<KeySpan> keys;
   std::string out;
-  if (!Walker<true>(text, keys, &out).top_value()) {
+  if (!Walker<true>(text, keys, &out, limits).top_value()) {
     return std::nullopt;
   }
   return out;

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/json_object_builder.hpp"
+
 namespace ansible_runner::util {
 
 // One top-level member as raw JSON text (offsets into the scanned text, so the text may move):
@@ -45,7 +47,8 @@ struct KeySpan {
 // The same, keeping its scratch between calls (one per thread).
 class PythonDumpsForm {
 public:
-  bool scan_object(std::string_view text, std::vector<RawMember>& members);
+  // False also for a text past `limits`, which the caller's parser then refuses by name.
+  bool scan_object(std::string_view text, std::vector<RawMember>& members, const JsonLimits& limits = {});
 
 private:
   std::vector<KeySpan> m_keys; // keys of the objects being read, innermost last
@@ -54,7 +57,7 @@ private:
 // json.dumps(json.loads(text)) with Python's default settings, computed on the text by the same
 // walker (big integers and lone surrogates survive, a repeated key keeps its first place and
 // the last value); nullopt when json.loads would refuse the text.
-std::optional<std::string> python_json_normalize(std::string_view text);
+std::optional<std::string> python_json_normalize(std::string_view text, const JsonLimits& limits = {});
 
 // The extent of a JSON number token at s[i] (Python's NUMBER_RE): sets `end` past it and whether
 // it is a float (has a fraction or an exponent); false when no number starts there.

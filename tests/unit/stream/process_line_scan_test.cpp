@@ -126,3 +126,12 @@ TEST(ProcessLineScan, SimpleStrOfIntegersAndPlainStrings) {
 }
 
 } // namespace
+
+TEST(ProcessLineScan, NotCanonicalPastALimit) {
+  using ansible_runner::util::JsonLimits;
+  const std::string line = R"({"a": [[1, 2]], "s": "abcd"})"; // 3 levels, 6 values, strings of 4
+  EXPECT_TRUE(scan_line(line, JsonLimits{.max_depth = 3, .max_values = 6, .max_string_bytes = 4}).canonical);
+  EXPECT_FALSE(scan_line(line, JsonLimits{.max_depth = 2}).canonical);
+  EXPECT_FALSE(scan_line(line, JsonLimits{.max_values = 5}).canonical);
+  EXPECT_FALSE(scan_line(line, JsonLimits{.max_string_bytes = 3}).canonical);
+}

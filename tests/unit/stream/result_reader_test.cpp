@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "stream/stream_error.hpp"
 #include "stream_test_util.hpp"
 
 using ansible_runner::Json;
@@ -134,4 +135,43 @@ TEST(ResultReader, AClosingBracketTooManyEndsTheJoin) {
   ASSERT_EQ(r.messages.size(), 1u);
   EXPECT_EQ(r.messages[0], Json::parse(R"({"eof": true})"));
   EXPECT_FALSE(r.reports.empty());
+}
+
+TEST(ResultReader, LinesPastALimitAreSkippedWithTheLimitNamed) {
+  // Canonical and not (extra spaces): both are refused, whatever path reads them.
+  std::string stream = "{\"counter\": 1, \"deep\": [[[1]]]}\n"
+                       "{\"counter\": 2,  \"many\": [1, 2, 3, 4, 5, 6]}\n"
+                       "{\"counter\": 3, \"long\": \"abcdefghij\"}\n"
+                       "{\"counter\": 4, \"ok\": [1]}\n";
+  auto fd = ansible_runner::test::fd_with(stream);
+  StreamReader raw(fd.get());
+  std::vector<std::string> reports;
+  ResultReader reader(raw, [&](const std::string& m) { reports.push_back(m); },
+                      ansible_runner::util::JsonLimits{.max_depth = 3, .max_values = 6, .max_string_bytes = 9});
+  std::vector<Json> messages;
+  while (auto m = reader.next()) {
+    messages.push_back(*m);
+  }
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0]["counter"], 4);
+  ASSERT_EQ(reports.size(), 3u);
+  EXPECT_NE(reports[0].find("past a limit, nested deeper than 3 levels (ANSIBLE_RUNNER_MAX_JSON_DEPTH"), std::string::npos)
+      << reports[0];
+  EXPECT_NE(reports[1].find("more than 6 values (ANSIBLE_RUNNER_MAX_JSON_VALUES"), std::string::npos) << reports[1];
+  EXPECT_NE(reports[2].find("a string of 10 bytes, over the limit of 9 (ANSIBLE_RUNNER_MAX_STRING_BYTES"),
+            std::string::npos)
+      << reports[2];
+}
+
+TEST(ResultReader, ALineOverTheLengthLimitNamesItsVariable) {
+  auto fd = ansible_runner::test::fd_with("{\"counter\": 1, \"x\": \"" + std::string(100, 'y') + "\"}\n");
+  StreamReader raw(fd.get(), 64);
+  ResultReader reader(raw, {});
+  try {
+    reader.next();
+    FAIL() << "not refused";
+  } catch (const ansible_runner::stream::StreamError& e) {
+    EXPECT_NE(std::string(e.what()).find("longer than 64 bytes (ANSIBLE_RUNNER_MAX_LINE_BYTES"), std::string::npos)
+        << e.what();
+  }
 }

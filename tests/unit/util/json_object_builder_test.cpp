@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <gtest/gtest.h>
 #include <string>
 
@@ -106,6 +107,48 @@ TEST(LinearTime, ObjectsWithManyKeys) {
     Json b = util::parse_json(json_object_text(n));
     EXPECT_EQ(config::merge_mappings(a, b).size(), n);
   });
+}
+
+} // namespace
+
+namespace {
+
+using Limit = util::JsonLimitError::Limit;
+
+// The limit a text is refused for, or nullopt when it parses.
+std::optional<Limit> refused_for(const std::string& text, const util::JsonLimits& limits) {
+  try {
+    util::parse_json(text, limits);
+    return std::nullopt;
+  } catch (const util::JsonLimitError& e) {
+    EXPECT_TRUE(util::parse_json_or_discarded(text, limits).is_discarded()) << text;
+    return e.limit();
+  }
+}
+
+TEST(JsonLimits, EachLimitHoldsAtItsValueAndRefusesOneMore) {
+  util::JsonLimits depth{.max_depth = 3};
+  EXPECT_EQ(refused_for("[[{}]]", depth), std::nullopt);
+  EXPECT_EQ(refused_for("[[{\"a\": []}]]", depth), Limit::depth);
+  EXPECT_EQ(refused_for("[\"[[[[\"]", depth), std::nullopt); // brackets in strings do not count
+
+  util::JsonLimits values{.max_values = 4}; // containers count, keys do not
+  EXPECT_EQ(refused_for(R"({"a": 1, "b": [2]})", values), std::nullopt);
+  EXPECT_EQ(refused_for(R"({"a": 1, "b": [2, 3]})", values), Limit::values);
+
+  util::JsonLimits strings{.max_string_bytes = 3}; // decoded bytes: "\u00e9" is two
+  EXPECT_EQ(refused_for(R"(["abc", "\u00e9x"])", strings), std::nullopt);
+  EXPECT_EQ(refused_for(R"(["abcd"])", strings), Limit::string_bytes);
+  EXPECT_EQ(refused_for(R"({"abcd": 1})", strings), Limit::string_bytes);
+}
+
+TEST(JsonLimits, TheMessageNamesTheLimit) {
+  try {
+    util::parse_json("[1, 2, 3]", util::JsonLimits{.max_values = 2});
+    FAIL() << "not refused";
+  } catch (const util::JsonLimitError& e) {
+    EXPECT_STREQ(e.what(), "more than 2 values");
+  }
 }
 
 } // namespace

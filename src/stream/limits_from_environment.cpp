@@ -1,12 +1,13 @@
-#include "cli/unpack_limits.hpp"
+#include "stream/limits_from_environment.hpp"
 
 #include <cerrno>
 #include <cstdlib>
 #include <limits>
+#include <string>
 
 #include <ansible_runner/errors.hpp>
 
-namespace ansible_runner::cli {
+namespace ansible_runner::stream {
 namespace {
 
 unsigned suffix_shift(char c) {
@@ -55,4 +56,22 @@ UnpackLimits unpack_limits_from_environment() {
   return limits;
 }
 
-} // namespace ansible_runner::cli
+LineLimits line_limits_from_environment() {
+  LineLimits limits;
+  auto read = [](const char* name, bool allow_suffix, uint64_t& into) {
+    if (const char* text = std::getenv(name); text && *text) {
+      into = parse_size(name, text, allow_suffix);
+    }
+  };
+  read("ANSIBLE_RUNNER_MAX_LINE_BYTES", true, limits.max_line_bytes);
+  read("ANSIBLE_RUNNER_MAX_JSON_DEPTH", false, limits.max_depth);
+  read("ANSIBLE_RUNNER_MAX_JSON_VALUES", false, limits.max_values);
+  read("ANSIBLE_RUNNER_MAX_STRING_BYTES", true, limits.max_string_bytes);
+  if (limits.max_depth > LineLimits::k_most_depth) {
+    throw ConfigurationError("ANSIBLE_RUNNER_MAX_JSON_DEPTH: at most " + std::to_string(LineLimits::k_most_depth) +
+                             " (deeper values would exhaust the stack), got " + std::to_string(limits.max_depth));
+  }
+  return limits;
+}
+
+} // namespace ansible_runner::stream
