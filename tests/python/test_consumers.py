@@ -406,3 +406,51 @@ def test_output_through_sys_stdout(runs, result_stream):
         if exc:
             doc["cleanup_refused"]["exception"] = dict(exception_core(exc), code=exc.get("code"))
     assert_same(ref, ours, "output through sys.stdout")
+
+
+# 11. Line limits (docs/security.md, "Limits"): the Python API's process reads them from the
+# environment as the CLI does. The reference has none: within our defaults it sees what we see.
+
+LIMITS_SCRIPT = r"""
+import io, json, sys, tempfile, zipfile, base64
+import ansible_runner
+def event(counter, data):
+    return json.dumps({"uuid": "00000000-0000-4000-8000-%012d" % counter, "counter": counter,
+                       "event": "runner_on_ok", "stdout": "e%d" % counter, "event_data": data})
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("rc", "0"); z.writestr("status", "successful")
+lines = [json.dumps({"status": "starting", "runner_ident": "j", "command": [], "env": {}, "cwd": "/"}),
+         event(1, {}), event(2, {"v": list(range(5000))}), event(3, {}),
+         json.dumps({"status": "successful", "runner_ident": "j"}), json.dumps({"zipfile": len(buf.getvalue())})]
+stream = ("\n".join(lines) + "\n").encode() + base64.b64encode(buf.getvalue()) + b'\n{"eof": true}\n'
+seen = []
+try:
+    r = ansible_runner.run(streamer="process", _input=io.BytesIO(stream), quiet=True,
+                           private_data_dir=tempfile.mkdtemp(), ident="j",
+                           event_handler=lambda e: seen.append(e["counter"]) or True)
+    print(json.dumps({"status": r.status, "counters": seen}))
+except Exception as e:
+    print(json.dumps({"exception": type(e).__name__, "message": str(e)}))
+"""
+
+
+def run_limits_script(which, **variables):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_RUNNER_MAX_")}
+    env.update(variables)
+    proc = subprocess.run([python_of(which), "-c", LIMITS_SCRIPT], capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    return json.loads(proc.stdout), proc.stderr.decode()
+
+
+def test_process_reads_the_line_limits_from_the_environment():
+    ref, _ = run_limits_script("ref")
+    ours, _ = run_limits_script("ours")
+    # (The reference ends this hand-made stream with status error and rc None, not investigated
+    # here: the events are what this test is about.)
+    assert ours["counters"] == ref["counters"] == [1, 2, 3] and ours["status"] == "successful"
+    lowered, stderr = run_limits_script("ours", ANSIBLE_RUNNER_MAX_JSON_VALUES="4000")
+    assert lowered == {"status": "successful", "counters": [1, 3]}
+    assert "more than 4000 values (ANSIBLE_RUNNER_MAX_JSON_VALUES raises the limit)" in stderr
+    invalid, _ = run_limits_script("ours", ANSIBLE_RUNNER_MAX_JSON_DEPTH="deep")
+    assert invalid["exception"] == "ConfigurationError" and "ANSIBLE_RUNNER_MAX_JSON_DEPTH" in invalid["message"]
