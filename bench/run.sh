@@ -3,6 +3,8 @@
 # (make bench runs it with build/ansible-runner). Full run: ~20 min, writes bench/RESULTS.md.
 # Cases: startup, stream, process, e2e (the CLI) and python (the Python API in process, ours in
 # build/py/venv-ours against build/py/venv-ref: scripts/python-venvs.sh; see --py-ref/--py-ours).
+# Case container (bench/container_case.py): the fixed cost of a job in a podman container, in a
+# RESULTS.md section of its own (`--cases container` replaces only it); skipped without podman.
 # `bench/run.sh --cases python` replaces only the Python API section of bench/RESULTS.md.
 # It never fails on a timing; it fails only if a command errs or produces a wrong result.
 exec /usr/bin/python3 "$(dirname "$0")/bench.py" "$@"

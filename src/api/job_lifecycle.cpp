@@ -62,6 +62,22 @@ void kill_container(const config::JobConfig& config) {
   }
 }
 
+void remove_container(const config::JobConfig& config) {
+  if (!config.container_name || !config.process_isolation_executable) {
+    return;
+  }
+  exec::PipeSpawnSpec spec;
+  spec.argv = {*config.process_isolation_executable, "rm", "-f", *config.container_name};
+  spec.env = spawn_environment(config);
+  exec::PipeLimits limits;
+  limits.timeout = 30;
+  try {
+    exec::run_piped(spec, limits); // "no such container" when --rm was quicker: fine
+  } catch (const exec::SpawnError&) {
+    // nothing to remove with
+  }
+}
+
 void finish_job(const Handlers& handlers, const config::JobConfig& config, artifacts::ArtifactWriter& writer,
                 RunResult& result) {
   result.status = final_status(result);

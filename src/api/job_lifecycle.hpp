@@ -25,6 +25,12 @@ std::vector<std::string> spawn_environment(const config::JobConfig& config);
 // error of a containerized job; nothing for other jobs.
 void kill_container(const config::JobConfig& config);
 
+// After a containerized job was killed (cancel, timeout, error): `<engine> rm -f <name>`, so
+// that the container is gone when the job's result is returned. The reference leaves its removal
+// to `podman run --rm`'s exit command (conmon), which may still be running at that moment, or
+// never runs when the container was killed before it started. Nothing for other jobs.
+void remove_container(const config::JobConfig& config);
+
 // The end of every job, in the reference's order (docs/execution.md 7): the final status from rc
 // and flags, its status message, the status and rc files, the config's clean-up paths, then
 // on_artifacts and on_finished (their exceptions become CallbackError).

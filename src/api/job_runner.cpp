@@ -233,6 +233,7 @@ RunResult JobRunner::run() {
       kill_container(m_config);
       child->kill_group(SIGKILL);
       child->wait();
+      remove_container(m_config);
     }
   };
   try {
@@ -338,6 +339,9 @@ RunResult JobRunner::run() {
           child->kill_group(SIGKILL);
           killed = true;
         }
+      }
+      if (killed) {
+        remove_container(m_config);
       }
     }
     pump.finish();

@@ -57,6 +57,9 @@ RunResult SubprocessRunner::run() {
   if (!started || outcome.canceled || outcome.timed_out || outcome.status.exit_code != 0) {
     kill_container(m_config);
   }
+  if (outcome.canceled || outcome.timed_out) {
+    remove_container(m_config); // `podman run` was killed: its --rm may not have happened yet
+  }
   result.canceled = outcome.canceled;
   result.timed_out = outcome.timed_out;
   if (!started || outcome.canceled || outcome.timed_out) {
