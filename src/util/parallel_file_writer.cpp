@@ -49,15 +49,19 @@ void ParallelFileWriter::start() {
   }
 }
 
+void ParallelFileWriter::write_inline(std::string_view name, std::string_view content) {
+  try {
+    write_one(name, content, m_inline_path);
+  } catch (const Error& e) {
+    record_failure(e.what());
+    throw;
+  }
+}
+
 void ParallelFileWriter::submit(std::string_view name, std::string_view content) {
   throw_failure();
   if (m_threads <= 1) { // one core: a thread would only add switches
-    try {
-      write_one(name, content, m_inline_path);
-    } catch (const Error& e) {
-      record_failure(e.what());
-      throw;
-    }
+    write_inline(name, content);
     return;
   }
   if (m_lanes.empty()) {
@@ -72,12 +76,7 @@ void ParallelFileWriter::submit(std::string_view name, std::string_view content)
       std::unique_lock lock(lane.mutex);
       lane.changed.wait(lock, [&] { return lane.queue.empty() && !lane.busy; });
     }
-    try {
-      write_one(name, content, m_inline_path);
-    } catch (const Error& e) {
-      record_failure(e.what());
-      throw;
-    }
+    write_inline(name, content);
     return;
   }
   {

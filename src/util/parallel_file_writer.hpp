@@ -67,6 +67,8 @@ private:
   void run_lane(Lane& lane);
   // Throws ansible_runner::Error; `path` is scratch space for the file's whole path.
   void write_one(std::string_view name, std::string_view content, std::string& path);
+  // write_one on the calling thread (m_inline_path), recording a failure for later calls.
+  void write_inline(std::string_view name, std::string_view content);
   void record_failure(const char* message);
   void throw_failure();
 
