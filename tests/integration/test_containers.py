@@ -126,6 +126,17 @@ def test_missing_image_is_an_error_like_the_reference(tmp_path, ours, reference,
         assert mine[key] == ref[key], f"{key}: ours {mine[key]!r}, reference {ref[key]!r}"
 
 
+def test_volume_mount_of_a_missing_path_ends_like_the_reference(tmp_path, ours, reference, image):
+    missing = tmp_path / "no-such-dir"
+    runs = both(tmp_path, "ok_changed.yml", isolation(image, "--container-volume-mount", f"{missing}:/data:Z"),
+                "c_missing_mount")
+    (ref_pdd, ref), (our_pdd, mine) = runs["reference"], runs["ours"]
+    for key in ("status", "rc", "exit"):
+        assert mine[key] == ref[key], f"{key}: ours {mine[key]!r}, reference {ref[key]!r}"
+    assert normalised_command(mine, our_pdd) == normalised_command(ref, ref_pdd)
+    assert not missing.exists()  # neither runner creates the host side
+
+
 def test_timeout_leaves_no_container_and_no_process(tmp_path, ours, reference, image):
     play = "- hosts: all\n  gather_facts: false\n  tasks:\n    - command: sleep 67\n"
     results = {}
