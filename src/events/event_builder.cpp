@@ -5,6 +5,7 @@
 #include "util/fs.hpp"
 #include "util/ids.hpp"
 #include "util/json_object_builder.hpp"
+#include "util/json_parse.hpp"
 #include "util/python_json.hpp"
 
 namespace ansible_runner::events {
@@ -22,7 +23,7 @@ void merge_partial_file(Json& event, const std::string& uuid, const std::string&
   if (!text) {
     return;
   }
-  Json partial = util::parse_json_or_discarded(*text);
+  Json partial = util::parse_json_or_discarded(*text, util::k_default_json_limits); // the job wrote it: bounded depth
   if (partial.is_object()) {
     for (auto& [key, value] : partial.items()) {
       event[key] = std::move(value);
