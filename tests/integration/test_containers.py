@@ -4,16 +4,15 @@ and through ours with `--process-isolation --process-isolation-executable podman
 ansible-core; built once per machine, reused while its recipe is the same). Compared: events,
 stdout, status, rc, artifact files, fact cache, the `command` artifact and env.list. Skips, and
 says why, when podman cannot be installed or used here."""
-import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import OURS, REFERENCE, SOURCE_DIR
+from conftest import OURS, REFERENCE
 from diff_util import assert_same, make_pdd, run_job, summarise
+from ee_image import built_image
 
 BUILD = Path(OURS).resolve().parent
 
@@ -21,18 +20,7 @@ BUILD = Path(OURS).resolve().parent
 @pytest.fixture(scope="module")
 def image():
     """The base image's name; CONTAINERS_CONF points podman at our engine settings."""
-    if os.geteuid() != 0:
-        pytest.skip("the container tests run podman as root (runc, cgroupfs)")
-    env = dict(os.environ, BUILD=str(BUILD))
-    env.pop("CONTAINERS_CONF", None)
-    proc = subprocess.run([str(SOURCE_DIR / "scripts" / "ee-image.sh"), "base"], env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=600)
-    if proc.returncode != 0:
-        if shutil.which("podman") is None:
-            pytest.skip(f"podman is not available here: {proc.stderr[-1500:]}")
-        pytest.fail(f"scripts/ee-image.sh base failed:\n{proc.stderr[-3000:]}")
-    os.environ["CONTAINERS_CONF"] = str(BUILD / "containers" / "containers.conf")
-    return proc.stdout.strip().splitlines()[-1]
+    return built_image("base", BUILD, timeout=600)
 
 
 def isolation(image_name, *extra):

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OURS, REFERENCE, SOURCE_DIR
+from conftest import OURS, REFERENCE
+from ee_image import built_image
 from receptor_mesh import EOF_LINE, Mesh, pgrep, wait_until
 from stream_util import outcome, process, transmit, worker, write_pdd
 from test_receptor_mesh import mesh_root, receptor_tools, split_stream, statuses, unit_exit  # noqa: F401
@@ -47,18 +48,7 @@ def ee_image():
     if os.geteuid() != 0:
         pytest.skip("the EE tests run podman as root (runc, cgroupfs)")
     conf = BUILD / "containers" / "containers.conf"
-    if os.environ.get("AR_EE_IMAGE"):
-        image = os.environ["AR_EE_IMAGE"]
-    else:
-        env = dict(os.environ, BUILD=str(BUILD))
-        env.pop("CONTAINERS_CONF", None)
-        proc = subprocess.run([str(SOURCE_DIR / "scripts" / "ee-image.sh"), "ee"], env=env, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=1500)
-        if proc.returncode != 0:
-            if shutil.which("podman") is None:
-                pytest.skip(f"podman is not available here: {proc.stderr[-1500:]}")
-            pytest.fail(f"scripts/ee-image.sh ee failed:\n{proc.stderr[-3000:]}")  # podman is here: a real failure
-        image = proc.stdout.strip().splitlines()[-1]
+    image = os.environ.get("AR_EE_IMAGE") or built_image("ee", BUILD, timeout=1500)
     if not conf.exists():
         pytest.skip(f"no podman settings at {conf} (scripts/containers-env.sh writes them)")
     os.environ["CONTAINERS_CONF"] = str(conf)

@@ -9,7 +9,6 @@ reference's worker stopped the same way, with no container and no job process le
 
 Runs after python.upstream (ctest DEPENDS): the image's wheel is built in the same CMake dir."""
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+from ee_image import built_image  # noqa: E402
 from stream_util import outcome, process, transmit, worker, write_pdd  # noqa: E402
 
 SOURCE_DIR = Path(os.environ.get("AR_SOURCE_DIR", Path(__file__).resolve().parents[2]))
@@ -41,20 +41,9 @@ SLOW = "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=started\
 @pytest.fixture(scope="module")
 def ee(tmp_path_factory):
     """An executable that runs `ansible-runner ARGS` in the EE, named ansible_runner_ee_test."""
-    if os.geteuid() != 0:
-        pytest.skip("the EE tests run podman as root (runc, cgroupfs)")
     if not os.access(REFERENCE, os.X_OK):
         pytest.fail(f"the reference is not installed: {REFERENCE}")
-    env = dict(os.environ, BUILD=str(BUILD))
-    env.pop("CONTAINERS_CONF", None)
-    proc = subprocess.run([str(SOURCE_DIR / "scripts" / "ee-image.sh"), "ee"], env=env, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=1800)
-    if proc.returncode != 0:
-        if shutil.which("podman") is None:
-            pytest.skip(f"podman is not available here: {proc.stderr[-1500:]}")
-        pytest.fail(f"scripts/ee-image.sh ee failed:\n{proc.stderr[-3000:]}")
-    image = proc.stdout.strip().splitlines()[-1]
-    os.environ["CONTAINERS_CONF"] = str(BUILD / "containers" / "containers.conf")
+    image = built_image("ee", BUILD, timeout=1800)
     wrapper = tmp_path_factory.mktemp("ee") / "ee-ansible-runner"
     wrapper.write_text(f"#!/bin/sh\nexec podman run -i --rm --name ansible_runner_ee_test {image} ansible-runner \"$@\"\n")
     wrapper.chmod(0o755)
