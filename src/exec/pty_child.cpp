@@ -43,8 +43,8 @@ std::string too_long_message(const SpawnSpec& spec) {
 }
 
 // Runs in the child between fork and exec: async-signal-safe calls only.
-[[noreturn]] void exec_child(pid_t parent, const char* slave_name, int error_fd, const char* path, char* const argv[],
-                             char* const envp[], const char* cwd, const winsize& size) {
+[[noreturn]] void exec_child(pid_t parent, const char* slave_name, int gate_fd, int error_fd, const char* path,
+                             char* const argv[], char* const envp[], const char* cwd, const winsize& size) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -59,6 +59,15 @@ std::string too_long_message(const SpawnSpec& spec) {
     _exit(127); // the runner died before prctl took effect
   }
   setsid();
+  // Nothing of the job runs before its group guard does: a runner SIGKILLed between this
+  // exec and the guard's fork would otherwise leave whatever the job forked meanwhile.
+  char go = 0;
+  while (read(gate_fd, &go, 1) < 0 && errno == EINTR) {
+  }
+  if (go != 'g') {
+    _exit(127); // the runner is gone (end of file)
+  }
+  close(gate_fd);
   int slave = open(slave_name, O_RDWR); // first tty opened by a session leader: controlling tty
   if (slave < 0) {
     int err = errno;
@@ -163,6 +172,12 @@ PtyChild PtyChild::spawn(const SpawnSpec& spec) {
   }
   util::UniqueFd error_read(error_pipe[0]);
   util::UniqueFd error_write(error_pipe[1]);
+  int gate_pipe[2];
+  if (::pipe2(gate_pipe, O_CLOEXEC) != 0) {
+    throw SpawnError(std::string("cannot create a pipe: ") + std::strerror(errno));
+  }
+  util::UniqueFd gate_read(gate_pipe[0]);
+  util::UniqueFd gate_write(gate_pipe[1]);
 
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
@@ -170,9 +185,14 @@ PtyChild PtyChild::spawn(const SpawnSpec& spec) {
     throw SpawnError(std::string("cannot fork: ") + std::strerror(errno));
   }
   if (pid == 0) {
-    exec_child(parent, slave_name, error_write.get(), path->c_str(), argv.data(), envp.data(), spec.cwd.c_str(), size);
+    exec_child(parent, slave_name, gate_read.get(), error_write.get(), path->c_str(), argv.data(), envp.data(),
+               spec.cwd.c_str(), size);
   }
   error_write.reset();
+  gate_read.reset();
+  GroupGuard guard = GroupGuard::start(pid); // the child is its group's leader (setsid)
+  (void)!::write(gate_write.get(), "g", 1);
+  gate_write.reset();
   int child_errno = 0;
   long n = util::read_some(error_read.get(), reinterpret_cast<char*>(&child_errno), sizeof child_errno);
   if (n == static_cast<long>(sizeof child_errno)) {
@@ -184,7 +204,7 @@ PtyChild PtyChild::spawn(const SpawnSpec& spec) {
   PtyChild child;
   child.m_master = std::move(master);
   child.m_pid = pid;
-  child.m_guard = GroupGuard::start(pid); // the child is its group's leader (setsid)
+  child.m_guard = std::move(guard);
   return child;
 }
 
