@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "util/big_integer.hpp"
 
@@ -167,7 +168,7 @@ void dump_float(double d, std::string& out) {
   }
 }
 
-void dump(const Json& v, std::string& out, bool ascii) {
+void dump_scalar(const Json& v, std::string& out, bool ascii) {
   switch (v.type()) {
   case Json::value_t::null: out += "null"; break;
   case Json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; break;
@@ -175,36 +176,46 @@ void dump(const Json& v, std::string& out, bool ascii) {
   case Json::value_t::number_unsigned: out += std::to_string(v.get<uint64_t>()); break;
   case Json::value_t::number_float: dump_float(v.get<double>(), out); break;
   case Json::value_t::string: dump_string(v.get_ref<const std::string&>(), out, ascii); break;
-  case Json::value_t::array: {
-    out += '[';
-    bool first = true;
-    for (const auto& item : v) {
-      if (!first) {
-        out += ", ";
-      }
-      first = false;
-      dump(item, out, ascii);
-    }
-    out += ']';
-    break;
-  }
-  case Json::value_t::object: {
-    out += '{';
-    bool first = true;
-    for (const auto& [key, item] : v.items()) {
-      if (!first) {
-        out += ", ";
-      }
-      first = false;
-      dump_string(key, out, ascii);
-      out += ": ";
-      dump(item, out, ascii);
-    }
-    out += '}';
-    break;
-  }
   case Json::value_t::binary: out += big_integer_text(v).value_or("null"); break;
+  case Json::value_t::array:
+  case Json::value_t::object:
   case Json::value_t::discarded: out += "null"; break;
+  }
+}
+
+// Iterative, with a stack on the heap: a value nested 10,000 levels deep (the most the line
+// limits allow) would overflow the thread's stack one call per level, under ASan first.
+void dump(const Json& root, std::string& out, bool ascii) {
+  struct Open {
+    const Json* container;
+    Json::const_iterator next;
+  };
+  std::vector<Open> open;
+  auto begin = [&](const Json& v) {
+    if (v.is_array() || v.is_object()) {
+      out += v.is_array() ? '[' : '{';
+      open.push_back({&v, v.cbegin()});
+    } else {
+      dump_scalar(v, out, ascii);
+    }
+  };
+  begin(root);
+  while (!open.empty()) {
+    Open& top = open.back();
+    if (top.next == top.container->cend()) {
+      out += top.container->is_array() ? ']' : '}';
+      open.pop_back();
+      continue;
+    }
+    if (top.next != top.container->cbegin()) {
+      out += ", ";
+    }
+    if (top.container->is_object()) {
+      dump_string(top.next.key(), out, ascii);
+      out += ": ";
+    }
+    const Json& item = *top.next++;
+    begin(item); // may grow `open`: `top` is not used after this
   }
 }
 

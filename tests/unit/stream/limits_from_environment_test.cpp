@@ -47,18 +47,18 @@ TEST(LimitsFromEnvironment, LineLimitsAreReadAndDefaultWhenUnset) {
   ar::LineLimits defaults = line_limits_from_environment();
   EXPECT_EQ(defaults.max_line_bytes, ar::LineLimits{}.max_line_bytes);
   ScopedVariable line("ANSIBLE_RUNNER_MAX_LINE_BYTES", "1G");
-  ScopedVariable depth("ANSIBLE_RUNNER_MAX_JSON_DEPTH", "10000");
+  ScopedVariable depth("ANSIBLE_RUNNER_MAX_JSON_DEPTH", "2000");
   ScopedVariable values("ANSIBLE_RUNNER_MAX_JSON_VALUES", "50");
   ScopedVariable strings("ANSIBLE_RUNNER_MAX_STRING_BYTES", "");
   ar::LineLimits limits = line_limits_from_environment();
   EXPECT_EQ(limits.max_line_bytes, uint64_t{1} << 30);
-  EXPECT_EQ(limits.max_depth, 10000u);
+  EXPECT_EQ(limits.max_depth, 2000u);
   EXPECT_EQ(limits.max_values, 50u);
   EXPECT_EQ(limits.max_string_bytes, ar::LineLimits{}.max_string_bytes);
 }
 
 TEST(LimitsFromEnvironment, ABadValueNamesItsVariable) {
-  EXPECT_NE(error_of("ANSIBLE_RUNNER_MAX_JSON_DEPTH", "10001").find("ANSIBLE_RUNNER_MAX_JSON_DEPTH: at most 10000"),
+  EXPECT_NE(error_of("ANSIBLE_RUNNER_MAX_JSON_DEPTH", "2001").find("ANSIBLE_RUNNER_MAX_JSON_DEPTH: at most 2000"),
             std::string::npos);
   EXPECT_NE(error_of("ANSIBLE_RUNNER_MAX_JSON_VALUES", "many").find("ANSIBLE_RUNNER_MAX_JSON_VALUES: expected"),
             std::string::npos);
