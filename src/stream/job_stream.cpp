@@ -27,7 +27,7 @@ Json parse_object(const std::optional<std::string>& line, uint64_t offset, const
     // nlohmann quotes the token it stopped at, which can be a whole 50 MB string: cut it.
     reject_line(line->empty() ? std::string("empty line") : util::excerpt(e.what()), offset);
   } catch (const Json::out_of_range& e) {
-    reject_line(util::excerpt(e.what()), offset); // a number beyond double range, e.g. 1e999
+    reject_line(util::excerpt(e.what()), offset);
   }
   if (!data.is_object()) {
     reject_line("a line is JSON but not an object", offset);

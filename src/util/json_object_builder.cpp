@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "util/big_integer.hpp"
+#include "util/json_python_literals.hpp"
 
 namespace ansible_runner::util {
 
@@ -71,15 +72,16 @@ public:
   using string_t = Json::string_t;
   using binary_t = Json::binary_t;
 
-  LinearBuilder(bool throw_errors, const JsonLimits& limits) : m_throw(throw_errors), m_limits(limits) {}
+  LinearBuilder(bool throw_errors, const JsonLimits& limits, const std::vector<PythonLiteral>* literals)
+      : m_throw(throw_errors), m_limits(limits), m_literals(literals) {}
 
   bool null() { return counted() && add(Json(nullptr)); }
   bool boolean(bool value) { return counted() && add(Json(value)); }
-  bool number_integer(number_integer_t value) { return counted() && add(Json(value)); }
-  bool number_unsigned(number_unsigned_t value) { return counted() && add(Json(value)); }
+  bool number_integer(number_integer_t value) { return counted() && add(literal_or(Json(value))); }
+  bool number_unsigned(number_unsigned_t value) { return counted() && add(literal_or(Json(value))); }
   // nlohmann makes an integer beyond 64 bits a double; Python keeps it whole.
   bool number_float(number_float_t value, const string_t& text) {
-    return counted() && add(is_integer_literal(text) ? big_integer(text) : Json(value));
+    return counted() && add(literal_or(is_integer_literal(text) ? big_integer(text) : Json(value)));
   }
   bool string(string_t& value) { return counted() && fits(value, "a string") && add(Json(std::move(value))); }
   bool binary(binary_t& value) { return counted() && add(Json::binary(std::move(value))); }
@@ -174,16 +176,32 @@ private:
                                                            std::to_string(m_limits.max_string_bytes));
   }
 
+  // The value of the number that stands for a Python literal (NaN, Infinity, 1e999), if this
+  // one does; numbers arrive in the order of the text.
+  Json literal_or(Json parsed) {
+    uint64_t index = m_numbers++;
+    if (m_literals && m_next_literal < m_literals->size() && (*m_literals)[m_next_literal].index == index) {
+      const PythonLiteral& literal = (*m_literals)[m_next_literal++];
+      return literal.integer.empty() ? Json(literal.value) : big_integer(literal.integer);
+    }
+    return parsed;
+  }
+
   bool m_throw;
   const JsonLimits& m_limits;
+  const std::vector<PythonLiteral>* m_literals;
+  uint64_t m_numbers = 0;
+  size_t m_next_literal = 0;
   uint64_t m_values = 0;
   std::deque<Frame> m_stack;
   Json m_result;
 };
 
 Json parse_with(std::string_view text, bool throw_errors, const JsonLimits& limits) {
-  LinearBuilder builder(throw_errors, limits);
-  if (!Json::sax_parse(text, &builder, Json::input_format_t::json, /*strict=*/true)) {
+  std::optional<PythonLiterals> literals = replace_python_literals(text);
+  LinearBuilder builder(throw_errors, limits, literals ? &literals->literals : nullptr);
+  if (!Json::sax_parse(literals ? std::string_view(literals->text) : text, &builder, Json::input_format_t::json,
+                       /*strict=*/true)) {
     return Json(Json::value_t::discarded);
   }
   return builder.result();

@@ -55,8 +55,9 @@ private:
   Limit m_limit;
 };
 
-// Parses JSON text like Json::parse (the same exceptions: parse_error, out_of_range for
-// numbers such as 1e999, and JsonLimitError), with every object built by ObjectBuilder.
+// Parses JSON text as Python's json.loads does (NaN, Infinity, -Infinity; 1e999 is infinity;
+// integers of any length kept whole), otherwise like Json::parse (the same exceptions:
+// parse_error, and JsonLimitError), with every object built by ObjectBuilder.
 Json parse_json(std::string_view text, const JsonLimits& limits = {});
 
 // The same, returning a discarded value instead of throwing.
