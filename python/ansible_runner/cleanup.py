@@ -4,6 +4,7 @@ registry credential dirs, and container images.
 Everything is reported with print() (AWX captures run_cleanup's output by redirecting
 sys.stdout).
 """
+import argparse
 import glob
 import os
 import subprocess
@@ -46,7 +47,7 @@ def add_cleanup_args(command):
     command.add_argument(
         '--grace-period',
         default=GRACE_PERIOD_DEFAULT,
-        type=int,
+        type=_grace_minutes,
         help='Time (in minutes) after last modification to exclude a folder from deletion for. '
              'This is to avoid deleting folders that were recently created, or folders not started via the start command. '
              'Value of 0 indicates that no folders will be excluded based on modified time.'
@@ -131,6 +132,14 @@ def validate_pattern(pattern):
         )
 
 
+def _grace_minutes(text):
+    """--grace-period: whole minutes, 0 or more (a negative one would spare nothing)."""
+    minutes = int(text)
+    if minutes < 0:
+        raise argparse.ArgumentTypeError('must be 0 or more minutes, got {0}'.format(minutes))
+    return minutes
+
+
 def _recently_modified(path, grace_period, now):
     """True when path changed less than grace_period minutes before now, or vanished."""
     try:
@@ -144,6 +153,8 @@ def cleanup_dirs(pattern, exclude_strings=(), grace_period=GRACE_PERIOD_DEFAULT)
     """Removes the dirs matching pattern except those containing one of exclude_strings,
     modified within grace_period minutes, or of a running job; returns how many it removed.
     Exits (SystemExit with the message) when pattern matches a system directory."""
+    if grace_period and grace_period < 0:
+        raise ValueError('grace_period must be 0 or more minutes, got {0!r}'.format(grace_period))
     try:
         validate_pattern(pattern)
     except RuntimeError as exc:

@@ -21,6 +21,7 @@
 #include "stream/limits_from_environment.hpp"
 #include "util/excerpt.hpp"
 #include "util/fd.hpp"
+#include "util/timer_value.hpp"
 
 namespace ansible_runner::cli {
 namespace {
@@ -55,7 +56,7 @@ std::function<bool()> cancel_callback(const GlobalOptions& global) {
 // --keepalive-seconds, else ANSIBLE_RUNNER_KEEPALIVE_SECONDS (a float), else off.
 double keepalive_seconds(const WorkerArgs& args) {
   if (args.keepalive_seconds) {
-    return *args.keepalive_seconds;
+    return util::checked_timer_seconds(*args.keepalive_seconds, "--keepalive-seconds");
   }
   const char* env = std::getenv("ANSIBLE_RUNNER_KEEPALIVE_SECONDS");
   if (!env || !*env) {
@@ -69,7 +70,7 @@ double keepalive_seconds(const WorkerArgs& args) {
     throw ConfigurationError("ANSIBLE_RUNNER_KEEPALIVE_SECONDS: expected a number of seconds, got " +
                              util::quoted_excerpt(env));
   }
-  return value;
+  return util::checked_timer_seconds(value, "ANSIBLE_RUNNER_KEEPALIVE_SECONDS");
 }
 
 // In worker mode stdout is the protocol and Receptor merges stderr into it: keep a private
@@ -145,7 +146,8 @@ Action add_worker_command(CLI::App& app, GlobalOptions& global) {
                       "Time (in minutes) after last modification to exclude a folder from deletion for. "
                       "This is to avoid deleting folders that were recently created, or folders not started "
                       "via the start command. Value of 0 indicates that no folders will be excluded based on "
-                      "modified time.");
+                      "modified time.")
+      ->check(CLI::NonNegativeNumber); // a negative one would spare nothing, not even running jobs' dirs
   cleanup->add_flag("--image-prune", c.image_prune,
                     "If specified, will run docker / podman image prune --force. This will only run after untagging.");
   cleanup->add_option("--process-isolation-executable", c.process_isolation_executable,

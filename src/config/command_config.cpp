@@ -158,17 +158,14 @@ CommandJob prepare_command_job(const CommandOptions& o, const CommandLine& comma
   job.settings = settings.values();
 
   // int(timeout) when truthy, else the mode's setting.
-  std::optional<double> timeout;
-  if (o.timeout && *o.timeout != 0) {
-    timeout = static_cast<double>(static_cast<long long>(*o.timeout));
-  }
+  std::optional<double> timeout = timeout_kwarg(o.timeout);
   if (mode == RunnerMode::pexpect) {
     job.passwords = password_prompts(merge_mappings(o.passwords, load_mapping_or_none(loader, "env/passwords")));
-    job.pexpect_timeout = settings.number("pexpect_timeout").value_or(5);
-    job.idle_timeout = nonzero(settings.number("idle_timeout"));
-    job.job_timeout = timeout ? timeout : nonzero(settings.number("job_timeout"));
+    job.pexpect_timeout = settings.timer("pexpect_timeout").value_or(5);
+    job.idle_timeout = nonzero(settings.timer("idle_timeout"));
+    job.job_timeout = timeout ? timeout : nonzero(settings.timer("job_timeout"));
   } else {
-    out.subprocess_timeout = timeout ? timeout : nonzero(settings.number("subprocess_timeout"));
+    out.subprocess_timeout = timeout ? timeout : nonzero(settings.timer("subprocess_timeout"));
   }
 
   bool process_isolation = settings.flag("process_isolation", o.process_isolation);

@@ -214,13 +214,10 @@ JobConfig prepare(const RunOptions& o) {
   job.settings = settings.values();
   Json passwords = merge_mappings(o.passwords, loader.load_mapping("env/passwords"));
   job.passwords = password_prompts(passwords);
-  job.pexpect_timeout = settings.number("pexpect_timeout").value_or(5);
-  job.idle_timeout = nonzero(settings.number("idle_timeout"));
-  if (o.timeout && *o.timeout != 0) {
-    job.job_timeout = static_cast<double>(static_cast<long long>(*o.timeout)); // int(timeout)
-  } else {
-    job.job_timeout = nonzero(settings.number("job_timeout"));
-  }
+  job.pexpect_timeout = settings.timer("pexpect_timeout").value_or(5);
+  job.idle_timeout = nonzero(settings.timer("idle_timeout"));
+  std::optional<double> timeout = timeout_kwarg(o.timeout);
+  job.job_timeout = timeout ? timeout : nonzero(settings.timer("job_timeout"));
 
   r.process_isolation = settings.flag("process_isolation", o.process_isolation);
   r.isolation_executable = settings.string("process_isolation_executable", o.process_isolation_executable)

@@ -1,5 +1,7 @@
 #include "config/settings.hpp"
 
+#include <cmath>
+
 #include <ansible_runner/errors.hpp>
 
 #include "util/big_integer.hpp"
@@ -7,6 +9,7 @@
 #include "util/json_object_builder.hpp"
 #include "util/python_json.hpp"
 #include "util/python_repr.hpp"
+#include "util/timer_value.hpp"
 
 namespace ansible_runner::config {
 
@@ -32,6 +35,14 @@ std::optional<double> Settings::number(const char* key) const {
     bad_type(key, "a number", v);
   }
   return v.get<double>();
+}
+
+std::optional<double> Settings::timer(const char* key) const {
+  std::optional<double> seconds = number(key);
+  if (seconds) {
+    util::checked_timer_seconds(*seconds, std::string("settings: '") + key + "'");
+  }
+  return seconds;
 }
 
 bool Settings::flag(const char* key, bool fallback) const {
@@ -115,6 +126,13 @@ std::vector<PasswordPrompt> password_prompts(const Json& passwords) {
 
 std::optional<double> nonzero(std::optional<double> value) {
   return value && *value != 0 ? value : std::nullopt;
+}
+
+std::optional<double> timeout_kwarg(std::optional<double> timeout) {
+  if (!timeout || *timeout == 0) {
+    return std::nullopt;
+  }
+  return std::trunc(util::checked_timer_seconds(*timeout, "timeout")); // int(timeout); infinity stays
 }
 
 } // namespace ansible_runner::config

@@ -21,6 +21,9 @@ public:
 
   // A number (bools count as 0/1, as in Python); null or missing: nullopt.
   std::optional<double> number(const char* key) const;
+  // A timer in seconds (job_timeout, idle_timeout, pexpect_timeout, subprocess_timeout): a
+  // number() that util::checked_timer_seconds takes; a negative value or NaN is refused.
+  std::optional<double> timer(const char* key) const;
   // Python truthiness of the value; missing: fallback.
   bool flag(const char* key, bool fallback) const;
   // A string; missing: fallback; null: nullopt.
@@ -49,5 +52,10 @@ std::vector<PasswordPrompt> password_prompts(const Json& passwords);
 
 // Timeouts are only honoured when truthy (the reference tests `if job_timeout and ...`).
 std::optional<double> nonzero(std::optional<double> value);
+
+// The `timeout` kwarg as the reference reads it: int(timeout) when truthy, which then wins over
+// the settings (0.5 gives 0: no timeout); nullopt when unset or 0. Negative and NaN are refused
+// as every timer is; infinity (which int() refuses) stays infinity: no timeout.
+std::optional<double> timeout_kwarg(std::optional<double> timeout);
 
 } // namespace ansible_runner::config

@@ -2,6 +2,8 @@
 
 #include <ansible_runner/errors.hpp>
 
+#include "util/timer_value.hpp"
+
 namespace ansible_runner::python {
 namespace {
 
@@ -77,6 +79,12 @@ config::JobConfig job_from_json(const Json& fields) {
   in.read("job_timeout", job.job_timeout);
   in.read("idle_timeout", job.idle_timeout);
   in.read("pexpect_timeout", job.pexpect_timeout);
+  for (auto [name, seconds] : {std::pair{"job_timeout", job.job_timeout}, std::pair{"idle_timeout", job.idle_timeout},
+                                std::pair{"pexpect_timeout", std::optional<double>(job.pexpect_timeout)}}) {
+    if (seconds) {
+      util::checked_timer_seconds(*seconds, name);
+    }
+  }
   in.read("suppress_output_file", job.suppress_output_file);
   in.read("suppress_ansible_output", job.suppress_ansible_output);
   in.read("json_mode", job.json_mode);

@@ -18,6 +18,7 @@
 #include "api/job_runner.hpp"
 #include "api/stream_bridge.hpp"
 #include "api/subprocess_runner.hpp"
+#include "config/settings.hpp"
 #include "python/job_fields.hpp"
 #include "python/py_json.hpp"
 #include "python/python_calls.hpp"
@@ -27,6 +28,7 @@
 #include "stream/temp_file.hpp"
 #include "stream/zip_extractor.hpp"
 #include "stream/zip_writer.hpp"
+#include "util/timer_value.hpp"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -199,7 +201,8 @@ nb::object worker_job(int in_fd, nb::handle pending, nb::object reader, bool wat
   WorkerOptions worker_options;
   worker_options.private_data_dir = optional_text(given, "private_data_dir");
   worker_options.delete_private_data_dir = given.value("delete", false);
-  worker_options.keepalive_seconds = given.value("keepalive_seconds", 0.0);
+  worker_options.keepalive_seconds =
+      util::checked_timer_seconds(given.value("keepalive_seconds", 0.0), "keepalive_seconds");
   // The node's limits, as the CLI reads them (docs/security.md, "Limits").
   worker_options.limits = stream::unpack_limits_from_environment();
   worker_options.line_limits = stream::line_limits_from_environment();
@@ -279,6 +282,9 @@ NB_MODULE(_native, m) {
     }
   });
 
+  m.def(
+      "timeout_kwarg", [](double seconds) { return config::timeout_kwarg(seconds); }, "seconds"_a,
+      "The timeout kwarg as the job takes it: int(timeout), None for no timeout; negative and NaN refused.");
   m.def("helper_args", &helper_args, "kind"_a, "request"_a,
         "The arguments of an Ansible tool helper's command line (after the executable).");
   m.def("run_job", &run_job, "fields"_a, "mode"_a = "pexpect", "subprocess_timeout"_a.none() = nb::none(),

@@ -23,9 +23,10 @@
 namespace ansible_runner::stream {
 
 // What a keepalive setting means (docs/streaming-protocol.md, "keepalive"): none where
-// util::timer_duration says none (0, negative, NaN, infinity, over 100 years; upstream sends
-// none for <= 0 and its timer thread dies on infinity); intervals under a millisecond become a
-// millisecond, so a tiny value cannot flood the stream or starve the job's own writes.
+// util::timer_duration says none (0, infinity, over 100 years; negative and NaN are refused
+// where they enter, util::checked_timer_seconds; upstream sends none for <= 0 and its timer
+// thread dies on infinity); intervals under a millisecond become a millisecond, so a tiny value
+// cannot flood the stream or starve the job's own writes.
 std::optional<std::chrono::nanoseconds> keepalive_interval(double seconds);
 
 class StreamWriter {

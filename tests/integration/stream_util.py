@@ -1,5 +1,6 @@
 """Helpers for the streaming tests (test_stream_*.py): build jobs, run transmit / worker /
 process with either implementation, and reduce what comes out to what a consumer compares."""
+import importlib.util
 import json
 import os
 import re
@@ -51,11 +52,11 @@ def worker(binary, job_stream, pdd=None, extra_args=(), env=None, timeout=600):
     return run(args, input=job_stream, env=env, timeout=timeout)
 
 
-def process(binary, result_stream, pdd, ident=None, quiet=False):
+def process(binary, result_stream, pdd, ident=None, quiet=False, env=None):
     args = [binary] + (["-q"] if quiet else []) + ["process", str(pdd)]
     if ident:
         args += ["--ident", ident]
-    return run(args, input=result_stream)
+    return run(args, input=result_stream, env=env)
 
 
 def messages(stream):
@@ -122,3 +123,22 @@ def kill_processes_mentioning(text):
 
 def catalogue():
     return json.loads((STREAMS / "catalogue.json").read_text())
+
+
+def catalogued_stream(kind, name):
+    """The bytes of a catalogued stream: the fixture file, or made by make_streams.py when it
+    is too large to keep in the tree (marked "generated" in the catalogue)."""
+    path = STREAMS / kind / f"{name}.stream"
+    if path.exists():
+        return path.read_bytes()
+    spec = importlib.util.spec_from_file_location("make_streams", STREAMS / "make_streams.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.stream_bytes(kind, name)
+
+
+def environment_with(extra):
+    """os.environ without any ANSIBLE_RUNNER_MAX_* of the caller's, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_RUNNER_MAX_")}
+    env.update(extra or {})
+    return env

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stream_util import STREAMS, catalogue, messages, process, run, worker
+from stream_util import STREAMS, catalogue, catalogued_stream, environment_with, messages, process, run, worker
 
 ESCAPE_DIR = Path("/tmp/ansible-runner-escape-test")
 HOSTILE_UUID_FILE = Path("/tmp/ar-hostile-uuid.json")
@@ -27,9 +27,9 @@ def escape_target():
 @pytest.mark.parametrize("name", sorted(CATALOGUE["job"]))
 def test_worker_on_job_stream(name, ours, tmp_path, escape_target):
     expected = CATALOGUE["job"][name]
-    stream = (STREAMS / "job" / f"{name}.stream").read_bytes()
+    stream = catalogued_stream("job", name)
     pdd = tmp_path / "pdd"
-    result = worker(ours, stream, pdd=pdd, timeout=300)
+    result = worker(ours, stream, pdd=pdd, timeout=300, env=environment_with(expected.get("env")))
     assert result.stderr == b""
     msgs = messages(result.stdout)  # whatever happened, the output is a well-formed stream
     assert msgs[-1] == {"eof": True}
@@ -54,7 +54,7 @@ def test_reference_behaviour_is_as_catalogued(name, reference, tmp_path, escape_
     difference: where it reports an error so do we; where it crashes silently or accepts a
     hostile archive, we report an error instead."""
     expected = CATALOGUE["job"][name]["reference"]
-    stream = (STREAMS / "job" / f"{name}.stream").read_bytes()
+    stream = catalogued_stream("job", name)
     if expected == "hangs":
         # It waits for payload bytes at end of input for ever; nothing it could do ends that.
         with pytest.raises(subprocess.TimeoutExpired):
@@ -76,9 +76,9 @@ def test_reference_behaviour_is_as_catalogued(name, reference, tmp_path, escape_
 @pytest.mark.parametrize("name", sorted(CATALOGUE["result"]))
 def test_process_on_result_stream(name, ours, tmp_path, escape_target):
     expected = CATALOGUE["result"][name]
-    stream = (STREAMS / "result" / f"{name}.stream").read_bytes()
+    stream = catalogued_stream("result", name)
     pdd = tmp_path / "pdd"
-    result = process(ours, stream, pdd, ident="fixture")
+    result = process(ours, stream, pdd, ident="fixture", env=environment_with(expected.get("env")))
     assert result.returncode == expected["exit"], result.stderr.decode()
     art = pdd / "artifacts" / "fixture"
     if "events" in expected:
@@ -89,6 +89,8 @@ def test_process_on_result_stream(name, ours, tmp_path, escape_target):
         assert (art / "status").read_text() == expected["status"]
     if "stderr" in expected:
         assert expected["stderr"] in result.stderr.decode()
+    if "stderr_under" in expected:  # an error quotes at most ~1 KB of its input
+        assert len(result.stderr) < expected["stderr_under"], result.stderr[:3000]
     if "stdout_has" in expected:
         assert expected["stdout_has"] in result.stdout.decode()
     assert not HOSTILE_UUID_FILE.exists()
@@ -101,7 +103,7 @@ def test_reference_process_is_as_catalogued(name, reference, tmp_path):
     """Pins the reference's process on each result stream: where it crashes (exit 1, traceback
     in daemon.log, no artifacts), ours skips the bad line or reports an error on stderr."""
     expected = CATALOGUE["result"][name]["reference"]
-    stream = (STREAMS / "result" / f"{name}.stream").read_bytes()
+    stream = catalogued_stream("result", name)
     pdd = tmp_path / "pdd"
     result = process(reference, stream, pdd, ident="fixture")
     unpacked = (pdd / "artifacts" / "fixture" / "status").exists()

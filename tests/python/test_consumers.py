@@ -454,3 +454,71 @@ def test_process_reads_the_line_limits_from_the_environment():
     assert "more than 4000 values (ANSIBLE_RUNNER_MAX_JSON_VALUES raises the limit)" in stderr
     invalid, _ = run_limits_script("ours", ANSIBLE_RUNNER_MAX_JSON_DEPTH="deep")
     assert invalid["exception"] == "ConfigurationError" and "ANSIBLE_RUNNER_MAX_JSON_DEPTH" in invalid["message"]
+
+
+# 12. Timer values (docs/run-options.md, "Timer values"): one rule through the Python API, and a
+# kwarg of infinity or NaN travels through transmit | worker | process (Python's json writes
+# Infinity and NaN, which our worker reads as the reference's does).
+
+TIMERS_SCRIPT = r"""
+import io, json, os, sys, tempfile
+import ansible_runner
+pdd = tempfile.mkdtemp()
+os.makedirs(pdd + "/project"); os.makedirs(pdd + "/inventory")
+with open(pdd + "/project/test.yml", "w") as f:
+    f.write("- hosts: all\n  gather_facts: false\n  tasks:\n    - command: sleep 1\n")
+with open(pdd + "/inventory/hosts", "w") as f:
+    f.write("localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n")
+
+def outcome(**kwargs):
+    try:
+        r = ansible_runner.run(private_data_dir=pdd, playbook="test.yml", quiet=True, **kwargs)
+        return {"status": r.status, "rc": r.rc}
+    except Exception as e:
+        return {"exception": type(e).__name__, "message": str(e)}
+
+def streamed(settings):
+    job = io.BytesIO()
+    ansible_runner.run(streamer="transmit", private_data_dir=pdd, playbook="test.yml", settings=settings,
+                       _output=job)
+    job.seek(0)
+    result = io.BytesIO()
+    ansible_runner.run(streamer="worker", _input=job, _output=result, private_data_dir=tempfile.mkdtemp())
+    result.seek(0)
+    r = ansible_runner.run(streamer="process", _input=result, quiet=True, private_data_dir=tempfile.mkdtemp())
+    return {"status": r.status, "rc": r.rc}
+
+cases = {
+    "timeout=inf": dict(timeout=float("inf")),
+    "timeout=-5": dict(timeout=-5),
+    "timeout=nan": dict(timeout=float("nan")),
+    "job_timeout=-5": dict(settings={"job_timeout": -5}),
+    "idle_timeout=nan": dict(settings={"idle_timeout": float("nan")}),
+    "job_timeout=inf": dict(settings={"job_timeout": float("inf")}),
+}
+doc = {name: outcome(**kwargs) for name, kwargs in cases.items()}
+doc["streamed job_timeout=inf"] = streamed({"job_timeout": float("inf")})
+print(json.dumps(doc))
+"""
+
+
+def test_timer_values_through_the_python_api():
+    results = {}
+    for which in ("ref", "ours"):
+        proc = subprocess.run([python_of(which), "-c", TIMERS_SCRIPT], capture_output=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+        results[which] = json.loads(proc.stdout.decode().splitlines()[-1])
+    ref, ours = results["ref"], results["ours"]
+    # The reference: int() of the kwarg raises; a negative timer times out at once, NaN never.
+    assert ref["timeout=inf"]["exception"] == "OverflowError"
+    assert ref["timeout=nan"]["exception"] == "ValueError"
+    assert ref["timeout=-5"] == ref["job_timeout=-5"] == {"status": "timeout", "rc": 254}
+    assert ref["idle_timeout=nan"] == ref["job_timeout=inf"] == {"status": "successful", "rc": 0}
+    assert ref["streamed job_timeout=inf"] == {"status": "successful", "rc": 0}
+    # Ours: infinity is no timer; negative and NaN are refused, naming the setting.
+    for name in ("timeout=inf", "job_timeout=inf", "streamed job_timeout=inf"):
+        assert ours[name] == {"status": "successful", "rc": 0}, (name, ours[name])
+    for name, setting in (("timeout=-5", "timeout"), ("timeout=nan", "timeout"), ("job_timeout=-5", "job_timeout"),
+                          ("idle_timeout=nan", "idle_timeout")):
+        assert ours[name]["exception"] == "ConfigurationError", (name, ours[name])
+        assert f"{setting} must be 0 or more seconds (0 or infinity: no timer)" in ours[name]["message"]

@@ -7,6 +7,7 @@ _native_fields() then hands the prepared job to the native runner, which spawns 
 supervises it.
 """
 import json
+import math
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ from collections.abc import Mapping
 from enum import IntEnum
 from uuid import uuid4
 
-from ansible_runner import defaults
+from ansible_runner import _native, defaults
 from ansible_runner.exceptions import ConfigurationError
 from ansible_runner.loader import ArtifactLoader, UnusableFileError
 from ansible_runner.output import debug
@@ -85,6 +86,13 @@ def _seconds(value, name):
     except (TypeError, ValueError):
         raise ConfigurationError('{0} must be a number of seconds, got {1!r}'.format(name, value))
     return seconds or None
+
+
+def _timeout_kwarg(value):
+    """The truthy timeout kwarg as int(timeout), by the rule every timer follows (the native
+    config::timeout_kwarg: negative and NaN are refused, infinity is no timeout)."""
+    timeout = _native.timeout_kwarg(_seconds(value, 'timeout'))
+    return int(timeout) if math.isfinite(timeout) else timeout
 
 
 class BaseConfig(object):
@@ -198,9 +206,10 @@ class BaseConfig(object):
             self.pexpect_timeout = settings.get('pexpect_timeout', 5)
             self.pexpect_use_poll = settings.get('pexpect_use_poll', True)
             self.idle_timeout = settings.get('idle_timeout', None)
-            self.job_timeout = int(self.timeout) if self.timeout else settings.get('job_timeout', None)
+            self.job_timeout = _timeout_kwarg(self.timeout) if self.timeout else settings.get('job_timeout', None)
         elif runner_mode == 'subprocess':
-            self.subprocess_timeout = int(self.timeout) if self.timeout else settings.get('subprocess_timeout', None)
+            self.subprocess_timeout = (_timeout_kwarg(self.timeout) if self.timeout
+                                       else settings.get('subprocess_timeout', None))
 
         for name in ('process_isolation', 'process_isolation_executable', 'container_image',
                      'container_volume_mounts', 'container_options', 'container_auth_data'):
