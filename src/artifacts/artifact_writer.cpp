@@ -12,18 +12,26 @@
 #include <ansible_runner/errors.hpp>
 
 #include "events/event_builder.hpp"
+#include "events/event_file_name.hpp"
+#include "util/debug_log.hpp"
 #include "util/fs.hpp"
 #include "util/python_json.hpp"
 
 namespace ansible_runner::artifacts {
 namespace {
 
-std::string event_file_name(long counter, const std::string& uuid) {
-  return std::to_string(counter) + "-" + uuid + ".json";
+// The checked name of an event's file; nullopt (and a debug line) for a hostile uuid, whose
+// event then gets no file, as under the reference, where writing it fails and is ignored.
+std::optional<std::string> checked_name(const Json& counter, const Json& uuid) {
+  std::optional<std::string> name = events::event_file_name(counter, uuid);
+  if (!name) {
+    util::debug_log::line("not writing the file of an event whose uuid is not a plain file name");
+  }
+  return name;
 }
 
-std::string event_file_name(const Json& event) {
-  return event_file_name(event.value("counter", 0L), event.value("uuid", std::string()));
+std::optional<std::string> checked_name(const Json& event) {
+  return checked_name(event.value("counter", Json(0)), event.value("uuid", Json("")));
 }
 
 } // namespace
@@ -75,21 +83,33 @@ void ArtifactWriter::flush() {
 }
 
 void ArtifactWriter::write_event(const Json& event) {
+  std::optional<std::string> name = checked_name(event);
+  if (!name) {
+    return;
+  }
   m_scratch.clear();
   util::python_dumps(event, m_scratch);
-  util::write_file_atomic(util::path_join(m_job_events_dir, event_file_name(event)), m_scratch, 0600);
+  util::write_file_atomic(util::path_join(m_job_events_dir, *name), m_scratch, 0600);
 }
 
 void ArtifactWriter::write_event_text(long counter, const std::string& uuid, std::string_view text) {
-  util::write_file_atomic(util::path_join(m_job_events_dir, event_file_name(counter, uuid)), text, 0600);
+  if (std::optional<std::string> name = checked_name(Json(counter), Json(uuid))) {
+    util::write_file_atomic(util::path_join(m_job_events_dir, *name), text, 0600);
+  }
 }
 
 void ArtifactWriter::write_event_text(const Json& event, std::string_view text) {
-  util::write_file_atomic(util::path_join(m_job_events_dir, event_file_name(event)), text, 0600);
+  if (std::optional<std::string> name = checked_name(event)) {
+    util::write_file_atomic(util::path_join(m_job_events_dir, *name), text, 0600);
+  }
 }
 
 void ArtifactWriter::write_event(const Json& event, events::EventText& text) {
-  std::string path = util::path_join(m_job_events_dir, event_file_name(event));
+  std::optional<std::string> name = checked_name(event);
+  if (!name) {
+    return;
+  }
+  std::string path = util::path_join(m_job_events_dir, *name);
   std::string tmp = path + ".tmp";
   util::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (!fd) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "events/event_file_name.hpp"
 #include "util/fs.hpp"
 #include "util/ids.hpp"
 #include "util/json_object_builder.hpp"
@@ -13,7 +14,11 @@ namespace {
 
 // The reference plugin's begin frame holds only the uuid; its data waits in a partial file.
 void merge_partial_file(Json& event, const std::string& uuid, const std::string& job_events_dir) {
-  std::string path = util::path_join(job_events_dir, uuid + "-partial.json");
+  std::optional<std::string> name = partial_file_name(uuid);
+  if (!name) {
+    return; // a hostile uuid ("../../x") names no file of ours
+  }
+  std::string path = util::path_join(job_events_dir, *name);
   std::optional<std::string> text;
   try {
     text = util::read_file_if_exists(path);

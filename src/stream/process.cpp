@@ -8,6 +8,7 @@
 #include <ansible_runner/errors.hpp>
 #include <ansible_runner/streaming.hpp>
 
+#include "events/event_file_name.hpp"
 #include "events/utf8_decoder.hpp"
 #include "stream/process_line_scan.hpp"
 #include "stream/line_limits.hpp"
@@ -63,16 +64,6 @@ std::optional<int> read_rc(const std::string& artifact_dir) {
     return std::nullopt; // "None": the job died of a foreign signal
   }
   return rc;
-}
-
-// A job_events file name from an event's counter and uuid, as the reference formats them;
-// nullopt when it would not be a plain name (a hostile uuid like "../../x").
-std::optional<std::string> event_file_name(const Json& event) {
-  std::string name = util::python_str(event["counter"]) + "-" + util::python_str(event["uuid"]) + ".json";
-  if (name.find('/') != std::string::npos || name.find('\0') != std::string::npos || name.size() > 255) {
-    return std::nullopt;
-  }
-  return name;
 }
 
 // Thrown when an artifact cannot be written; ends the processing with an error status.
@@ -344,7 +335,7 @@ private:
       report("skipping an event without counter or uuid");
       return;
     }
-    std::optional<std::string> file_name = event_file_name(event);
+    std::optional<std::string> file_name = events::event_file_name(event["counter"], event["uuid"]);
     if (!file_name) {
       report("skipping an event whose counter/uuid is not a plain file name");
       return;

@@ -215,3 +215,33 @@ def test_a_task_printing_a_gigabyte_is_kept_with_bounded_memory(tmp_path, shim_p
     assert (events[2]["start_line"], events[2]["end_line"]) == (lines, lines + 1)
     stdout_size = ours["stdout"].stat().st_size
     assert stdout_size == len("start\n") + lines * (line + 1) - 2 + len("\n") + len("after\r\n")
+
+
+@pytest.mark.parametrize("frame", ['{"event": "runner_on_ok", "uuid": "../../../../x", "event_data": {}}',
+                                   '{"uuid": "../../../../x"}'], ids=["whole-frame", "partial-frame"])
+def test_an_event_whose_uuid_is_a_path_gets_no_file(tmp_path, shim_path, reference, frame):
+    """A frame whose uuid is "../../../../x": the reference tries job_events/<n>-../../../../x.json,
+    fails and goes on without that event's file; given only the uuid, it reads and deletes
+    <uuid>-partial.json four directories up, outside the artifact dir. Ours writes and reads only
+    plain names in job_events/ (the check `process` makes): the job ends as the reference's, and
+    the file outside is neither read nor removed."""
+    steps = ["event:playbook_on_start:start", "frame:" + frame, "event:playbook_on_stats:end"]
+    outcomes = {}
+    for who, binary in (("ref", reference), ("ours", OURS)):
+        outside = tmp_path / who / "x-partial.json"  # job_events/../../../../ from the job's artifacts
+        outside.parent.mkdir(parents=True)
+        outside.write_text('{"event": "runner_on_ok", "stolen": true}')
+        result = run_job(binary, tmp_path / who, steps, shim_path)
+        art = tmp_path / who / "job" / "artifacts" / "job"
+        outcomes[who] = {
+            "events": [e["event"] for e in result["events"]],
+            "status": (art / "status").read_text(), "rc": (art / "rc").read_text(),
+            "outside_kept": outside.exists(),
+            "stolen": any(e.get("stolen") for e in result["events"]),
+        }
+    ref, ours = outcomes["ref"], outcomes["ours"]
+    assert ref["events"] == ours["events"] == ["playbook_on_start", "playbook_on_stats"]
+    assert (ours["status"], ours["rc"]) == (ref["status"], ref["rc"]) == ("successful", "0")
+    assert ours["outside_kept"] and not ours["stolen"]
+    if frame.startswith('{"uuid"'):
+        assert not ref["outside_kept"]  # the reference removed a file outside its directory
