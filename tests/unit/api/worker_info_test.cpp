@@ -1,4 +1,4 @@
-#include "stream/worker_info.hpp"
+#include "api/worker_info.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -6,10 +6,10 @@
 #include "test_util.hpp"
 #include "util/fs.hpp"
 
-using ansible_runner::stream::ensure_uuid_file;
-using ansible_runner::stream::format_worker_info;
-using ansible_runner::stream::parse_mem_total;
-using ansible_runner::stream::WorkerInfo;
+using ansible_runner::api::ensure_uuid_file;
+using ansible_runner::api::format_worker_info;
+using ansible_runner::api::parse_mem_total;
+using ansible_runner::api::WorkerInfo;
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "stream/worker_info.hpp"
+#include "api/worker_info.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -17,7 +17,7 @@
 #include "util/ids.hpp"
 
 namespace ansible_runner {
-namespace stream {
+namespace api {
 namespace {
 
 // PyYAML's default best_width.
@@ -127,15 +127,15 @@ std::string ensure_uuid_file(const std::string& path) {
   return id;
 }
 
-} // namespace stream
+} // namespace api
 
 std::string worker_info() {
-  stream::WorkerInfo info;
+  api::WorkerInfo info;
   info.cpu_count = ::sysconf(_SC_NPROCESSORS_ONLN);
   info.runner_version = version();
   auto meminfo = util::read_file_if_exists("/proc/meminfo");
   if (meminfo) {
-    info.mem_in_bytes = stream::parse_mem_total(*meminfo);
+    info.mem_in_bytes = api::parse_mem_total(*meminfo);
   }
   if (!info.mem_in_bytes) {
     info.errors.push_back("The /proc/meminfo file could not found, memory capacity undiscoverable.");
@@ -149,11 +149,11 @@ std::string worker_info() {
     }
   }
   try {
-    info.uuid = stream::ensure_uuid_file(util::path_join(home_dir, ".ansible_runner_uuid"));
+    info.uuid = api::ensure_uuid_file(util::path_join(home_dir, ".ansible_runner_uuid"));
   } catch (const Error& e) {
     info.errors.push_back(std::string("Could not find or create the node uuid file: ") + e.what());
   }
-  return stream::format_worker_info(info);
+  return api::format_worker_info(info);
 }
 
 } // namespace ansible_runner

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace ansible_runner::stream {
+namespace ansible_runner::api {
 
 struct WorkerInfo {
   long cpu_count = 0;
@@ -27,4 +27,4 @@ std::optional<uint64_t> parse_mem_total(const std::string& meminfo);
 // The file's mode is forced to 0600 either way. Throws Error when it cannot be read or written.
 std::string ensure_uuid_file(const std::string& path);
 
-} // namespace ansible_runner::stream
+} // namespace ansible_runner::api
