@@ -11,7 +11,7 @@ file(GLOB AR_PYTHON_SOURCES CONFIGURE_DEPENDS src/python/*.cpp)
 nanobind_add_module(_native NB_STATIC ${AR_PYTHON_SOURCES})
 # nanobind's headers are third-party code: as system headers our warnings skip them.
 set_target_properties(nanobind-static PROPERTIES SYSTEM ON)
-target_include_directories(_native PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+target_include_directories(_native PRIVATE ${AR_FACES_VIEW})
 target_link_libraries(_native PRIVATE ansible_runner fmt::fmt ar_warnings ar_sanitizers)
 
 # The wheel: the module inside the package, the executable as a script (bin/ansible-runner),
