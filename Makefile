@@ -16,7 +16,9 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD)
 
-run: build
+# The demo needs the executable and the callback plugin only, not the tests and examples.
+run: configure
+	@cmake --build $(BUILD) --target ansible-runner callback_plugin
 	@examples/run-demo.sh $(BUILD)/ansible-runner
 
 # Receptor (for the mesh tests) is built once from the Go module proxy before the suite, so its
