@@ -13,6 +13,7 @@
 #include "util/excerpt.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ansible_runner {
 namespace {

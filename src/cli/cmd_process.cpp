@@ -9,6 +9,7 @@
 #include "cli/daemon_log.hpp"
 #include "stream/limits_from_environment.hpp"
 #include "util/fs.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ansible_runner::cli {
 namespace {

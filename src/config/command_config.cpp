@@ -15,11 +15,11 @@
 #include "config/nul_fields.hpp"
 #include "config/settings.hpp"
 #include "config/ssh_agent.hpp"
-#include "config/temp_dir.hpp"
 #include "util/fs.hpp"
 #include "util/ids.hpp"
 #include "util/pypath.hpp"
 #include "util/python_repr.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ansible_runner::config {
 
@@ -48,7 +48,7 @@ std::optional<std::string> load_text_or_none(EnvLoader& loader, const char* path
 
 std::string make_private_data_dir(const std::optional<std::string>& given) {
   if (!given || given->empty()) {
-    return make_temp_dir_in(std::nullopt, k_auto_create_prefix);
+    return util::make_temp_dir(k_auto_create_prefix);
   }
   std::string pdd = util::py_abspath(*given);
   try {

@@ -9,12 +9,12 @@
 #include <ansible_runner/errors.hpp>
 
 #include "config/helper_mounts.hpp"
-#include "config/temp_dir.hpp"
 #include "config/volume_mounts.hpp"
 #include "util/base64.hpp"
 #include "util/fs.hpp"
 #include "util/pypath.hpp"
 #include "util/python_repr.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ansible_runner::config {
 
@@ -44,7 +44,7 @@ Container write_registry_auth(const ContainerSpec& spec, Container container) {
   std::string token = auth_field(auth, "username") + ":" + auth_field(auth, "password");
   Json doc = Json::object();
   doc["auths"][auth_host_key(auth)]["auth"] = util::base64_encode(token);
-  std::string dir = make_temp_dir_in(std::nullopt, "ansible_runner_registry_" + spec.ident + "_");
+  std::string dir = util::make_temp_dir("ansible_runner_registry_" + spec.ident + "_");
   container.registry_auth_dir = dir;
   bool docker = spec.executable == "docker";
   std::string auth_file = util::path_join(dir, docker ? "config.json" : "auth.json");

@@ -19,13 +19,13 @@
 #include "config/sandbox.hpp"
 #include "config/settings.hpp"
 #include "config/ssh_agent.hpp"
-#include "config/temp_dir.hpp"
 #include "util/excerpt.hpp"
 #include "util/fs.hpp"
 #include "util/ids.hpp"
 #include "util/pypath.hpp"
 #include "util/python_json.hpp"
 #include "util/python_repr.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ansible_runner::config {
 
@@ -121,7 +121,7 @@ std::optional<Json> resolve_inventory(const std::optional<Json>& inventory, cons
 // reference's copytree onto the existing temp dir fails on Python >= 3.8; we copy into it.
 std::string make_directory_isolation_copy(const std::string& base, const std::string& project_dir) {
   namespace fs = std::filesystem;
-  std::string copy = make_temp_dir_in(base, "runner_di_");
+  std::string copy = util::make_temp_dir("runner_di_", base);
   if (util::exists(project_dir)) {
     std::error_code ec;
     fs::copy(project_dir, copy, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);

@@ -2,9 +2,9 @@
 
 #include <set>
 
-#include "config/temp_dir.hpp"
 #include "util/fs.hpp"
 #include "util/pypath.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ansible_runner::config {
 
@@ -42,7 +42,7 @@ std::optional<std::string> plugin_bind(const SandboxSpec& spec) {
 
 Sandbox wrap_for_sandbox(const SandboxSpec& spec, const std::vector<std::string>& command) {
   Sandbox sandbox;
-  sandbox.temp_dir = make_temp_dir_in(spec.isolation_path, "ansible_runner_pi_");
+  sandbox.temp_dir = util::make_temp_dir("ansible_runner_pi_", spec.isolation_path);
   std::vector<std::string>& args = sandbox.command;
   args = {spec.executable.empty() ? "bwrap" : spec.executable,
           "--die-with-parent", "--unshare-pid",
@@ -60,8 +60,8 @@ Sandbox wrap_for_sandbox(const SandboxSpec& spec, const std::vector<std::string>
     args.insert(args.end(), {"--ro-bind", *plugin, *plugin});
   }
   for (const auto& path : existing_real_paths(spec.hide_paths)) {
-    std::string stand_in = util::py_isdir(path) ? make_temp_dir_in(sandbox.temp_dir, "tmp")
-                                                 : make_temp_file_in(sandbox.temp_dir);
+    std::string stand_in = util::py_isdir(path) ? util::make_temp_dir("tmp", sandbox.temp_dir)
+                                                 : util::make_temp_file(sandbox.temp_dir);
     args.insert(args.end(), {"--bind", stand_in, path});
   }
   for (const auto& path : existing_real_paths(spec.ro_paths)) {

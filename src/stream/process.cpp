@@ -18,6 +18,7 @@
 #include "util/excerpt.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
+#include "util/temp_dir.hpp"
 #include "util/parallel_file_writer.hpp"
 #include "util/python_json.hpp"
 #include "util/python_json_form.hpp"

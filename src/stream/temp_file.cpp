@@ -10,6 +10,7 @@
 #include <ansible_runner/errors.hpp>
 
 #include "util/fs.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ansible_runner::stream {
 namespace {

@@ -130,15 +130,6 @@ bool is_directory(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-std::string make_temp_dir(const std::string& prefix) {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string templ = path_join(tmp && *tmp ? tmp : "/tmp", prefix + "XXXXXXXX");
-  if (::mkdtemp(templ.data()) == nullptr) {
-    fail("cannot create temp dir", templ);
-  }
-  return templ;
-}
-
 void remove_tree(const std::string& path, bool ignore_errors) {
   std::error_code ec;
   fs::remove_all(path, ec);

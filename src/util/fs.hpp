@@ -33,8 +33,6 @@ std::optional<std::string> read_file_if_exists(const std::string& path);
 bool exists(const std::string& path);    // follows symlinks
 bool is_directory(const std::string& path);
 
-// mkdtemp under $TMPDIR (or /tmp) with the given name prefix.
-std::string make_temp_dir(const std::string& prefix);
 
 // rm -rf; errors are ignored when `ignore_errors`.
 void remove_tree(const std::string& path, bool ignore_errors = false);

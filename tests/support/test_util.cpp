@@ -1,6 +1,7 @@
 #include "test_util.hpp"
 
 #include "util/fs.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ansible_runner::test {
 

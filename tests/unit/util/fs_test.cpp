@@ -8,6 +8,7 @@
 #include <ansible_runner/errors.hpp>
 
 #include "util/fs.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ansible_runner::util {
 namespace {

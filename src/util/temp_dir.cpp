@@ -1,4 +1,4 @@
-#include "config/temp_dir.hpp"
+#include "util/temp_dir.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -11,21 +11,21 @@
 #include "util/fs.hpp"
 #include "util/pypath.hpp"
 
-namespace ansible_runner::config {
+namespace ansible_runner::util {
 
 std::string system_temp_dir() {
   for (const char* name : {"TMPDIR", "TEMP", "TMP"}) {
     const char* value = std::getenv(name);
-    if (value && *value && util::py_isdir(value)) {
-      return util::py_abspath(value);
+    if (value && *value && py_isdir(value)) {
+      return py_abspath(value);
     }
   }
   return "/tmp";
 }
 
-std::string make_temp_dir_in(const std::optional<std::string>& parent, const std::string& prefix) {
+std::string make_temp_dir(const std::string& prefix, const std::optional<std::string>& parent) {
   std::string dir = parent && !parent->empty() ? *parent : system_temp_dir();
-  std::string templ = util::path_join(util::py_abspath(dir), prefix + "XXXXXX");
+  std::string templ = path_join(py_abspath(dir), prefix + "XXXXXX");
   if (::mkdtemp(templ.data()) == nullptr) {
     throw ConfigurationError("cannot create a temporary directory in " + dir + ": " + std::strerror(errno));
   }
@@ -33,8 +33,8 @@ std::string make_temp_dir_in(const std::optional<std::string>& parent, const std
   return templ;
 }
 
-std::string make_temp_file_in(const std::string& parent) {
-  std::string templ = util::path_join(parent, "tmpXXXXXX");
+std::string make_temp_file(const std::string& parent) {
+  std::string templ = path_join(parent, "tmpXXXXXX");
   int fd = ::mkstemp(templ.data());
   if (fd < 0) {
     throw ConfigurationError("cannot create a temporary file in " + parent + ": " + std::strerror(errno));
@@ -44,4 +44,4 @@ std::string make_temp_file_in(const std::string& parent) {
   return templ;
 }
 
-} // namespace ansible_runner::config
+} // namespace ansible_runner::util
