@@ -13,6 +13,7 @@
 #include "util/excerpt.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
+#include "util/pypath.hpp"
 #include "util/temp_dir.hpp"
 
 namespace ansible_runner {
@@ -28,7 +29,7 @@ public:
       if (options.private_data_dir->empty()) {
         throw std::runtime_error("the private data dir is an empty path");
       }
-      m_path = util::absolute_path(*options.private_data_dir);
+      m_path = util::py_abspath(*options.private_data_dir);
       if (options.delete_private_data_dir) {
         util::remove_tree(m_path, true);
         m_remove = true;

@@ -9,6 +9,7 @@
 #include "cli/daemon_log.hpp"
 #include "stream/limits_from_environment.hpp"
 #include "util/fs.hpp"
+#include "util/pypath.hpp"
 #include "util/temp_dir.hpp"
 
 namespace ansible_runner::cli {
@@ -42,7 +43,7 @@ Action add_process_command(CLI::App& app, GlobalOptions& global) {
     // The CLI creates the dir (0700) and an empty daemon.log like the reference; artifacts go
     // below it. An empty dir argument means a fresh temp dir there too (it is kept).
     std::string pdd = args->private_data_dir.empty() ? util::make_temp_dir("tmp")
-                                                     : util::absolute_path(args->private_data_dir);
+                                                     : util::py_abspath(args->private_data_dir);
     util::make_dirs(pdd, 0700);
     create_daemon_log(pdd);
     ProcessOptions options;

@@ -18,6 +18,7 @@
 #include "util/excerpt.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
+#include "util/pypath.hpp"
 #include "util/temp_dir.hpp"
 #include "util/parallel_file_writer.hpp"
 #include "util/python_json.hpp"
@@ -36,9 +37,9 @@ constexpr const char* k_parse_error = "Failed to JSON parse a line from worker s
 
 std::string artifact_dir_for(const ProcessOptions& options) {
   if (options.artifact_dir && !options.artifact_dir->empty()) {
-    return util::absolute_path(*options.artifact_dir);
+    return util::py_abspath(*options.artifact_dir);
   }
-  std::string root = util::absolute_path(util::path_join(options.private_data_dir, "artifacts"));
+  std::string root = util::py_abspath(util::path_join(options.private_data_dir, "artifacts"));
   if (options.ident && !options.ident->empty()) {
     return util::path_join(root, *options.ident);
   }

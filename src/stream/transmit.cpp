@@ -11,6 +11,7 @@
 #include "stream/temp_file.hpp"
 #include "stream/zip_writer.hpp"
 #include "util/fs.hpp"
+#include "util/pypath.hpp"
 
 namespace ansible_runner {
 namespace {
@@ -38,7 +39,7 @@ void transmit(const std::string& private_data_dir, const Json& kwargs, int out_f
     scratch.emplace("ansible-runner-transmit-");
     pdd = scratch->path();
   } else {
-    pdd = util::absolute_path(private_data_dir);
+    pdd = util::py_abspath(private_data_dir);
     if (!util::is_directory(pdd)) {
       throw Error("private data dir " + pdd + " is not a directory");
     }

@@ -19,6 +19,7 @@
 
 #include "util/fd.hpp"
 #include "util/fs.hpp"
+#include "util/pypath.hpp"
 
 extern char** environ;
 
@@ -47,7 +48,7 @@ std::vector<std::string> glob_paths(const std::string& pattern) {
 std::string resolved(const std::string& path) {
   char* real = ::realpath(path.c_str(), nullptr);
   if (!real) {
-    return util::absolute_path(path);
+    return util::py_abspath(path);
   }
   std::string out = real;
   std::free(real);
@@ -61,7 +62,7 @@ std::vector<std::string> prohibited_matches(const std::string& pattern) {
                                std::string("/lib"), std::string("/mnt"), std::string("/proc"), std::string("/run"),
                                std::string("/sys"), std::string("/usr"), std::string("/boot"), std::string("/etc"),
                                std::string("/opt"), std::string("/sbin"), temp_dir(), std::string("/var")}) {
-    prohibited.insert(util::absolute_path(p));
+    prohibited.insert(util::py_abspath(p));
     prohibited.insert(resolved(p));
   }
   std::vector<std::string> bad;

@@ -148,10 +148,6 @@ std::string path_join(const std::string& a, const std::string& b) {
   return a + "/" + b;
 }
 
-std::string absolute_path(const std::string& path) {
-  return fs::absolute(fs::path(path)).lexically_normal().string();
-}
-
 std::string expand_user(const std::string& path) {
   if (!path.starts_with('~')) {
     return path;

@@ -39,7 +39,6 @@ void remove_tree(const std::string& path, bool ignore_errors = false);
 
 // Path helpers on strings (no filesystem access).
 std::string path_join(const std::string& a, const std::string& b); // b absolute: b
-std::string absolute_path(const std::string& path);                // against the cwd, normalised
 std::string expand_user(const std::string& path);                  // leading ~
 std::string dirname(const std::string& path);
 std::string basename(const std::string& path);
