@@ -7,8 +7,8 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "stream/base64_coder.hpp"
 #include "stream/stream_error.hpp"
+#include "util/base64.hpp"
 #include "util/fd.hpp"
 
 namespace ansible_runner::stream {
@@ -118,11 +118,11 @@ std::optional<std::string> StreamReader::read_line() {
 }
 
 void StreamReader::read_payload(uint64_t n, int out_fd) {
-  const uint64_t wanted = base64_length(n);
+  const uint64_t wanted = util::base64_length(n);
   const uint64_t payload_start = m_consumed;
   uint64_t seen = 0;     // base64 characters taken so far
   uint64_t written = 0;  // decoded bytes written so far
-  Base64Decoder decoder;
+  util::Base64Decoder decoder;
   // Decoded straight from the read buffer into this one; written out when nearly full.
   std::vector<char> decoded(k_payload_chunk);
   size_t pending = 0;
@@ -155,7 +155,7 @@ void StreamReader::read_payload(uint64_t n, int out_fd) {
     // skipped (as the reference's reader does), anything else is an error.
     while (m_begin < m_end && seen < wanted) {
       size_t avail = static_cast<size_t>(std::min<uint64_t>(m_end - m_begin, wanted - seen));
-      if (decoded.size() - pending < Base64Decoder::max_decoded(avail)) {
+      if (decoded.size() - pending < util::Base64Decoder::max_decoded(avail)) {
         flush();
       }
       size_t produced = 0;

@@ -10,8 +10,8 @@
 
 #include <ansible_runner/errors.hpp>
 
-#include "stream/base64_coder.hpp"
 #include "stream/temp_file.hpp"
+#include "util/base64.hpp"
 #include "util/fd.hpp"
 #include "util/python_json.hpp"
 #include "util/timer_value.hpp"
@@ -99,8 +99,8 @@ void StreamWriter::write_zip(int zip_fd) {
     throw Error(std::string("cannot write the zipfile line: ") + std::strerror(errno));
   }
   std::unique_ptr<char[]> raw(new char[k_zip_chunk]);
-  std::unique_ptr<char[]> encoded(new char[Base64Encoder::max_encoded(k_zip_chunk) + 4]);
-  Base64Encoder encoder;
+  std::unique_ptr<char[]> encoded(new char[util::Base64Encoder::max_encoded(k_zip_chunk) + 4]);
+  util::Base64Encoder encoder;
   uint64_t left = size;
   while (left > 0) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(left, k_zip_chunk));

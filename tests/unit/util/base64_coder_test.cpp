@@ -1,4 +1,4 @@
-#include "stream/base64_coder.hpp"
+#include "util/base64.hpp"
 
 #include <gtest/gtest.h>
 #include <optional>
@@ -9,9 +9,9 @@
 
 #include "util/base64.hpp"
 
-using ansible_runner::stream::Base64Decoder;
-using ansible_runner::stream::Base64Encoder;
-using ansible_runner::stream::base64_length;
+using ansible_runner::util::Base64Decoder;
+using ansible_runner::util::Base64Encoder;
+using ansible_runner::util::base64_length;
 
 namespace {
 
