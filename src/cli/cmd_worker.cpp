@@ -21,6 +21,7 @@
 #include "stream/limits_from_environment.hpp"
 #include "util/excerpt.hpp"
 #include "util/fd.hpp"
+#include "util/python_float.hpp"
 #include "util/timer_value.hpp"
 
 namespace ansible_runner::cli {
@@ -64,13 +65,12 @@ double keepalive_seconds(const WorkerArgs& args) {
   }
   // A float, as upstream reads it; text that is not one is refused (upstream dies with a
   // ValueError). What each value means: stream::keepalive_interval().
-  char* end = nullptr;
-  double value = std::strtod(env, &end);
-  if (end == env || *end != '\0') {
+  std::optional<double> value = util::python_float(env);
+  if (!value) {
     throw ConfigurationError("ANSIBLE_RUNNER_KEEPALIVE_SECONDS: expected a number of seconds, got " +
                              util::quoted_excerpt(env));
   }
-  return util::checked_timer_seconds(value, "ANSIBLE_RUNNER_KEEPALIVE_SECONDS");
+  return util::checked_timer_seconds(*value, "ANSIBLE_RUNNER_KEEPALIVE_SECONDS");
 }
 
 // In worker mode stdout is the protocol and Receptor merges stderr into it: keep a private

@@ -12,6 +12,7 @@
 
 #include "util/big_integer.hpp"
 #include "util/excerpt.hpp"
+#include "util/python_float.hpp"
 #include "util/python_json.hpp"
 #include "util/python_repr.hpp"
 
@@ -94,13 +95,8 @@ std::optional<double> as_number(const std::string& key, const Json& v) {
     return v.get<bool>() ? 1 : 0;
   }
   if (v.is_string()) {
-    try {
-      size_t used = 0;
-      double value = std::stod(v.get<std::string>(), &used);
-      if (used == v.get<std::string>().size()) {
-        return value;
-      }
-    } catch (const std::exception&) {
+    if (std::optional<double> value = util::python_float(v.get_ref<const std::string&>())) {
+      return value;
     }
   }
   bad_type(key, "a number", v);

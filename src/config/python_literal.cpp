@@ -6,6 +6,7 @@
 
 #include "util/big_integer.hpp"
 #include "util/json_object_builder.hpp"
+#include "util/python_float.hpp"
 #include "util/python_json.hpp"
 #include "util/utf8.hpp"
 
@@ -254,17 +255,11 @@ private:
     }
     bool is_float = base == 10 && lower.find_first_of(".e") != std::string::npos;
     if (is_float) {
-      size_t used = 0;
-      double d = 0;
-      try {
-        d = std::stod(lower, &used);
-      } catch (const std::exception&) {
+      std::optional<double> d = util::python_float(lower); // 1e999: inf, as literal_eval gives
+      if (!d) {
         throw NotLiteral();
       }
-      if (used != lower.size()) {
-        throw NotLiteral();
-      }
-      return Json(negative ? -d : d);
+      return Json(negative ? -*d : *d);
     }
     // Python 3 rejects "012"; only "0", "00"... are valid with a leading zero.
     if (base == 10 && digits.size() > 1 && digits[0] == '0' && digits.find_first_not_of('0') != std::string::npos) {

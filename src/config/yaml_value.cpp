@@ -16,6 +16,7 @@
 
 #include "util/big_integer.hpp"
 #include "util/json_object_builder.hpp"
+#include "util/python_float.hpp"
 #include "util/python_repr.hpp"
 
 namespace ansible_runner::config {
@@ -115,7 +116,7 @@ Json construct_int(std::string text) {
 
 // Python's float(): out-of-range text gives inf or 0.0 where std::stod would throw (found by
 // fuzzing: `job_timeout: 1.0e+999`). The text has passed float_re, so it is a number.
-double to_double(const std::string& text) { return std::strtod(text.c_str(), nullptr); }
+double to_double(const std::string& text) { return util::python_float(text).value_or(0.0); }
 
 Json construct_float(std::string text) {
   std::erase(text, '_');
