@@ -36,23 +36,6 @@ struct WorkerArgs {
   CleanupOptions cleanup;
 };
 
-// Fallback cancel flag, for when main did not provide one.
-volatile std::sig_atomic_t g_cancel = 0;
-
-extern "C" void on_cancel_signal(int) { g_cancel = 1; }
-
-std::function<bool()> cancel_callback(const GlobalOptions& global) {
-  if (global.cancel_requested) {
-    return global.cancel_requested;
-  }
-  struct sigaction sa{};
-  sa.sa_handler = on_cancel_signal;
-  sa.sa_flags = 0; // no SA_RESTART: a blocked read of the job stream returns EINTR and stops
-  sigemptyset(&sa.sa_mask);
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
-  return [] { return g_cancel != 0; };
-}
 
 // --keepalive-seconds, else ANSIBLE_RUNNER_KEEPALIVE_SECONDS (a float), else off.
 double keepalive_seconds(const WorkerArgs& args) {
@@ -102,7 +85,7 @@ int run_worker(const WorkerArgs& args, const GlobalOptions& global) {
   options.line_limits = stream::line_limits_from_environment();
   // A vanished reader must surface as EPIPE from write(), not kill the worker mid-job.
   ::signal(SIGPIPE, SIG_IGN);
-  auto should_cancel = cancel_callback(global);
+  const std::function<bool()>& should_cancel = global.cancel_requested; // main's SIGINT/SIGTERM flag
   int proto = isolate_protocol_fd();
   RunResult result = worker(0, proto, options, should_cancel);
   return worker_exit_code(result);
