@@ -93,7 +93,8 @@ int run_job(const JobFlags& flags, const std::string& default_ident) {
   }
 }
 
-int run_command(const RunCommands& c) {
+// `run`, `start`, `stop` and `is-alive`: the subcommands that act on one job of a private data dir.
+int run_job_command(const RunCommands& c) {
   const JobFlags& flags = c.run_flags;
   if (auto message = validate_job_flags(flags)) {
     std::cerr << *message << std::endl;
@@ -264,7 +265,7 @@ Action add_run_commands(CLI::App& app, GlobalOptions&) {
   add_job_flags(*commands->is_alive, commands->is_alive_flags, false);
   return [commands]() -> int {
     if (commands->run->parsed()) {
-      return run_command(*commands);
+      return run_job_command(*commands);
     }
     if (commands->start->parsed()) {
       return start_command(*commands);

@@ -181,7 +181,7 @@ struct CommandResult {
 };
 
 // Runs an engine command (podman/docker) and captures its stdout, like subprocess.run().
-CommandResult run_command(const std::vector<std::string>& argv) {
+CommandResult run_engine_command(const std::vector<std::string>& argv) {
   CommandResult result;
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
@@ -233,7 +233,7 @@ std::string strip(std::string s, const char* chars = " \t\n\r\v\f") {
 // Returns the stripped stdout; throws (after the reference's report) when the command failed.
 struct CommandFailed {};
 std::string checked(const std::vector<std::string>& argv) {
-  CommandResult r = run_command(argv);
+  CommandResult r = run_engine_command(argv);
   if (r.rc != 0) {
     std::string cmd;
     for (const auto& a : argv) {
