@@ -5,13 +5,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <dirent.h>
 #include <set>
 #include <thread>
 #include <vector>
 
 #include <ansible_runner/errors.hpp>
 
+#include "util/dir_listing.hpp"
 #include "util/fs.hpp"
 #include "util/json_parse.hpp"
 
@@ -77,20 +77,18 @@ struct EventCursor {
   void list() {
     listing.clear();
     next = 0;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) {
+    std::optional<std::vector<util::DirEntry>> entries = util::list_directory(dir);
+    if (!entries) {
       throw Error("cannot list " + dir + ": " + std::strerror(errno));
     }
-    while (dirent* e = ::readdir(d)) {
-      std::string name = e->d_name;
-      if (seen.contains(name)) {
+    for (util::DirEntry& e : *entries) {
+      if (seen.contains(e.name)) {
         continue;
       }
-      if (auto counter = event_file_counter(name)) {
-        listing.push_back({*counter, std::move(name)});
+      if (auto counter = event_file_counter(e.name)) {
+        listing.push_back({*counter, std::move(e.name)});
       }
     }
-    ::closedir(d);
     std::sort(listing.begin(), listing.end(), [](const Entry& a, const Entry& b) {
       return a.counter != b.counter ? a.counter < b.counter : a.name < b.name;
     });

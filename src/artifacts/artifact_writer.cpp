@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +13,7 @@
 #include "events/event_builder.hpp"
 #include "events/event_file_name.hpp"
 #include "util/debug_log.hpp"
+#include "util/dir_listing.hpp"
 #include "util/fs.hpp"
 #include "util/python_json.hpp"
 
@@ -136,8 +136,8 @@ void rotate_artifact_dirs(const std::string& artifact_root, int keep) {
   if (keep < 1) {
     return;
   }
-  DIR* dir = ::opendir(artifact_root.c_str());
-  if (!dir) {
+  std::optional<std::vector<util::DirEntry>> listing = util::list_directory(artifact_root);
+  if (!listing) {
     return;
   }
   struct Entry {
@@ -145,12 +145,8 @@ void rotate_artifact_dirs(const std::string& artifact_root, int keep) {
     timespec mtime;
   };
   std::vector<Entry> entries;
-  while (dirent* d = ::readdir(dir)) {
-    std::string name = d->d_name;
-    if (name == "." || name == "..") {
-      continue;
-    }
-    std::string path = util::path_join(artifact_root, name);
+  for (const util::DirEntry& entry : *listing) {
+    std::string path = util::path_join(artifact_root, entry.name);
     struct stat st{};
     // Only artifact dirs rotate. The reference also counts plain files and then crashes on
     // them (NotADirectoryError, the run never ends with a status); we leave them alone.
@@ -158,7 +154,6 @@ void rotate_artifact_dirs(const std::string& artifact_root, int keep) {
       entries.push_back({path, st.st_mtim});
     }
   }
-  ::closedir(dir);
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     return a.mtime.tv_sec != b.mtime.tv_sec ? a.mtime.tv_sec < b.mtime.tv_sec : a.mtime.tv_nsec < b.mtime.tv_nsec;
   });

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <dirent.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <optional>
@@ -17,9 +16,11 @@
 #include <ansible_runner/errors.hpp>
 #include <ansible_runner/worker_admin.hpp>
 
+#include "util/dir_listing.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
 #include "util/pypath.hpp"
+#include "util/temp_dir.hpp"
 
 extern char** environ;
 
@@ -27,11 +28,6 @@ namespace ansible_runner {
 namespace {
 
 void say(const std::string& line) { util::write_all(1, line + "\n"); }
-
-std::string temp_dir() {
-  const char* dir = std::getenv("TMPDIR");
-  return dir && *dir ? dir : "/tmp";
-}
 
 std::vector<std::string> glob_paths(const std::string& pattern) {
   std::vector<std::string> out;
@@ -61,7 +57,7 @@ std::vector<std::string> prohibited_matches(const std::string& pattern) {
   for (const std::string& p : {std::string("/"), std::string("/bin"), std::string("/dev"), std::string("/home"),
                                std::string("/lib"), std::string("/mnt"), std::string("/proc"), std::string("/run"),
                                std::string("/sys"), std::string("/usr"), std::string("/boot"), std::string("/etc"),
-                               std::string("/opt"), std::string("/sbin"), temp_dir(), std::string("/var")}) {
+                               std::string("/opt"), std::string("/sbin"), util::system_temp_dir(), std::string("/var")}) {
     prohibited.insert(util::py_abspath(p));
     prohibited.insert(resolved(p));
   }
@@ -113,20 +109,13 @@ bool remove_folder(const std::string& path) {
 
 void delete_associated_folders(const std::string& dir) {
   std::string artifacts = util::path_join(dir, "artifacts");
-  DIR* d = ::opendir(artifacts.c_str());
-  if (!d) {
+  std::optional<std::vector<util::DirEntry>> idents = util::list_directory(artifacts);
+  if (!idents) {
     return;
   }
-  std::vector<std::string> idents;
-  while (dirent* ent = ::readdir(d)) {
-    std::string name = ent->d_name;
-    if (name != "." && name != "..") {
-      idents.push_back(name);
-    }
-  }
-  ::closedir(d);
-  for (const auto& ident : idents) {
-    for (const auto& auth_dir : glob_paths(temp_dir() + "/ansible_runner_registry_" + ident + "_*")) {
+  for (const util::DirEntry& entry : *idents) {
+    const std::string& ident = entry.name;
+    for (const auto& auth_dir : glob_paths(util::system_temp_dir() + "/ansible_runner_registry_" + ident + "_*")) {
       if (remove_folder(auth_dir)) {
         say("Removed associated registry auth dir " + auth_dir);
       }

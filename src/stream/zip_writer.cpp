@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <dirent.h>
 #include <fcntl.h>
 #include <set>
 #include <sys/stat.h>
@@ -14,6 +13,7 @@
 
 #include "stream/temp_file.hpp"
 #include "stream/zip_writer_format.hpp"
+#include "util/dir_listing.hpp"
 #include "util/fs.hpp"
 
 namespace ansible_runner::stream {
@@ -83,27 +83,10 @@ struct DirEntryName {
 
 // Lists a directory in the OS's order, split like os.walk: non-directories, then directories.
 void list_directory(const std::string& path, std::vector<std::string>& files, std::vector<std::string>& dirs) {
-  DIR* dir = ::opendir(path.c_str());
-  if (!dir) {
-    // os.walk ignores directories it cannot list; so do we.
-    return;
+  // os.walk ignores directories it cannot list; so do we.
+  for (util::DirEntry& entry : util::list_directory(path).value_or(std::vector<util::DirEntry>{})) {
+    (entry.is_dir ? dirs : files).push_back(std::move(entry.name));
   }
-  int dfd = ::dirfd(dir);
-  while (struct dirent* ent = ::readdir(dir)) {
-    std::string name = ent->d_name;
-    if (name == "." || name == "..") {
-      continue;
-    }
-    bool is_dir = false;
-    if (ent->d_type == DT_DIR) {
-      is_dir = true;
-    } else if (ent->d_type == DT_LNK || ent->d_type == DT_UNKNOWN) {
-      struct stat st{};
-      is_dir = ::fstatat(dfd, ent->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode);
-    }
-    (is_dir ? dirs : files).push_back(std::move(name));
-  }
-  ::closedir(dir);
 }
 
 struct PendingDir {
