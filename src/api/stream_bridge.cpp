@@ -98,12 +98,12 @@ void InputBridge::finish() {
 }
 
 OutputBridge::OutputBridge(std::ostream& out) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
+  std::optional<util::Pipe> pipe = util::make_pipe();
+  if (!pipe) {
     throw Error(std::string("cannot create a pipe: ") + std::strerror(errno));
   }
-  util::UniqueFd read_end(fds[0]);
-  m_write.reset(fds[1]);
+  util::UniqueFd read_end = std::move(pipe->read);
+  m_write = std::move(pipe->write);
   m_thread = std::thread([&out, r = std::move(read_end)]() mutable {
     copy_fd_to_stream(std::move(r), out);
   });

@@ -55,12 +55,12 @@ namespace {
 
 GroupGuard GroupGuard::start(pid_t pgid) {
   GroupGuard guard;
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
+  std::optional<util::Pipe> pipe = util::make_pipe();
+  if (!pipe) {
     return guard;
   }
-  util::UniqueFd read_end(fds[0]);
-  util::UniqueFd write_end(fds[1]);
+  util::UniqueFd read_end = std::move(pipe->read);
+  util::UniqueFd write_end = std::move(pipe->write);
   // A line on fd 3 releases the guard; end of file (the runner is gone) kills the group.
   std::string script = "read -r _ <&3 || kill -KILL -" + std::to_string(pgid);
   pid_t pid = ::fork();

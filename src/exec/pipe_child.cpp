@@ -62,17 +62,14 @@ std::string os_error_text(int err, const std::string& path) {
   _exit(127);
 }
 
-struct Pipe {
-  util::UniqueFd read;
-  util::UniqueFd write;
-};
+using util::Pipe;
 
 Pipe make_pipe() {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
+  std::optional<Pipe> pipe = util::make_pipe();
+  if (!pipe) {
     throw SpawnError(std::string("cannot create a pipe: ") + std::strerror(errno));
   }
-  return Pipe{util::UniqueFd(fds[0]), util::UniqueFd(fds[1])};
+  return std::move(*pipe);
 }
 
 class Child {

@@ -166,18 +166,15 @@ PtyChild PtyChild::spawn(const SpawnSpec& spec) {
   }
   envp.push_back(nullptr);
 
-  int error_pipe[2];
-  if (::pipe2(error_pipe, O_CLOEXEC) != 0) {
+  std::optional<util::Pipe> error_pipe = util::make_pipe(); // exec's errno, or end of file
+  std::optional<util::Pipe> gate_pipe = util::make_pipe();  // the go-ahead once the guard runs
+  if (!error_pipe || !gate_pipe) {
     throw SpawnError(std::string("cannot create a pipe: ") + std::strerror(errno));
   }
-  util::UniqueFd error_read(error_pipe[0]);
-  util::UniqueFd error_write(error_pipe[1]);
-  int gate_pipe[2];
-  if (::pipe2(gate_pipe, O_CLOEXEC) != 0) {
-    throw SpawnError(std::string("cannot create a pipe: ") + std::strerror(errno));
-  }
-  util::UniqueFd gate_read(gate_pipe[0]);
-  util::UniqueFd gate_write(gate_pipe[1]);
+  util::UniqueFd error_read = std::move(error_pipe->read);
+  util::UniqueFd error_write = std::move(error_pipe->write);
+  util::UniqueFd gate_read = std::move(gate_pipe->read);
+  util::UniqueFd gate_write = std::move(gate_pipe->write);
 
   pid_t parent = ::getpid();
   pid_t pid = ::fork();

@@ -172,12 +172,12 @@ struct CommandResult {
 // Runs an engine command (podman/docker) and captures its stdout, like subprocess.run().
 CommandResult run_engine_command(const std::vector<std::string>& argv) {
   CommandResult result;
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
+  std::optional<util::Pipe> pipe = util::make_pipe();
+  if (!pipe) {
     return result;
   }
-  util::UniqueFd read_end(fds[0]);
-  util::UniqueFd write_end(fds[1]);
+  util::UniqueFd read_end = std::move(pipe->read);
+  util::UniqueFd write_end = std::move(pipe->write);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, write_end.get(), 1);

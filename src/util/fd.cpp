@@ -73,4 +73,12 @@ bool reserve_standard_fds() {
   return true;
 }
 
+std::optional<Pipe> make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    return std::nullopt;
+  }
+  return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
 } // namespace ansible_runner::util

@@ -1,5 +1,6 @@
 #pragma once
 // RAII for file descriptors, and whole-buffer I/O that handles short writes and EINTR.
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -28,6 +29,16 @@ public:
 private:
   int m_fd = -1;
 };
+
+// Both ends of a pipe.
+struct Pipe {
+  UniqueFd read;
+  UniqueFd write;
+};
+
+// pipe2(O_CLOEXEC): both ends close-on-exec from the start, so no child spawned meanwhile (by
+// another thread) inherits them; nullopt (errno set) on failure.
+std::optional<Pipe> make_pipe();
 
 // Writes all of `data`; returns false (errno set) on error. Retries on EINTR and EAGAIN
 // (polling until writable), so it also works on non-blocking fds.
