@@ -3,6 +3,7 @@
 #include "cli/argparse_compat.hpp"
 
 #include <gtest/gtest.h>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,20 +15,23 @@ using ansible_runner::cli::UsageError;
 
 namespace {
 
+// The flags read their options (StringFlag::get() asks the option whether it was given), so
+// the app lives as long as the flags: both on the heap, where moving Parsed leaves them.
 struct Parsed {
-  JobFlags flags;
+  std::unique_ptr<JobFlags> owned_flags = std::make_unique<JobFlags>();
+  std::unique_ptr<CLI::App> app = std::make_unique<CLI::App>("test", "ansible-runner");
+  JobFlags& flags = *owned_flags;
   std::string error; // argparse's message when the argv is refused
 };
 
 Parsed parse(const std::vector<std::string>& args) {
   Parsed out;
-  CLI::App app{"test", "ansible-runner"};
-  CLI::App* sub = app.add_subcommand("transmit", "Send a job to a remote ansible-runner process");
+  CLI::App* sub = out.app->add_subcommand("transmit", "Send a job to a remote ansible-runner process");
   ansible_runner::cli::add_job_flags(*sub, out.flags, false);
   std::vector<std::string> argv{"transmit"};
   argv.insert(argv.end(), args.begin(), args.end());
   try {
-    parse_like_argparse(app, "ansible-runner", argv);
+    parse_like_argparse(*out.app, "ansible-runner", argv);
   } catch (const UsageError& e) {
     out.error = e.message;
   }
