@@ -172,6 +172,9 @@ nb::object run_job(nb::handle fields, const std::string& mode, std::optional<dou
                    nb::object on_status, nb::object on_event_json, nb::object on_artifacts, nb::object on_console,
                    nb::object should_cancel, bool check_signals) {
   config::JobConfig job = job_from_json(to_json(fields));
+  if (subprocess_timeout) {
+    util::checked_timer_seconds(*subprocess_timeout, "subprocess_timeout"); // the one rule for timers
+  }
   PythonHandlers py{on_status, on_event_json, on_artifacts, on_console, should_cancel, check_signals};
   CallContext context;
   Handlers handlers = make_handlers(py, context);
