@@ -22,8 +22,7 @@ namespace {
 
 // The checked name of an event's file; nullopt (and a debug line) for a hostile uuid, whose
 // event then gets no file, as under the reference, where writing it fails and is ignored.
-std::optional<std::string> checked_name(const Json& counter, const Json& uuid) {
-  std::optional<std::string> name = events::event_file_name(counter, uuid);
+std::optional<std::string> checked(std::optional<std::string> name) {
   if (!name) {
     util::debug_log::line("not writing the file of an event whose uuid is not a plain file name");
   }
@@ -31,7 +30,7 @@ std::optional<std::string> checked_name(const Json& counter, const Json& uuid) {
 }
 
 std::optional<std::string> checked_name(const Json& event) {
-  return checked_name(event.value("counter", Json(0)), event.value("uuid", Json("")));
+  return checked(events::event_file_name(event.value("counter", Json(0)), event.value("uuid", Json(""))));
 }
 
 } // namespace
@@ -93,7 +92,7 @@ void ArtifactWriter::write_event(const Json& event) {
 }
 
 void ArtifactWriter::write_event_text(long counter, const std::string& uuid, std::string_view text) {
-  if (std::optional<std::string> name = checked_name(Json(counter), Json(uuid))) {
+  if (std::optional<std::string> name = checked(events::event_file_name(counter, uuid))) {
     util::write_file_atomic(util::path_join(m_job_events_dir, *name), text, 0600);
   }
 }

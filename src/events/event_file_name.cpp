@@ -19,6 +19,14 @@ std::optional<std::string> event_file_name(const Json& counter, const Json& uuid
   return plain(util::python_str(counter) + "-" + util::python_str(uuid) + ".json");
 }
 
+std::optional<std::string> event_file_name(long counter, std::string_view uuid) {
+  std::string name = std::to_string(counter);
+  name += '-';
+  name += uuid;
+  name += ".json";
+  return plain(std::move(name));
+}
+
 std::optional<std::string> partial_file_name(const std::string& uuid) { return plain(uuid + "-partial.json"); }
 
 } // namespace ansible_runner::events
