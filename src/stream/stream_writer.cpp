@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
 #include <cstring>
 #include <memory>
-#include <pthread.h>
 #include <unistd.h>
 
 #include <ansible_runner/errors.hpp>
@@ -14,6 +12,7 @@
 #include "util/base64.hpp"
 #include "util/fd.hpp"
 #include "util/python_json.hpp"
+#include "util/threads.hpp"
 #include "util/timer_value.hpp"
 
 namespace ansible_runner::stream {
@@ -42,13 +41,7 @@ std::optional<std::chrono::nanoseconds> keepalive_interval(double seconds) {
 StreamWriter::StreamWriter(int fd, double keepalive_seconds) : m_fd(fd), m_last_write(Clock::now()) {
   if (std::optional<std::chrono::nanoseconds> interval = keepalive_interval(keepalive_seconds)) {
     m_interval = std::chrono::duration_cast<Clock::duration>(*interval);
-    // The new thread inherits the signal mask: block everything while creating it.
-    sigset_t all;
-    sigset_t old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    m_keepalive = std::thread([this] { keepalive_loop(); });
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    m_keepalive = util::start_helper_thread([this] { keepalive_loop(); });
   }
 }
 

@@ -3,9 +3,9 @@
 
 #include <ansible_runner/errors.hpp>
 #include <functional>
-#include <sched.h>
 
 #include "util/fs.hpp"
+#include "util/threads.hpp"
 
 namespace ansible_runner::util {
 
@@ -30,22 +30,12 @@ ParallelFileWriter::~ParallelFileWriter() {
   }
 }
 
-unsigned ParallelFileWriter::usable_cores() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (::sched_getaffinity(0, sizeof set, &set) != 0) {
-    return 1;
-  }
-  int n = CPU_COUNT(&set);
-  return n > 0 ? static_cast<unsigned>(n) : 1;
-}
-
 void ParallelFileWriter::start() {
   m_lanes.reserve(m_threads);
   for (unsigned i = 0; i < m_threads; ++i) {
     m_lanes.push_back(std::make_unique<Lane>());
     Lane& lane = *m_lanes.back();
-    lane.thread = std::thread([this, &lane] { run_lane(lane); });
+    lane.thread = start_helper_thread([this, &lane] { run_lane(lane); });
   }
 }
 

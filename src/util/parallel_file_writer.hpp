@@ -44,9 +44,6 @@ public:
   void submit(std::string_view name, std::string_view content);
   void drain();
 
-  // Cores this process may run on (sched_getaffinity), at least 1.
-  static unsigned usable_cores();
-
 private:
   struct Job {
     std::string name;

@@ -1,4 +1,5 @@
 #include "util/parallel_file_writer.hpp"
+#include "util/threads.hpp"
 
 #include <ansible_runner/errors.hpp>
 #include <fcntl.h>
@@ -100,6 +101,6 @@ TEST_P(ParallelFileWriterTest, AFileLargerThanTheQueueBoundIsWritten) {
 // 1: inline on the caller's thread; 2 and 4: helper threads.
 INSTANTIATE_TEST_SUITE_P(Threads, ParallelFileWriterTest, ::testing::Values(1u, 2u, 4u));
 
-TEST(ParallelFileWriter, UsableCoresIsAtLeastOne) { EXPECT_GE(util::ParallelFileWriter::usable_cores(), 1u); }
+TEST(Threads, UsableCoresIsAtLeastOne) { EXPECT_GE(util::usable_cores(), 1u); }
 
 } // namespace
