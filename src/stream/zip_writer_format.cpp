@@ -1,19 +1,19 @@
 #include "stream/zip_writer_format.hpp"
 
+#include <algorithm>
 #include <cerrno>
-#include <csignal>
-#include <exception>
-#include <pthread.h>
-#include <thread>
 #include <cstring>
 #include <ctime>
-#include <unistd.h>
+#include <exception>
 #include <libdeflate.h>
-#include <zlib.h>
+#include <thread>
+#include <unistd.h>
 
 #include <ansible_runner/errors.hpp>
 
+#include "stream/deflate_pieces.hpp"
 #include "util/fd.hpp"
+#include "util/threads.hpp"
 
 namespace ansible_runner::stream {
 namespace {
@@ -30,6 +30,13 @@ constexpr uint64_t k_max_entries16 = 0xFFFF;
 // while being read; the header cannot grow afterwards).
 constexpr uint64_t k_zip64_threshold = 0xF0000000u;
 constexpr size_t k_flush_at = 64 * 1024;
+// Large files are deflated in pieces of this size, one per thread, at most this many at once
+// (the input and output of a round stay in memory: 2 MiB per thread).
+constexpr size_t k_piece = 1024 * 1024;
+constexpr unsigned k_max_piece_threads = 4;
+// An empty final block (static Huffman, end-of-block only): ends a stream whose pieces so far
+// were all joinable.
+constexpr char k_empty_final_block[] = {'\x03', '\0'};
 
 void put16(std::string& out, uint16_t v) {
   out.push_back(static_cast<char>(v & 0xFF));
@@ -76,26 +83,17 @@ size_t read_full(int fd, char* buf, size_t size, const std::string& what) {
 
 } // namespace
 
-// Compression state reused for all entries: libdeflate (level 1) for whole buffers, which is
-// what most entries are, and a zlib stream for files too large to hold. A fresh zlib state per
-// entry (~270 KB of window and hash tables) made glibc grow and trim the heap three times per
-// file.
+// Compression state reused for all entries: libdeflate (level 1) for whole buffers (small
+// files and the probes of large ones). Large files go through DeflatePieces.
 struct ZipFormatWriter::Deflater {
   libdeflate_compressor* whole = nullptr;
-  z_stream z{};
-  bool z_ready = false;
 
   Deflater() : whole(libdeflate_alloc_compressor(1)) {
     if (!whole) {
       throw Error("cannot initialise libdeflate");
     }
   }
-  ~Deflater() {
-    libdeflate_free_compressor(whole);
-    if (z_ready) {
-      deflateEnd(&z);
-    }
-  }
+  ~Deflater() { libdeflate_free_compressor(whole); }
   Deflater(const Deflater&) = delete;
   Deflater& operator=(const Deflater&) = delete;
 
@@ -107,17 +105,6 @@ struct ZipFormatWriter::Deflater {
       return 0;
     }
     return libdeflate_deflate_compress(whole, in.data(), in.size(), out, limit);
-  }
-
-  z_stream& stream() {
-    if (!z_ready) {
-      if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        throw Error("cannot initialise zlib");
-      }
-      z_ready = true;
-    }
-    deflateReset(&z);
-    return z;
   }
 };
 
@@ -218,21 +205,14 @@ void ZipFormatWriter::rotate_batch() {
     m_helper_deflater = std::make_unique<Deflater>();
   }
   m_helper_error = nullptr;
-  // The helper starts on this batch while this thread reads the next one, then helps finish
-  // it. It runs with all signals blocked, so SIGINT/SIGTERM still reach the thread that
-  // handles them.
-  sigset_t all;
-  sigset_t old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  m_helper = std::thread([this] {
+  // The helper starts on this batch while this thread reads the next one, then helps finish it.
+  m_helper = util::start_helper_thread([this] {
     try {
       compress_inflight(*m_helper_deflater);
     } catch (...) {
       m_helper_error = std::current_exception();
     }
   });
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
 void ZipFormatWriter::compress_inflight(const Deflater& deflater) {
@@ -448,42 +428,21 @@ void ZipFormatWriter::add_file(const std::string& name, int in, const std::strin
   uint64_t header_offset = m_offset;
   write_local_header(e, zip64);
 
-  z_stream* z = nullptr;
   if (e.method == k_method_deflate) {
-    z = &m_deflater->stream(); // streamed: zlib, as libdeflate needs the whole input
-    ensure_probe(k_chunk);
-  }
-  uint32_t crc = 0;
-  size_t n = first;
-  for (;;) {
-    crc = libdeflate_crc32(crc, m_read.get(), n);
-    e.size += n;
-    bool last = n < k_chunk;
-    if (z == nullptr) {
+    deflate_in_pieces(e, in, what, first);
+  } else {
+    uint32_t crc = 0;
+    for (size_t n = first;; n = read_full(in, m_read.get(), k_chunk, what)) {
+      crc = libdeflate_crc32(crc, m_read.get(), n);
+      e.size += n;
       append(std::string_view(m_read.get(), n));
       e.compressed += n;
-    } else {
-      z->next_in = reinterpret_cast<Bytef*>(m_read.get());
-      z->avail_in = static_cast<uInt>(n);
-      int rc;
-      do {
-        z->next_out = reinterpret_cast<Bytef*>(m_probe.get());
-        z->avail_out = static_cast<uInt>(m_probe_capacity);
-        rc = deflate(z, last ? Z_FINISH : Z_NO_FLUSH);
-        if (rc == Z_STREAM_ERROR) {
-          throw Error("zlib failed to compress " + what);
-        }
-        size_t produced = m_probe_capacity - z->avail_out;
-        append(std::string_view(m_probe.get(), produced));
-        e.compressed += produced;
-      } while (z->avail_out == 0 || (last && rc != Z_STREAM_END));
+      if (n < k_chunk) {
+        break;
+      }
     }
-    if (last) {
-      break;
-    }
-    n = read_full(in, m_read.get(), k_chunk, what);
+    e.crc = crc;
   }
-  e.crc = crc;
   if (!zip64 && (e.size >= k_max32 || e.compressed >= k_max32)) {
     throw Error(what + " grew past 4 GB while it was being zipped");
   }
@@ -502,6 +461,45 @@ void ZipFormatWriter::add_file(const std::string& name, int in, const std::strin
     patch(header_offset + 30 + e.name.size() + 4, sizes);
   }
   finish_entry(e, header_offset, zip64);
+}
+
+void ZipFormatWriter::deflate_in_pieces(Entry& e, int in, const std::string& what, size_t first) {
+  if (!m_pieces) {
+    m_pieces = std::make_unique<DeflatePieces>(std::min(util::usable_cores(), k_max_piece_threads));
+    m_piece_in.resize(m_pieces->threads());
+    for (auto& buffer : m_piece_in) {
+      buffer.reset(new char[k_piece]);
+    }
+  }
+  uint32_t crc = 0;
+  size_t carried = first; // the probe's bytes, already read, start the first piece
+  std::vector<std::string_view> round;
+  for (bool end = false; !end;) {
+    round.clear();
+    for (size_t i = 0; i < m_piece_in.size() && !end; ++i) {
+      char* buffer = m_piece_in[i].get();
+      size_t have = std::exchange(carried, 0);
+      std::memcpy(buffer, m_read.get(), have);
+      have += read_full(in, buffer + have, k_piece - have, what);
+      end = have < k_piece;
+      if (have > 0) {
+        round.emplace_back(buffer, have);
+        crc = libdeflate_crc32(crc, buffer, have);
+        e.size += have;
+      }
+    }
+    if (round.empty()) { // the file ended where a piece did: close the stream
+      append(std::string_view(k_empty_final_block, sizeof k_empty_final_block));
+      e.compressed += sizeof k_empty_final_block;
+      break;
+    }
+    m_pieces->compress(round, m_piece_out, end);
+    for (size_t i = 0; i < round.size(); ++i) {
+      append(m_piece_out[i]);
+      e.compressed += m_piece_out[i].size();
+    }
+  }
+  e.crc = crc;
 }
 
 void ZipFormatWriter::finish() {

@@ -274,6 +274,44 @@ TEST(ZipWriter, StoresWhatDoesNotCompressAndDeflatesTheRest) {
   EXPECT_EQ(util::read_file(dst / "big-text"), text);
 }
 
+TEST(ZipWriter, LargeFilesAreDeflatedInPiecesIntoOneStream) {
+  TempDir src;
+  std::string text;
+  while (text.size() < 5 * 1024 * 1024) {
+    text += "- name: task " + std::to_string(text.size() % 997) + "\n  debug: msg=hello " +
+            std::to_string(text.size() * 7919 % 10007) + "\n";
+  }
+  std::string noise;
+  uint32_t x = 99;
+  for (size_t i = 0; i < 1500000; ++i) {
+    x = x * 1103515245u + 12345u;
+    noise.push_back(static_cast<char>(x >> 24));
+  }
+  const size_t piece = 1024 * 1024;
+  std::map<std::string, std::string> files = {
+      {"one-piece", text.substr(0, piece)},             // ends exactly at a piece boundary
+      {"two-pieces", text.substr(0, 2 * piece)},        // a round ending at a boundary
+      {"many-pieces", text.substr(0, 4 * piece + 17)},  // several rounds
+      {"just-over", text.substr(0, piece + 1)},
+      {"text-then-noise", text.substr(0, 70000) + noise}, // deflated: the probe is text
+  };
+  for (const auto& [name, content] : files) {
+    write(src / name, content, 0644);
+  }
+  auto zip = build_zip(src.path());
+  auto entries = list_entries(zip.get());
+  ASSERT_EQ(entries.size(), files.size());
+  for (const auto& [name, info] : entries) {
+    EXPECT_EQ(info.method, ZIP_CM_DEFLATE) << name;
+    EXPECT_TRUE(info.content == files[name]) << name << ": " << info.content.size() << " bytes read back";
+  }
+  TempDir dst;
+  extract_zip(zip.get(), dst.path());
+  for (const auto& [name, content] : files) {
+    EXPECT_TRUE(util::read_file(dst / name) == content) << name;
+  }
+}
+
 TEST(ZipWriter, DeflateOnlyWhenItSavesThreePercent) {
   using ansible_runner::stream::worth_deflating;
   EXPECT_TRUE(worth_deflating(1000, 960));
