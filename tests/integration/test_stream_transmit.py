@@ -113,3 +113,30 @@ def test_debug_output_stays_out_of_the_stream(tmp_path, ours, reference):
     assert run([reference, "worker", "--debug"], input=garbage).stdout.startswith(b"starting debug logging\n")
     msgs = messages(run([ours, "worker", "--debug"], input=garbage).stdout)
     assert [m.get("status") for m in msgs] == ["error", None] and msgs[-1] == {"eof": True}
+
+
+def test_large_files_deflated_in_pieces_unpack_in_the_reference(tmp_path, ours, reference):
+    """Files over 1 MiB are deflated in pieces on several threads and joined into one deflate
+    stream: Python's zipfile (the reference's worker) must read them back byte for byte,
+    including a file that ends exactly at a piece boundary and one whose middle is noise."""
+    words = "hosts tasks name debug msg loop item when register become".split()
+    text = "".join(f"- {words[i % 10]}: {words[(i * 7) % 10]} {i * 7919 % 10007}\n" for i in range(400000))
+    piece = 1024 * 1024
+    files = {"text.txt": text.encode()[:3 * piece + 12345], "boundary.txt": text.encode()[:2 * piece],
+             "mixed.bin": text.encode()[:100000] + os.urandom(1500000) + text.encode()[:900000]}
+
+    def extra(root):
+        for name, data in files.items():
+            (root / "project" / name).write_bytes(data)
+
+    pdd = write_pdd(tmp_path / "src", OK, extra)
+    stream = transmit(ours, pdd, ident="pieces")
+    infos = {i.filename: i for i in archive(stream).infolist()}
+    for name in files:
+        assert infos[f"project/{name}"].compress_type == zipfile.ZIP_DEFLATED, name
+    dest = tmp_path / "unpacked"
+    result = worker(reference, stream, pdd=dest)
+    assert result.returncode == 0, result.stdout[-500:]
+    assert b"Bad CRC" not in result.stdout and b"BadZipFile" not in result.stdout
+    for name, data in files.items():
+        assert (dest / "project" / name).read_bytes() == data, name
