@@ -532,7 +532,8 @@ std::string help_text(CLI::App& app, const std::string& prog) {
 
 std::string argparse_usage(CLI::App& app, const std::string& prog) { return usage_for(spec_for(&app, prog, "command")); }
 
-ParseOutcome parse_like_argparse(CLI::App& app, const std::string& prog, const std::vector<std::string>& args) {
+ParseOutcome parse_like_argparse(CLI::App& app, const std::string& prog, const std::vector<std::string>& args,
+                                 DeferredOptions* deferred) {
   ParseOutcome outcome;
   std::vector<std::string> extras;
   std::vector<LevelParser> levels;
@@ -555,6 +556,9 @@ ParseOutcome parse_like_argparse(CLI::App& app, const std::string& prog, const s
       break;
     }
     outcome.chain.push_back(sub);
+    if (deferred) {
+      deferred->declare_for(*sub);
+    }
     std::string sub_prog = level.spec().prog + " " + sub->get_name();
     levels.emplace_back(spec_for(sub, sub_prog, sub->get_name() + "_subcommand"), extras);
     begin = stop + 1;

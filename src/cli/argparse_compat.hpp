@@ -15,6 +15,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/deferred_options.hpp"
+
 namespace ansible_runner::cli {
 
 // Thrown for an argparse usage error; main prints `usage` then "<prog>: error: <message>" on
@@ -35,8 +37,10 @@ struct ParseOutcome {
 };
 
 // Parses argv into `app` with argparse semantics. Marks every --version flag and the help
-// flags; returns help/version without parsing further. Throws UsageError.
-ParseOutcome parse_like_argparse(CLI::App& app, const std::string& prog, const std::vector<std::string>& args);
+// flags; returns help/version without parsing further. The options `deferred` holds for a
+// subcommand are declared when the argv selects it. Throws UsageError.
+ParseOutcome parse_like_argparse(CLI::App& app, const std::string& prog, const std::vector<std::string>& args,
+                                 DeferredOptions* deferred = nullptr);
 
 // argparse's usage text for an app ("usage: ansible-runner run [-h] ..."), wrapped at 78
 // columns as argparse does without a terminal.

@@ -23,7 +23,7 @@ struct ProcessArgs {
 
 } // namespace
 
-Action add_process_command(CLI::App& app, GlobalOptions& global) {
+Action add_process_command(CLI::App& app, GlobalOptions& global, DeferredOptions&) {
   auto args = std::make_shared<ProcessArgs>();
   CLI::App* process_app =
       app.add_subcommand("process", "Receive the output of remote ansible-runner work and distribute the results");

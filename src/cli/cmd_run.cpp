@@ -253,16 +253,16 @@ int is_alive_command(const RunCommands& c) {
 
 } // namespace
 
-Action add_run_commands(CLI::App& app, GlobalOptions&) {
+Action add_run_commands(CLI::App& app, GlobalOptions&, DeferredOptions& deferred) {
   auto commands = std::make_shared<RunCommands>();
   commands->run = app.add_subcommand("run", "Run ansible-runner in the foreground");
-  add_job_flags(*commands->run, commands->run_flags, true);
+  deferred.defer(commands->run, [commands](CLI::App& sub) { add_job_flags(sub, commands->run_flags, true); });
   commands->start = app.add_subcommand("start", "Start an ansible-runner process in the background");
-  add_job_flags(*commands->start, commands->start_flags, true);
+  deferred.defer(commands->start, [commands](CLI::App& sub) { add_job_flags(sub, commands->start_flags, true); });
   commands->stop = app.add_subcommand("stop", "Stop an ansible-runner process that's running in the background");
-  add_job_flags(*commands->stop, commands->stop_flags, false);
+  deferred.defer(commands->stop, [commands](CLI::App& sub) { add_job_flags(sub, commands->stop_flags, false); });
   commands->is_alive = app.add_subcommand("is-alive", "Check if an ansible-runner process in the background is still running.");
-  add_job_flags(*commands->is_alive, commands->is_alive_flags, false);
+  deferred.defer(commands->is_alive, [commands](CLI::App& sub) { add_job_flags(sub, commands->is_alive_flags, false); });
   return [commands]() -> int {
     if (commands->run->parsed()) {
       return run_job_command(*commands);

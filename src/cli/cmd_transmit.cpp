@@ -49,10 +49,10 @@ int transmit_command(TransmitCommand& c) {
 }
 } // namespace
 
-Action add_transmit_command(CLI::App& app, GlobalOptions&) {
+Action add_transmit_command(CLI::App& app, GlobalOptions&, DeferredOptions& deferred) {
   auto command = std::make_shared<TransmitCommand>();
   CLI::App* sub = app.add_subcommand("transmit", "Send a job to a remote ansible-runner process");
-  add_job_flags(*sub, command->flags, false);
+  deferred.defer(sub, [command](CLI::App& self) { add_job_flags(self, command->flags, false); });
   return [command]() { return transmit_command(*command); };
 }
 

@@ -93,7 +93,7 @@ int run_worker(const WorkerArgs& args, const GlobalOptions& global) {
 
 } // namespace
 
-Action add_worker_command(CLI::App& app, GlobalOptions& global) {
+Action add_worker_command(CLI::App& app, GlobalOptions& global, DeferredOptions&) {
   auto args = std::make_shared<WorkerArgs>();
   CLI::App* worker = app.add_subcommand("worker", "Execute work streamed from a controlling instance");
   worker->add_option("--private-data-dir", args->private_data_dir,

@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/deferred_options.hpp"
+
 namespace ansible_runner::cli {
 
 // Options of the top level that subcommands without their own copy inherit (docs/cli.md 1:
@@ -21,9 +23,11 @@ struct GlobalOptions {
 
 using Action = std::function<int()>;
 
-Action add_run_commands(CLI::App& app, GlobalOptions& global);  // run, start, stop, is-alive
-Action add_transmit_command(CLI::App& app, GlobalOptions& global);
-Action add_worker_command(CLI::App& app, GlobalOptions& global); // worker, worker cleanup
-Action add_process_command(CLI::App& app, GlobalOptions& global);
+// Each declares its subcommand on `app`; options it can leave until the subcommand is selected
+// go to `deferred`.
+Action add_run_commands(CLI::App& app, GlobalOptions& global, DeferredOptions& deferred); // run, start, stop, is-alive
+Action add_transmit_command(CLI::App& app, GlobalOptions& global, DeferredOptions& deferred);
+Action add_worker_command(CLI::App& app, GlobalOptions& global, DeferredOptions& deferred); // worker, worker cleanup
+Action add_process_command(CLI::App& app, GlobalOptions& global, DeferredOptions& deferred);
 
 } // namespace ansible_runner::cli

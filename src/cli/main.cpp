@@ -69,21 +69,23 @@ int main(int argc, char** argv) {
   cli::add_runner_group(app, top);
 
   std::map<std::string, cli::Action> actions;
-  cli::Action run_commands = cli::add_run_commands(app, global);
+  cli::DeferredOptions deferred;
+  cli::Action run_commands = cli::add_run_commands(app, global, deferred);
   for (const char* name : {"run", "start", "stop", "is-alive"}) {
     actions[name] = run_commands;
   }
-  actions["transmit"] = cli::add_transmit_command(app, global);
-  actions["worker"] = cli::add_worker_command(app, global);
-  actions["process"] = cli::add_process_command(app, global);
+  actions["transmit"] = cli::add_transmit_command(app, global, deferred);
+  actions["worker"] = cli::add_worker_command(app, global, deferred);
+  actions["process"] = cli::add_process_command(app, global, deferred);
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-    add_generic_flags(*sub, global);
+    // After the subcommand's own options, deferred or not: only those it lacks are added.
+    deferred.defer(sub, [&global](CLI::App& self) { add_generic_flags(self, global); });
   }
 
   std::vector<std::string> args(argv + 1, argv + argc);
   cli::ParseOutcome outcome;
   try {
-    outcome = cli::parse_like_argparse(app, k_prog, args);
+    outcome = cli::parse_like_argparse(app, k_prog, args, &deferred);
   } catch (const cli::UsageError& e) {
     if (e.common_usage) {
       std::cout << cli::common_usage_text() << std::flush;
