@@ -17,11 +17,20 @@ mkdir -p "$work"
 
 hash_of() { sha256sum | cut -c1-16; }
 
-# The runtime libraries of our executable and module, as Debian package names.
+# The runtime libraries of our executable and module, as Debian package names: those the build's
+# executable loads, and the shared libraries of our dependencies (the build's executable links
+# them statically, the wheel's executable and module do not: cmake/Dependencies.cmake).
 runtime_packages() {
-  local files=("$BUILD/ansible-runner")
-  ldd "${files[@]}" | awk '/=> \//{print $3}' | sort -u | while read -r lib; do
-    dpkg -S "$(realpath "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null || true
+  local multiarch
+  multiarch=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+  { ldd "$BUILD/ansible-runner" | awk '/=> \//{print $3}'
+    for lib in yaml-cpp deflate pcre2-8 z; do echo "/usr/lib/$multiarch/lib$lib.so"; done
+  } | sort -u | while read -r lib; do
+    local real
+    [ -e "$lib" ] || continue
+    real=$(realpath "$lib")
+    # Merged /usr: dpkg may know a library by its /lib path.
+    dpkg -S "$real" 2>/dev/null || dpkg -S "${real#/usr}" 2>/dev/null || dpkg -S "$lib" 2>/dev/null || true
   done | cut -d: -f1 | sort -u | grep -v -E '^(libc6|libgcc-s1|libstdc\+\+6|libasan[0-9]*|libubsan[0-9]*)$' || true
 }
 
