@@ -53,6 +53,29 @@ TEST(WorkerInfo, NullsAndOddUuids) {
 TEST(WorkerInfo, ParsesMemTotal) {
   EXPECT_EQ(parse_mem_total("MemTotal:       24684084 kB\nMemFree: 1 kB\n"), 24684084ull * 1024);
   EXPECT_EQ(parse_mem_total("MemFree: 1 kB\n"), std::nullopt);
+  EXPECT_EQ(parse_mem_total("MemFree: 1 kB\nMemTotal:\t42 kB"), 42ull * 1024) << "a later line, tab, no newline";
+  EXPECT_EQ(parse_mem_total("XMemTotal: 5 kB\n"), std::nullopt) << "only at the start of a line";
+  EXPECT_EQ(parse_mem_total("MemTotal:5 kB\n"), std::nullopt) << "a blank must follow the colon";
+  EXPECT_EQ(parse_mem_total("MemTotal: kB\n"), std::nullopt);
+  EXPECT_EQ(parse_mem_total("MemTotal: 99999999999999999999999 kB\n"), std::nullopt) << "overflow";
+}
+
+TEST(WorkerInfo, UuidsAndVersionsArePlainOtherTextQuoted) {
+  WorkerInfo info = sample(1, std::nullopt);
+  for (const char* plain : {"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", "0A1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D"}) {
+    info.uuid = plain;
+    EXPECT_NE(format_worker_info(info).find(std::string("uuid: ") + plain + "}"), std::string::npos) << plain;
+  }
+  for (const char* quoted : {"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5", "0a1b2c3d_4e5f-6a7b-8c9d-0e1f2a3b4c5d", "2.3", "x"}) {
+    info.uuid = quoted;
+    EXPECT_NE(format_worker_info(info).find(std::string("uuid: '") + quoted + "'}"), std::string::npos) << quoted;
+  }
+  for (const char* version : {"2.3.1", "10.20.30.dev4", "2.3.1rc1"}) {
+    info.runner_version = version;
+    EXPECT_NE(format_worker_info(info).find(std::string("runner_version: ") + version + ","), std::string::npos);
+  }
+  info.runner_version = "2.3.1-x";
+  EXPECT_NE(format_worker_info(info).find("runner_version: '2.3.1-x',"), std::string::npos);
 }
 
 TEST(WorkerInfo, UuidFileIsCreatedOnceWithMode0600) {
