@@ -5,7 +5,9 @@ Receptor podman work unit or a Kubernetes pod does: `podman run -i --rm IMAGE an
 worker`, the job stream on stdin, the result stream on stdout. Each pipeline {reference, ours}
 transmit -> worker in the EE -> {reference, ours} process must give what the all-reference
 pipeline on the host gives; a worker stopped mid-job (the work unit canceled) must end like the
-reference's worker stopped the same way, with no container and no job process left.
+reference's worker stopped the same way, with no container and no job process left; a container
+killed under the worker (the node's engine or the OOM killer) must end like a reference worker
+SIGKILLed on the host.
 
 Runs after python.upstream (ctest DEPENDS): the image's wheel is built in the same CMake dir."""
 import os
@@ -94,9 +96,9 @@ def test_worker_in_ee_matches_reference_pipeline(pipelines, job, t, p):
         assert got[key] == base[key], f"{key}: {got[key]!r} != reference {base[key]!r}"
 
 
-def stop_mid_job(argv, job_stream):
-    """Starts a worker, waits for the job's first event, SIGTERMs it (Receptor's cancel of a
-    work unit), and returns its whole output and exit code."""
+def stop_mid_job(argv, job_stream, stop=lambda proc: proc.send_signal(signal.SIGTERM)):
+    """Starts a worker, waits for the job's first event, stops it (by default SIGTERM: Receptor's
+    cancel of a work unit), and returns its whole output and exit code."""
     proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdin.write(job_stream)
     proc.stdin.close()
@@ -108,7 +110,7 @@ def stop_mid_job(argv, job_stream):
         assert chunk and time.monotonic() < deadline, f"no task started: {out[-2000:]!r}"
         out += chunk
     time.sleep(1)
-    proc.send_signal(signal.SIGTERM)
+    stop(proc)
     rest, _ = proc.communicate(timeout=120)
     return out + rest, proc.returncode
 
@@ -126,6 +128,48 @@ def test_stopped_worker_in_ee_ends_like_the_reference_and_leaves_nothing(tmp_pat
         seen[who] = outcome(proc, out, "slow")["status"]
     print("statuses after SIGTERM:", seen)
     assert seen["ee"] == seen["ref"], seen
+    deadline = time.monotonic() + 30
+    while containers_left() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert containers_left() == []
+    left = subprocess.run(["pgrep", "-f", "sleep 73"], stdout=subprocess.PIPE, text=True).stdout
+    assert left == "", f"job processes left: {left}"
+
+
+def kill_container(proc):
+    """What the engine does to a container it kills: SIGKILL to the worker, PID 1 inside."""
+    subprocess.run(["podman", "kill", "--signal", "KILL", "ansible_runner_ee_test"], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.PIPE, timeout=60, check=True)
+
+
+def test_killed_container_ends_like_a_killed_reference_worker_and_leaves_nothing(tmp_path, ee):
+    pdd = write_pdd(tmp_path / "src", SLOW)
+    stream = transmit(REFERENCE, pdd, ident="slow")
+    seen = {}
+    for who, argv, stop in (("ref", [REFERENCE, "worker"], lambda proc: proc.kill()),
+                            ("ee", [ee, "worker"], kill_container)):
+        started = time.monotonic()
+        result, code = stop_mid_job(argv, stream, stop)
+        assert time.monotonic() - started < 60
+        assert code != 0, f"{who}: a killed worker exited 0"
+        out = tmp_path / f"out-{who}"
+        proc = process(REFERENCE, result, out, ident="slow")
+        got = outcome(proc, out, "slow")
+        # The events that made it depend on when the kill landed: not compared.
+        seen[who] = (got["status"], got["rc"], proc.returncode)
+        if who == "ee":
+            # Our process reads a stream cut before eof as broken (docs/streaming-protocol.md 4).
+            mine = tmp_path / "out-ee-ours"
+            ours_proc = process(OURS, result, mine, ident="slow")
+            seen["ee, our process"] = (outcome(ours_proc, mine, "slow")["status"], ours_proc.returncode)
+        if who == "ref":
+            # A SIGKILLed reference worker leaves its job running (its ansible-playbook is not
+            # told): clear it before the EE's run is checked for leftovers.
+            subprocess.run(["pkill", "-KILL", "-f", "sleep 73"], timeout=30)
+    print("after a kill (status, rc, process exit):", seen)
+    assert seen["ee"] == seen["ref"], seen
+    # The reference's process takes the cut stream for a success (exit 0); ours does not.
+    assert seen["ee, our process"][1] == 1, seen
     deadline = time.monotonic() + 30
     while containers_left() and time.monotonic() < deadline:
         time.sleep(0.5)
