@@ -5,7 +5,8 @@ against the reference, and writes bench/RESULTS.md (full run) or bench/out/RESUL
 (--quick). A command that fails or produces a wrong result is reported (and the run exits 1); a
 timing never fails the run. A run of the Python cases alone replaces only the Python API
 section of an existing results file; a run without them keeps that section. The same holds for
-the case ``container`` (container_case.py: the fixed cost of a job in a podman container).
+the cases with a section of their own (SECTION_CASES: ``container``, the fixed cost of a job in a
+podman container; ``many_jobs``, many short jobs through ``worker`` as an execution node runs them).
 """
 
 import argparse
@@ -23,11 +24,17 @@ sys.path.insert(0, HERE)
 import cases   # noqa: E402
 import container_case  # noqa: E402
 import harness  # noqa: E402
+import many_jobs_case  # noqa: E402
 import python_cases  # noqa: E402
 import report  # noqa: E402
+import sections  # noqa: E402
 import sysinfo  # noqa: E402
 
-CASES = {**cases.CASES, "container": container_case.run, "python": python_cases.python_api}
+# Cases whose results are a section of RESULTS.md of their own (sections.py): name -> module
+# with run(ctx) -> data and section(data, command, when, elapsed) -> Markdown.
+SECTION_CASES = {"container": container_case, "many_jobs": many_jobs_case}
+CASES = {**cases.CASES, **{name: m.run for name, m in SECTION_CASES.items()},
+         "python": python_cases.python_api}
 
 METHOD = """
 * Each case runs the two implementations in turn, A B A B, for several rounds (start-up: 20
@@ -104,16 +111,18 @@ def _existing(results):
     return "# Benchmark results\n"
 
 
-def _container_section(results, text, data, command, when, elapsed):
-    """``text`` with the container section of this run (data from container_case.run), or with
-    the existing file's section when the case did not run."""
-    if data is not None:
-        new = container_case.section(data, command, when, elapsed)
-    else:
-        new = container_case.block(_existing(results))
-        if new is None:
-            return text
-    return container_case.splice(text, new, before=report.PY_BEGIN)
+def _own_sections(results, text, data, command, when, elapsed):
+    """``text`` with the section of each SECTION_CASES case: this run's (data[name] from its
+    run()), or the existing file's when the case did not run."""
+    for name, module in SECTION_CASES.items():
+        if data.get(name) is not None:
+            new = module.section(data[name], command, when, elapsed)
+        else:
+            new = sections.block(_existing(results), name)
+            if new is None:
+                continue
+        text = sections.splice(text, name, new, before=report.PY_BEGIN)
+    return text
 
 
 def render_only(raw, results):
@@ -132,9 +141,10 @@ def render_only(raw, results):
                              d["quick"], errors, d.get("when"), d.get("py_info"))
     else:
         text = _python_only(results, rows, errors, d["py_info"])
-    if d.get("container") is not None:
-        text = container_case.splice(text, container_case.section(
-            d["container"], d["command"], d.get("when"), d["elapsed"]), before=report.PY_BEGIN)
+    for name, module in SECTION_CASES.items():
+        if (d.get("sections") or {}).get(name) is not None:
+            text = sections.splice(text, name, module.section(
+                d["sections"][name], d["command"], d.get("when"), d["elapsed"]), before=report.PY_BEGIN)
     with open(results, "w") as f:
         f.write(text)
     print(f"wrote {results}", file=sys.stderr)
@@ -177,7 +187,7 @@ def main(argv=None):
     for c in selected:
         if c not in CASES:
             p.error(f"unknown case {c!r}; known: {', '.join(CASES)}")
-    cli = [c for c in selected if c in cases.CASES or c == "container"]
+    cli = [c for c in selected if c in cases.CASES or c in SECTION_CASES]
     if cli and not os.access(ours, os.X_OK):
         p.error(f"{ours}: not an executable (build it first: make build)")
     py_sides = None
@@ -224,15 +234,15 @@ def main(argv=None):
         log(f"{k}: {v}")
     t0 = time.time()
     rows, e2e_rows = [], []
-    container = None
+    own = {}
     py_t0 = py_elapsed = None
     for c in selected:
         log(f"== {c}")
         if c == "python":
             py_t0, py_load0 = time.time(), loadavg()
         got = CASES[c](ctx)
-        if c == "container":
-            container, got = got, []
+        if c in SECTION_CASES:
+            own[c], got = got, []
         if c == "python":
             py_elapsed = time.time() - py_t0
             py_machine["Load average at start / end"] = f"{py_load0} / {loadavg()}"
@@ -245,7 +255,7 @@ def main(argv=None):
     if py_sides:
         py_info = {"command": command.strip(), "when": when, "elapsed": py_elapsed,
                    "quick": args.quick, "machine": py_machine}
-    if [c for c in cli if c != "container"]:
+    if [c for c in cli if c not in SECTION_CASES]:
         text = report.render(machine, rows, e2e_rows, command.strip(), elapsed, METHOD,
                              args.quick, ctx.errors, when, py_info)
         if not py_sides:
@@ -254,14 +264,14 @@ def main(argv=None):
         text = _python_only(results, rows, ctx.errors, py_info)
     else:
         text = _existing(results)
-    text = _container_section(results, text, container, command.strip(), when, elapsed)
+    text = _own_sections(results, text, own, command.strip(), when, elapsed)
     raw = os.path.join(args.out, "results-quick.json" if args.quick else "results.json")
     os.makedirs(args.out, exist_ok=True)
     with open(raw, "w") as f:
         json.dump({"command": command.strip(), "elapsed": elapsed, "quick": args.quick,
                    "when": when,
                    "machine": machine, "errors": ctx.errors, "py_info": py_info,
-                   "container": container,
+                   "sections": own,
                    "rows": [dataclasses.asdict(r) for r in rows],
                    "e2e": [dataclasses.asdict(r) for r in e2e_rows]}, f, indent=1)
     os.makedirs(os.path.dirname(os.path.abspath(results)), exist_ok=True)

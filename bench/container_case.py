@@ -9,7 +9,7 @@ the image (``podman run --rm -v <project>:/p <image> ansible-playbook -i localho
 their CPU and peak RSS from /proc) and as a tree (wait4: the runner and the podman client it
 reaps; conmon, runc and the container's processes are daemonised out of that tree).
 
-The results go in their own section of RESULTS.md, between markers, so that
+The results go in their own section of RESULTS.md, between markers (sections.py), so that
 ``bench/run.sh --cases container`` replaces only that section and a run without the case keeps it.
 Without podman (or not as root: our engine settings are for root) the section says why it was
 skipped.
@@ -22,10 +22,12 @@ import subprocess
 import time
 
 import harness
+import sections
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BEGIN = "<!-- container: begin -->"
-END = "<!-- container: end -->"
+NAME = "container"
+BEGIN = sections.begin(NAME)
+END = sections.end(NAME)
 PLAYBOOK = "- hosts: localhost\n  gather_facts: false\n  tasks: []\n"
 ROUNDS, QUICK_ROUNDS = 9, 2
 
@@ -149,18 +151,3 @@ def section(data, command, when, elapsed):
             END]
     return "\n".join(out)
 
-
-def block(text):
-    i, j = text.find(BEGIN), text.find(END)
-    return text[i:j + len(END)] if 0 <= i < j else None
-
-
-def splice(text, new_block, before=None):
-    """``text`` with its container section replaced by ``new_block``; added before the marker
-    ``before`` (the Python API section) when there is one, else at the end."""
-    old = block(text)
-    if old is not None:
-        return text.replace(old, new_block)
-    if before and before in text:
-        return text.replace(before, new_block + "\n\n" + before, 1)
-    return text.rstrip("\n") + "\n\n" + new_block + "\n"

@@ -7,6 +7,7 @@ records them). Content is deterministic (seeded) except the incompressible file,
 Private data dirs (each has ``project/main.yml`` and ``inventory/hosts``; cases.py names them
 after their size):
 * ``big``:      one incompressible file ``project/blob.bin`` of ``big_mb`` MB;
+* ``text``:     one text file ``project/big.txt`` of ``text_mb`` MB (compresses about 3:1);
 * ``many``:     ``many_files`` text files of 1-4 KB in ``project/files/dNNN/`` (200 per dir);
 * ``project``:  a ~``project_mb`` MB Ansible project: roles with tasks/handlers/defaults/
                 templates/files, playbooks, group_vars, docs and a few binary assets;
@@ -95,6 +96,21 @@ def make_big(path, big_mb):
     with open(os.path.join(path, "project", "blob.bin"), "wb") as f:
         for _ in range(big_mb):
             f.write(os.urandom(chunk))
+    _write_stamp(path, params)
+    return path
+
+
+def make_big_text(path, text_mb):
+    """One text file of ``text_mb`` MB (a log, a large inventory or vars file, a data set)."""
+    params = {"kind": "text", "mb": text_mb}
+    if _stamp_ok(path, params):
+        return path
+    _fresh(path)
+    _skeleton(path)
+    rng = random.Random(50)
+    with open(os.path.join(path, "project", "big.txt"), "w") as f:
+        for _ in range(text_mb):
+            f.write(_text(rng, 1_000_000))
     _write_stamp(path, params)
     return path
 
