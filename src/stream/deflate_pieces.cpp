@@ -1,6 +1,7 @@
 #include "stream/deflate_pieces.hpp"
 
 #include <climits>
+#include <cstring>
 #include <cstdint>
 #include <exception>
 #include <libdeflate.h>
@@ -19,6 +20,8 @@ namespace {
 constexpr size_t k_scratch = 64 * 1024;
 // An empty stored block after the padding of the last byte: LEN 0, NLEN 0xFFFF.
 constexpr char k_empty_stored_block[] = {'\0', '\0', '\xff', '\xff'};
+// What joining may append: one byte for the stored block's header, then its LEN and NLEN.
+constexpr size_t k_join_room = 1 + sizeof k_empty_stored_block;
 
 // A raw inflater that walks a piece block by block; its output is thrown away.
 class BlockWalker {
@@ -74,21 +77,22 @@ private:
   std::unique_ptr<unsigned char[]> m_scratch;
 };
 
-bool make_joinable(std::string& piece, BlockWalker& walker) {
+// `data` holds `size` bytes of one raw deflate stream and has room for 5 more.
+bool make_joinable(char* data, size_t& size, BlockWalker& walker) {
   uint64_t header_bit = 0;
   unsigned unused = 0;
-  if (piece.empty() || !walker.walk(piece, header_bit, unused)) {
+  if (size == 0 || !walker.walk(std::string_view(data, size), header_bit, unused)) {
     return false;
   }
-  auto& header = reinterpret_cast<unsigned char&>(piece[header_bit / 8]);
-  header = static_cast<unsigned char>(header & ~(1u << (header_bit % 8)));
+  auto* bytes = reinterpret_cast<unsigned char*>(data);
+  bytes[header_bit / 8] = static_cast<unsigned char>(bytes[header_bit / 8] & ~(1u << (header_bit % 8)));
   // The stored block's 3 header bits (all zero) go into the padding when it has room.
-  auto& last = reinterpret_cast<unsigned char&>(piece.back());
-  last = static_cast<unsigned char>(last & ((1u << (8 - unused)) - 1));
+  bytes[size - 1] = static_cast<unsigned char>(bytes[size - 1] & ((1u << (8 - unused)) - 1));
   if (unused < 3) {
-    piece.push_back('\0');
+    data[size++] = '\0';
   }
-  piece.append(k_empty_stored_block, sizeof k_empty_stored_block);
+  std::memcpy(data + size, k_empty_stored_block, sizeof k_empty_stored_block);
+  size += sizeof k_empty_stored_block;
   return true;
 }
 
@@ -97,9 +101,12 @@ bool make_joinable(std::string& piece, BlockWalker& walker) {
 bool make_deflate_piece_joinable(std::string& piece) {
   BlockWalker walker;
   std::string copy = piece;
-  if (!make_joinable(copy, walker)) {
+  size_t size = copy.size();
+  copy.resize(size + k_join_room);
+  if (!make_joinable(copy.data(), size, walker)) {
     return false;
   }
+  copy.resize(size);
   piece = std::move(copy);
   return true;
 }
@@ -118,15 +125,24 @@ struct DeflatePieces::Worker {
     }
   }
 
-  void deflate(std::string_view in, std::string& out, bool joinable) {
+  // The output stays in `buffer`: allocated, not filled, so that only the pages the
+  // compressor writes are touched (text: about a third of the bound).
+  std::unique_ptr<char[]> buffer;
+  size_t capacity = 0;
+  size_t size = 0;
+
+  void deflate(std::string_view in, bool joinable) {
     try {
-      out.resize(libdeflate_deflate_compress_bound(compressor.get(), in.size()));
-      size_t n = libdeflate_deflate_compress(compressor.get(), in.data(), in.size(), out.data(), out.size());
-      if (n == 0) {
+      size_t bound = libdeflate_deflate_compress_bound(compressor.get(), in.size()) + k_join_room;
+      if (bound > capacity) {
+        buffer.reset(new char[bound]);
+        capacity = bound;
+      }
+      size = libdeflate_deflate_compress(compressor.get(), in.data(), in.size(), buffer.get(), bound - k_join_room);
+      if (size == 0) {
         throw Error("libdeflate failed to compress a piece");
       }
-      out.resize(n);
-      if (joinable && !make_joinable(out, walker)) {
+      if (joinable && !make_joinable(buffer.get(), size, walker)) {
         throw Error("a deflated piece did not decode");
       }
     } catch (...) {
@@ -143,29 +159,28 @@ DeflatePieces::DeflatePieces(unsigned threads) {
 
 DeflatePieces::~DeflatePieces() = default;
 
-void DeflatePieces::compress(const std::vector<std::string_view>& in, std::vector<std::string>& out,
+void DeflatePieces::compress(const std::vector<std::string_view>& in, std::vector<std::string_view>& out,
                              bool last_is_final) {
   if (in.size() > m_workers.size()) {
     throw Error("more pieces than deflate threads");
   }
-  out.resize(in.size());
   std::vector<std::thread> helpers;
   for (size_t i = 1; i < in.size(); ++i) {
     bool joinable = !(last_is_final && i + 1 == in.size());
-    helpers.push_back(util::start_helper_thread([this, &in, &out, i, joinable] {
-      m_workers[i]->deflate(in[i], out[i], joinable);
-    }));
+    helpers.push_back(util::start_helper_thread([this, &in, i, joinable] { m_workers[i]->deflate(in[i], joinable); }));
   }
   if (!in.empty()) {
-    m_workers[0]->deflate(in[0], out[0], !(last_is_final && in.size() == 1));
+    m_workers[0]->deflate(in[0], !(last_is_final && in.size() == 1));
   }
   for (auto& helper : helpers) {
     helper.join();
   }
+  out.clear();
   for (size_t i = 0; i < in.size(); ++i) {
     if (std::exception_ptr error = std::exchange(m_workers[i]->error, nullptr)) {
       std::rethrow_exception(error);
     }
+    out.emplace_back(m_workers[i]->buffer.get(), m_workers[i]->size);
   }
 }
 

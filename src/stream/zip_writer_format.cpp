@@ -31,8 +31,10 @@ constexpr uint64_t k_max_entries16 = 0xFFFF;
 constexpr uint64_t k_zip64_threshold = 0xF0000000u;
 constexpr size_t k_flush_at = 64 * 1024;
 // Large files are deflated in pieces of this size, one per thread, at most this many at once
-// (the input and output of a round stay in memory: 2 MiB per thread).
-constexpr size_t k_piece = 1024 * 1024;
+// (a round's input and output stay in memory: about 0.7 MiB per thread on text). Smaller
+// pieces cost size (no dictionary crosses a piece: +0.2% at 512 KiB, +0.5% at 256 KiB on
+// text), larger ones memory.
+constexpr size_t k_piece = 512 * 1024;
 constexpr unsigned k_max_piece_threads = 4;
 // An empty final block (static Huffman, end-of-block only): ends a stream whose pieces so far
 // were all joinable.

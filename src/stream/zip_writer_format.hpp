@@ -12,7 +12,7 @@
 //
 // Small files (under 64 KB: most of a project) are collected in batches of ~256 KB and
 // compressed on two threads while the next batch is read, then written in their original order.
-// Larger files are deflated in 1 MiB pieces, one per usable core (at most 4), joined into one
+// Larger files are deflated in 512 KiB pieces, one per usable core (at most 4), joined into one
 // deflate stream (deflate_pieces.hpp).
 #include <atomic>
 #include <cstdint>
@@ -101,7 +101,7 @@ private:
   std::unique_ptr<Deflater> m_helper_deflater; // used only by the helper thread
   std::unique_ptr<DeflatePieces> m_pieces;      // large files, made on the first
   std::vector<std::unique_ptr<char[]>> m_piece_in;
-  std::vector<std::string> m_piece_out;
+  std::vector<std::string_view> m_piece_out;
 };
 
 // The DOS date (high 16 bits) and time (low 16 bits) of `t` in local time.

@@ -116,12 +116,12 @@ def test_debug_output_stays_out_of_the_stream(tmp_path, ours, reference):
 
 
 def test_large_files_deflated_in_pieces_unpack_in_the_reference(tmp_path, ours, reference):
-    """Files over 1 MiB are deflated in pieces on several threads and joined into one deflate
+    """Files over 512 KiB are deflated in pieces on several threads and joined into one deflate
     stream: Python's zipfile (the reference's worker) must read them back byte for byte,
     including a file that ends exactly at a piece boundary and one whose middle is noise."""
     words = "hosts tasks name debug msg loop item when register become".split()
     text = "".join(f"- {words[i % 10]}: {words[(i * 7) % 10]} {i * 7919 % 10007}\n" for i in range(400000))
-    piece = 1024 * 1024
+    piece = 512 * 1024  # src/stream/zip_writer_format.cpp k_piece
     files = {"text.txt": text.encode()[:3 * piece + 12345], "boundary.txt": text.encode()[:2 * piece],
              "mixed.bin": text.encode()[:100000] + os.urandom(1500000) + text.encode()[:900000]}
 

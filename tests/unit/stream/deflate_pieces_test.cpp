@@ -104,7 +104,7 @@ TEST(DeflatePieces, RoundsOnSeveralThreadsMakeOneStream) {
                                      text_of(1 << 20, 8), std::string(123457, 'z')};
   std::string expected;
   std::string stream;
-  std::vector<std::string> out;
+  std::vector<std::string_view> out;
   // Two rounds: three pieces, not the last; then two, ending the stream.
   for (size_t start : {size_t{0}, size_t{3}}) {
     std::vector<std::string_view> round;
@@ -126,7 +126,7 @@ TEST(DeflatePieces, RoundsOnSeveralThreadsMakeOneStream) {
 
 TEST(DeflatePieces, MorePiecesThanThreadsIsAnError) {
   DeflatePieces pieces(1);
-  std::vector<std::string> out;
+  std::vector<std::string_view> out;
   std::vector<std::string_view> round = {"a", "b"};
   EXPECT_THROW(pieces.compress(round, out, true), std::exception);
 }
