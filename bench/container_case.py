@@ -19,7 +19,6 @@ import dataclasses
 import os
 import shutil
 import subprocess
-import time
 
 import harness
 import sections
@@ -55,12 +54,7 @@ def _podman_version():
 
 def run(ctx):
     """Returns the section's data (a JSON-able dict); a failure is recorded in ctx.errors."""
-    t0 = time.time()
-    data = ctx.attempt("container", lambda: _run(ctx))
-    if data is None:
-        data = {"failed": ctx.errors[-1][1].splitlines()[0][:300]}
-    data["elapsed"] = time.time() - t0
-    return data
+    return sections.run_case(ctx, NAME, _run)
 
 
 def _run(ctx):

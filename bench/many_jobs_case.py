@@ -96,12 +96,7 @@ def _batch(ctx, label, binary, stream, n):
 
 def run(ctx):
     """Returns the section's data (a JSON-able dict); a failure is recorded in ctx.errors."""
-    t0 = time.time()
-    data = ctx.attempt(NAME, lambda: _run(ctx))
-    if data is None:
-        data = {"failed": ctx.errors[-1][1].splitlines()[0][:300]}
-    data["elapsed"] = time.time() - t0
-    return data
+    return sections.run_case(ctx, NAME, _run)
 
 
 def _run(ctx):

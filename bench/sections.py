@@ -3,6 +3,20 @@ kept between markers so that a run of that case alone replaces only its section 
 without it keeps the section as it was."""
 
 
+import time
+
+
+def run_case(ctx, name, measure):
+    """Runs a section case's ``measure(ctx)`` -> data (a JSON-able dict); a failure is recorded
+    in ctx.errors and becomes ``{"failed": <first line>}``. Adds the case's ``elapsed`` seconds."""
+    t0 = time.time()
+    data = ctx.attempt(name, lambda: measure(ctx))
+    if data is None:
+        data = {"failed": ctx.errors[-1][1].splitlines()[0][:300]}
+    data["elapsed"] = time.time() - t0
+    return data
+
+
 def begin(name):
     return f"<!-- {name}: begin -->"
 

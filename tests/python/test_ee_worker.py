@@ -115,6 +115,16 @@ def stop_mid_job(argv, job_stream, stop=lambda proc: proc.send_signal(signal.SIG
     return out + rest, proc.returncode
 
 
+def assert_nothing_left():
+    """No container (after podman's cleanup, within 30 s) and no process of the SLOW job."""
+    deadline = time.monotonic() + 30
+    while containers_left() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert containers_left() == []
+    left = subprocess.run(["pgrep", "-f", "sleep 73"], stdout=subprocess.PIPE, text=True).stdout
+    assert left == "", f"job processes left: {left}"
+
+
 def test_stopped_worker_in_ee_ends_like_the_reference_and_leaves_nothing(tmp_path, ee):
     pdd = write_pdd(tmp_path / "src", SLOW)
     stream = transmit(REFERENCE, pdd, ident="slow")
@@ -128,12 +138,7 @@ def test_stopped_worker_in_ee_ends_like_the_reference_and_leaves_nothing(tmp_pat
         seen[who] = outcome(proc, out, "slow")["status"]
     print("statuses after SIGTERM:", seen)
     assert seen["ee"] == seen["ref"], seen
-    deadline = time.monotonic() + 30
-    while containers_left() and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert containers_left() == []
-    left = subprocess.run(["pgrep", "-f", "sleep 73"], stdout=subprocess.PIPE, text=True).stdout
-    assert left == "", f"job processes left: {left}"
+    assert_nothing_left()
 
 
 def kill_container(proc):
@@ -170,9 +175,4 @@ def test_killed_container_ends_like_a_killed_reference_worker_and_leaves_nothing
     assert seen["ee"] == seen["ref"], seen
     # The reference's process takes the cut stream for a success (exit 0); ours does not.
     assert seen["ee, our process"][1] == 1, seen
-    deadline = time.monotonic() + 30
-    while containers_left() and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert containers_left() == []
-    left = subprocess.run(["pgrep", "-f", "sleep 73"], stdout=subprocess.PIPE, text=True).stdout
-    assert left == "", f"job processes left: {left}"
+    assert_nothing_left()
