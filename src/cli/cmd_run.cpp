@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -34,7 +35,17 @@ struct RunCommands {
   CLI::App* stop = nullptr;
   CLI::App* is_alive = nullptr;
   JobFlags run_flags, start_flags, stop_flags, is_alive_flags;
-  std::string default_ident = util::uuid4(); // made once at startup, like the reference's
+  // The reference makes it when it builds its parser; only its value is seen, so it is made on
+  // first use (a uuid costs a random_device read that --version does not need).
+  const std::string& default_ident() const {
+    if (!m_default_ident) {
+      m_default_ident = util::uuid4();
+    }
+    return *m_default_ident;
+  }
+
+private:
+  mutable std::optional<std::string> m_default_ident;
 };
 
 std::string pid_file(const JobFlags& flags) { return util::path_join(util::py_abspath(flags.private_data_dir), "pid"); }
@@ -101,7 +112,7 @@ int run_job_command(const RunCommands& c) {
     return 1;
   }
   prepare_private_data_dir(flags, false);
-  return run_job(flags, c.default_ident);
+  return run_job(flags, c.default_ident());
 }
 
 std::optional<pid_t> read_pid(const std::string& path) {
@@ -182,7 +193,7 @@ int start_command(RunCommands& c) {
   int code = 1;
   try {
     util::write_file(pidfile, std::to_string(::getpid()) + "\n", 0644);
-    code = run_job(flags, c.default_ident);
+    code = run_job(flags, c.default_ident());
   } catch (const std::exception& e) {
     // Errors of the detached job go to daemon.log (truncated), as in the reference.
     try {
