@@ -6,6 +6,7 @@
 #include <exception>
 #include <libdeflate.h>
 #include <memory>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <zlib.h>
@@ -61,6 +62,9 @@ public:
       // header starts here. The last: what is left of its byte is padding (the return with
       // Z_STREAM_END that follows no longer counts those bits).
       if ((m_z.data_type & 128) != 0) {
+        if ((m_z.data_type & 0x38) != 0) {
+          return false; // 8 or more bits held: not a position within one byte (never seen)
+        }
         auto unused = static_cast<unsigned>(m_z.data_type & 7);
         if ((m_z.data_type & 64) == 0) {
           last_header_bit = (piece.size() - m_z.avail_in) * 8 - unused;
@@ -165,9 +169,14 @@ void DeflatePieces::compress(const std::vector<std::string_view>& in, std::vecto
     throw Error("more pieces than deflate threads");
   }
   std::vector<std::thread> helpers;
+  helpers.reserve(in.size()); // push_back must not throw with a thread in hand
   for (size_t i = 1; i < in.size(); ++i) {
     bool joinable = !(last_is_final && i + 1 == in.size());
-    helpers.push_back(util::start_helper_thread([this, &in, i, joinable] { m_workers[i]->deflate(in[i], joinable); }));
+    try {
+      helpers.push_back(util::start_helper_thread([this, &in, i, joinable] { m_workers[i]->deflate(in[i], joinable); }));
+    } catch (const std::system_error&) {
+      m_workers[i]->deflate(in[i], joinable); // no thread to be had: this piece on this thread
+    }
   }
   if (!in.empty()) {
     m_workers[0]->deflate(in[0], !(last_is_final && in.size() == 1));
