@@ -38,9 +38,9 @@ std::vector<std::string> shlex_split(const std::string& s) {
           ++i;
           break;
         }
-        // Inside double quotes a backslash escapes only ", \, $, ` and newline.
-        if (d == '\\' && i + 1 < s.size() &&
-            (s[i + 1] == '"' || s[i + 1] == '\\' || s[i + 1] == '$' || s[i + 1] == '`' || s[i + 1] == '\n')) {
+        // Inside double quotes a backslash escapes only " and itself (Python's shlex; a POSIX
+        // shell would also take $, ` and newline): "\$x" stays \$x.
+        if (d == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) {
           word += s[i + 1];
           i += 2;
           continue;

@@ -1,5 +1,6 @@
 #pragma once
-// POSIX shell word splitting and quoting, as Python's shlex.split() and shlex.quote() do.
+// Word splitting and quoting as Python's shlex.split() and shlex.quote() do (which differ from a
+// POSIX shell: inside double quotes only \" and \\ are escapes).
 #include <string>
 #include <vector>
 

@@ -17,6 +17,8 @@ CASES = {
     "cmdline_flag": (["-p", "test.yml", "--cmdline", "--tags t1 --skip-tags 't 2'"], None, None),
     "cmdline_file": (["-p", "test.yml"], {"env/cmdline": "--diff -e 'a=1 2'"}, None),
     "cmdline_flag_beats_file": (["-p", "test.yml", "--cmdline=--check"], {"env/cmdline": "--diff"}, None),
+    # Python's shlex keeps the backslash before $, ` and a newline inside double quotes.
+    "cmdline_backslashes": (["-p", "test.yml"], {"env/cmdline": "-e \"home=\\$HOME\" -e \"q=\\\" \\\\ \\`x\\`\" -e 'x=\\y'"}, None),
     "adhoc": (["-m", "ping", "--hosts", "localhost"], None, None),
     "adhoc_args": (["-m", "command", "-a", "echo hi there", "--hosts", "all", "-v"], None, None),
     "adhoc_no_hosts": (["-m", "setup"], None, None),
