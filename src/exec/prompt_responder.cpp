@@ -48,14 +48,16 @@ std::optional<std::string> PromptResponder::feed(std::string_view text) {
     return std::nullopt;
   }
   m_window.append(text);
-  if (m_window.size() > k_window) {
-    size_t cut = m_window.size() - k_window;
-    // Keep whole UTF-8 characters.
-    while (cut < m_window.size() && (static_cast<unsigned char>(m_window[cut]) & 0xC0) == 0x80) {
-      ++cut;
+  // Keep the last k_window characters (pexpect counts decoded characters, not bytes): walk back
+  // over that many character starts; a byte that is not a UTF-8 continuation starts one.
+  size_t keep_from = m_window.size();
+  for (size_t chars = 0; keep_from > 0 && chars < k_window;) {
+    --keep_from;
+    if ((static_cast<unsigned char>(m_window[keep_from]) & 0xC0) != 0x80) {
+      ++chars;
     }
-    m_window.erase(0, cut);
   }
+  m_window.erase(0, keep_from);
   // Like pexpect: the match that starts first wins; ties go to the earlier pattern.
   const Pattern* best = nullptr;
   PCRE2_SIZE best_start = 0;
