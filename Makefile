@@ -42,7 +42,7 @@ test-asan: deps
 # libFuzzer targets (tests/fuzz, docs/fuzzing.md), built with clang and the sanitizers, each run
 # for FUZZ_SECONDS from the seed corpora. `make test` only replays the corpora (no clang needed).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= job_stream result_stream zip_extract env_files
+FUZZ_TARGETS ?= job_stream result_stream zip_extract env_files output_filter
 fuzz: deps
 	@scripts/install-deps.sh clang-14 libclang-rt-14-dev
 	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
