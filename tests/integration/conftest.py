@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from reference import MISSING, REFERENCE
+
 SOURCE_DIR = Path(os.environ.get("AR_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 OURS = os.environ.get("AR_BINARY", str(SOURCE_DIR / "build" / "ansible-runner"))
-REFERENCE = "/usr/bin/ansible-runner"
 FIXTURES = SOURCE_DIR / "tests" / "fixtures"
 
 
@@ -28,8 +29,17 @@ def ours():
 def reference():
     """Path of the reference ansible-runner 2.3.1 (skips when it is not installed)."""
     if not os.access(REFERENCE, os.X_OK):
-        pytest.skip("reference ansible-runner is not installed")
+        pytest.skip(f"{MISSING}: {REFERENCE}")
     return REFERENCE
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A file whose tests could not all run for want of the reference ends with 125, which
+    ctest reports as skipped (SKIP_RETURN_CODE), not passed."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if exitstatus == 0 and any(MISSING in str(getattr(r, "longrepr", "")) for r in skipped):
+        session.exitstatus = 125
 
 
 def copy_pdd(name, dest):

@@ -12,10 +12,14 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+from reference import REFERENCE  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SOURCE_DIR = Path(os.environ.get("AR_SOURCE_DIR", HERE.parents[1]))
@@ -141,7 +145,7 @@ def result_stream(tmp_path_factory):
     (pdd / "inventory" / "hosts").write_text(LOCAL_INVENTORY)
     cli = Path(PYTHONS["ref"]).parent / "ansible-runner"
     if not os.access(cli, os.X_OK):
-        cli = Path("/usr/bin/ansible-runner")
+        cli = Path(REFERENCE)
     job = subprocess.run([cli, "transmit", pdd, "-p", "test.yml", "--ident", "streamjob"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120, check=True).stdout
     result = subprocess.run([cli, "worker"], input=job, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

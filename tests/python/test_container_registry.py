@@ -32,12 +32,16 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+from reference import REFERENCE  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SOURCE_DIR = Path(os.environ.get("AR_SOURCE_DIR", HERE.parents[1]))
@@ -276,7 +280,7 @@ def test_wrong_credentials_fail_like_the_reference(jobs):
 
 
 # --- the CLI: container_auth_data from env/settings ------------------------------------------
-CLI = {"ref": "/usr/bin/ansible-runner", "ours": str(BUILD / "ansible-runner")}
+CLI = {"ref": REFERENCE, "ours": str(BUILD / "ansible-runner")}
 CLI_PLAY = "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug:\n        msg: from the settings file\n"
 
 

@@ -21,11 +21,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 from ee_image import built_image  # noqa: E402
+from reference import REFERENCE  # noqa: E402
 from stream_util import outcome, process, transmit, worker, write_pdd  # noqa: E402
 
 SOURCE_DIR = Path(os.environ.get("AR_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 BUILD = Path(os.environ.get("AR_BUILD_DIR", SOURCE_DIR / "build"))
-REFERENCE = "/usr/bin/ansible-runner"
 OURS = str(BUILD / "ansible-runner")
 HOST = {"ref": REFERENCE, "ours": OURS}
 
