@@ -14,6 +14,10 @@ which=${1:-ee}
 . "$root/scripts/containers-env.sh"
 work=$BUILD/ee
 mkdir -p "$work"
+# One build at a time per build dir: tests that need an image run in parallel (ctest -j), and
+# two of them building the same image would share rootfs.tar and the context dir.
+exec 9>"$work/.lock"
+flock 9
 
 hash_of() { sha256sum | cut -c1-16; }
 
