@@ -7,7 +7,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -35,17 +34,6 @@ struct RunCommands {
   CLI::App* stop = nullptr;
   CLI::App* is_alive = nullptr;
   JobFlags run_flags, start_flags, stop_flags, is_alive_flags;
-  // The reference makes it when it builds its parser; only its value is seen, so it is made on
-  // first use (a uuid costs a random_device read that --version does not need).
-  const std::string& default_ident() const {
-    if (!m_default_ident) {
-      m_default_ident = util::uuid4();
-    }
-    return *m_default_ident;
-  }
-
-private:
-  mutable std::optional<std::string> m_default_ident;
 };
 
 std::string pid_file(const JobFlags& flags) { return util::path_join(util::py_abspath(flags.private_data_dir), "pid"); }
@@ -70,7 +58,7 @@ int exit_code_of(const RunResult& result) {
 }
 
 // Runs the job in this process; the shared part of run and start.
-int run_job(const JobFlags& flags, const std::string& default_ident) {
+int run_job(const JobFlags& flags) {
   std::optional<RolePlaybook> role_playbook;
   auto role = flags.role.get();
   if (role && !role->empty()) {
@@ -83,7 +71,9 @@ int run_job(const JobFlags& flags, const std::string& default_ident) {
     }
   };
   try {
-    RunOptions options = run_options_from_flags(flags, default_ident, role_playbook);
+    // Without --ident: a fresh uuid4, made here rather than when the parser is built as the
+    // reference does (only its value is seen, and --version needs no random_device).
+    RunOptions options = run_options_from_flags(flags, util::uuid4(), role_playbook);
     if (options.process_isolation) {
       std::string exe = options.process_isolation_executable.value_or("podman");
       if (!config::isolation_executable_available(exe)) {
@@ -112,7 +102,7 @@ int run_job_command(const RunCommands& c) {
     return 1;
   }
   prepare_private_data_dir(flags, false);
-  return run_job(flags, c.default_ident());
+  return run_job(flags);
 }
 
 std::optional<pid_t> read_pid(const std::string& path) {
@@ -193,7 +183,7 @@ int start_command(RunCommands& c) {
   int code = 1;
   try {
     util::write_file(pidfile, std::to_string(::getpid()) + "\n", 0644);
-    code = run_job(flags, c.default_ident());
+    code = run_job(flags);
   } catch (const std::exception& e) {
     // Errors of the detached job go to daemon.log (truncated), as in the reference.
     try {

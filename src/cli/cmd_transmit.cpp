@@ -1,7 +1,6 @@
 // transmit <pdd>: the job stream on stdout (docs/streaming-protocol.md 2).
 #include <iostream>
 #include <memory>
-#include <optional>
 
 #include <ansible_runner/streaming.hpp>
 
@@ -16,17 +15,6 @@ namespace ansible_runner::cli {
 namespace {
 struct TransmitCommand {
   JobFlags flags;
-  // The reference's CLI makes a UUID object at startup; JSON-encoded it is 32 hex digits. Made
-  // on first use: only its value is seen.
-  const std::string& default_ident() const {
-    if (!m_default_ident) {
-      m_default_ident = util::uuid4_hex();
-    }
-    return *m_default_ident;
-  }
-
-private:
-  mutable std::optional<std::string> m_default_ident;
 };
 
 int transmit_command(TransmitCommand& c) {
@@ -44,7 +32,8 @@ int transmit_command(TransmitCommand& c) {
     role_playbook = write_role_playbook(c.flags);
   }
   try {
-    Json kwargs = transmit_kwargs_from_flags(c.flags, c.default_ident(), role_playbook);
+    // Without --ident: the reference's UUID object, which JSON encodes as 32 hex digits.
+    Json kwargs = transmit_kwargs_from_flags(c.flags, util::uuid4_hex(), role_playbook);
     ansible_runner::transmit(pdd, kwargs, 1);
   } catch (...) {
     if (role_playbook) {

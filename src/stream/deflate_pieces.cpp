@@ -115,19 +115,18 @@ bool make_deflate_piece_joinable(std::string& piece) {
   return true;
 }
 
+Level1Compressor::Level1Compressor() : m_compressor(libdeflate_alloc_compressor(1)) {
+  if (!m_compressor) {
+    throw Error("cannot initialise libdeflate");
+  }
+}
+
+Level1Compressor::~Level1Compressor() { libdeflate_free_compressor(m_compressor); }
+
 struct DeflatePieces::Worker {
-  struct FreeCompressor {
-    void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
-  };
-  std::unique_ptr<libdeflate_compressor, FreeCompressor> compressor{libdeflate_alloc_compressor(1)};
+  Level1Compressor compressor;
   BlockWalker walker;
   std::exception_ptr error;
-
-  Worker() {
-    if (!compressor) {
-      throw Error("cannot initialise libdeflate");
-    }
-  }
 
   // The output stays in `buffer`: allocated, not filled, so that only the pages the
   // compressor writes are touched (text: about a third of the bound).

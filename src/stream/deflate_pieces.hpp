@@ -15,7 +15,23 @@
 #include <string_view>
 #include <vector>
 
+struct libdeflate_compressor;
+
 namespace ansible_runner::stream {
+
+// A libdeflate compressor at level 1, the level of every entry we deflate (whole small files,
+// probes and pieces). Throws Error when libdeflate cannot allocate one.
+class Level1Compressor {
+public:
+  Level1Compressor();
+  ~Level1Compressor();
+  Level1Compressor(const Level1Compressor&) = delete;
+  Level1Compressor& operator=(const Level1Compressor&) = delete;
+  libdeflate_compressor* get() const { return m_compressor; }
+
+private:
+  libdeflate_compressor* m_compressor;
+};
 
 // Clears the final bit of the last block of `piece` (one complete raw deflate stream, nothing
 // after it) and appends an empty stored block. Returns false, leaving `piece` as it was, when

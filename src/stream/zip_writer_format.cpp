@@ -88,16 +88,7 @@ size_t read_full(int fd, char* buf, size_t size, const std::string& what) {
 // Compression state reused for all entries: libdeflate (level 1) for whole buffers (small
 // files and the probes of large ones). Large files go through DeflatePieces.
 struct ZipFormatWriter::Deflater {
-  libdeflate_compressor* whole = nullptr;
-
-  Deflater() : whole(libdeflate_alloc_compressor(1)) {
-    if (!whole) {
-      throw Error("cannot initialise libdeflate");
-    }
-  }
-  ~Deflater() { libdeflate_free_compressor(whole); }
-  Deflater(const Deflater&) = delete;
-  Deflater& operator=(const Deflater&) = delete;
+  Level1Compressor whole;
 
   // Deflates `in` into `out` when that saves at least 3%; returns the compressed size, or 0
   // (store it) when it does not.
@@ -106,7 +97,7 @@ struct ZipFormatWriter::Deflater {
     if (limit == 0) {
       return 0;
     }
-    return libdeflate_deflate_compress(whole, in.data(), in.size(), out, limit);
+    return libdeflate_deflate_compress(whole.get(), in.data(), in.size(), out, limit);
   }
 };
 
