@@ -36,6 +36,7 @@ ROLE_TASKS = """\
 """
 ROLE_FILES = {"roles/greeter/tasks/main.yml": ROLE_TASKS}
 PASSWORDS = json.dumps({r"Enter secret:\s*?$": "s3cr3t"})
+PASSWORDS_BEFORE_ACCENTS = json.dumps({"Clé:": "s3cr3t"}, ensure_ascii=False)
 # The reference checks timeouts and cancel only every pexpect_timeout seconds (default 5).
 FAST_REFERENCE = "pexpect_timeout: 1\n"
 # A long task whose argument (a unique fraction of seconds) lets pgrep find this job's process.
@@ -314,6 +315,11 @@ CASES = {
                                     env={"settings": "suppress_ansible_output: true\n"}, check=nothing_echoed),
     "passwords_answer_vars_prompt": dict(args=["-p", "prompt.yml"], playbook="prompt.yml",
                                          env={"passwords": PASSWORDS}, check=prompt_answered),
+    # The search window counts characters, as pexpect's does (job_timeout bounds a miss).
+    "passwords_window_counts_characters": dict(args=["-p", "prompt_accents.yml"], playbook="prompt_accents.yml",
+                                               env={"passwords": PASSWORDS_BEFORE_ACCENTS,
+                                                    "settings": "job_timeout: 60\n"},
+                                               check=prompt_answered),
 }
 
 
