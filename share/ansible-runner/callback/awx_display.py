@@ -95,8 +95,19 @@ def utc_now():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
+# The settings read for every event. The runner sets them before Ansible starts and tasks
+# cannot change the controller's environment, so they are read once: a lookup in os.environ
+# costs more than the rest of building a small event's header (bench/FINDINGS.md, section 7).
+# Conversions still happen per event, so a bad value fails where it did before.
+_EVENT_ENV = {name: os.environ.get(name) for name in (
+    'JOB_ID', 'AD_HOC_COMMAND_ID', 'PROJECT_UPDATE_ID',
+    'RUNNER_OMIT_EVENTS', 'RUNNER_ONLY_FAILED_EVENTS', 'MAX_EVENT_RES')}
+_JOB_ID_KEYS = (('JOB_ID', 'job_id'), ('AD_HOC_COMMAND_ID', 'ad_hoc_command_id'),
+                ('PROJECT_UPDATE_ID', 'project_update_id'))
+
+
 def _env_is_true(name):
-    return os.getenv(name, 'False').lower() == 'true'
+    return (_EVENT_ENV[name] or 'False').lower() == 'true'
 
 
 class EventEncoder(json.JSONEncoder):
@@ -113,12 +124,20 @@ class EventEncoder(json.JSONEncoder):
         return super(EventEncoder, self).default(o)
 
 
+FULL_CHUNK_END = '\x1b[%dD' % FRAME_CHUNK
+
+
 def encode_frame(json_text):
     payload = base64.b64encode(json_text.encode('utf-8')).decode('ascii')
+    whole = len(payload) - len(payload) % FRAME_CHUNK
     pieces = [ERASE_LINE]
-    for start in range(0, len(payload), FRAME_CHUNK):
-        chunk = payload[start:start + FRAME_CHUNK]
-        pieces.append('%s\x1b[%dD' % (chunk, len(chunk)))
+    if whole:
+        # every full chunk ends in the same marker: one join instead of a format per chunk
+        pieces.append(FULL_CHUNK_END.join(
+            [payload[start:start + FRAME_CHUNK] for start in range(0, whole, FRAME_CHUNK)]))
+        pieces.append(FULL_CHUNK_END)
+    if whole < len(payload):
+        pieces.append('%s\x1b[%dD' % (payload[whole:], len(payload) - whole))
     pieces.append(ERASE_LINE)
     return ''.join(pieces)
 
@@ -185,10 +204,9 @@ class EventContext(object):
         if not name:
             name = next((flag for flag in DISPLAY_EVENT_FLAGS if data.get(flag, False)), 'verbose')
         event = {'event': name}
-        for var, key in (('JOB_ID', 'job_id'), ('AD_HOC_COMMAND_ID', 'ad_hoc_command_id'),
-                         ('PROJECT_UPDATE_ID', 'project_update_id')):
-            if os.getenv(var, ''):
-                event[key] = int(os.getenv(var, '0'))
+        for var, key in _JOB_ID_KEYS:
+            if _EVENT_ENV[var]:
+                event[key] = int(_EVENT_ENV[var])
         event['pid'] = data.get('pid', os.getpid())
         event['uuid'] = data.get('uuid', str(uuid.uuid4()))
         event['created'] = data.get('created', utc_now().isoformat())
@@ -211,7 +229,8 @@ class EventContext(object):
             return {}
         if _env_is_true('RUNNER_ONLY_FAILED_EVENTS') and name not in FAILED_EVENTS:
             return {}
-        max_res = int(os.getenv('MAX_EVENT_RES', 700000))
+        max_res = _EVENT_ENV['MAX_EVENT_RES']
+        max_res = int(max_res if max_res is not None else 700000)
         if name != 'playbook_on_stats' and 'res' in data and len(str(data['res'])) > max_res:
             data['res'] = {}
         return data
