@@ -20,6 +20,7 @@
 #include "cli/job_flags.hpp"
 #include "cli/signals.hpp"
 #include "config/isolation_probe.hpp"
+#include "exec/spawner.hpp"
 #include "util/fs.hpp"
 #include "util/ids.hpp"
 #include "util/pypath.hpp"
@@ -151,20 +152,8 @@ int start_command(RunCommands& c) {
     return 1;
   }
   std::cout.flush();
-  pid_t first = ::fork();
-  if (first < 0) {
-    throw Error(std::string("cannot fork: ") + std::strerror(errno));
-  }
-  if (first > 0) {
-    int status = 0;
-    while (::waitpid(first, &status, 0) < 0 && errno == EINTR) {
-    }
+  if (!exec::detach()) {
     return 0;
-  }
-  ::setsid();
-  pid_t second = ::fork();
-  if (second != 0) {
-    ::_exit(second < 0 ? 1 : 0);
   }
   // The daemon.
   if (::chdir("/") != 0) {

@@ -1,12 +1,7 @@
 #include "config/isolation_probe.hpp"
 
-#include <cerrno>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char** environ;
+#include "exec/exit_status.hpp"
+#include "exec/spawner.hpp"
 
 namespace ansible_runner::config {
 
@@ -15,27 +10,19 @@ std::string isolation_executable_missing_message(const std::string& executable) 
 }
 
 bool isolation_executable_available(const std::string& executable) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  std::string version_flag = "--version";
-  std::string exe = executable;
-  char* argv[] = {exe.data(), version_flag.data(), nullptr};
-  pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, exe.c_str(), &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    return false;
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
+  exec::ChildSetup setup;
+  setup.argv = {executable, "--version"};
+  setup.stdio = {exec::k_dev_null, exec::k_dev_null, exec::k_dev_null};
+  try {
+    exec::SpawnOutcome started = exec::spawn(setup);
+    if (started.failure) {
       return false;
     }
+    std::optional<exec::ExitStatus> status = exec::reap(started.pid, true);
+    return status && status->exit_code == 0;
+  } catch (const exec::SpawnError&) {
+    return false;
   }
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 } // namespace ansible_runner::config

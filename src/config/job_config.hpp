@@ -8,12 +8,11 @@
 #include <ansible_runner/json.hpp>
 #include <ansible_runner/options.hpp>
 
+#include "exec/prompt_responder.hpp"
+
 namespace ansible_runner::config {
 
-struct PasswordPrompt {
-  std::string pattern;               // Python re syntax, compiled MULTILINE
-  std::optional<std::string> answer; // null answer: send nothing
-};
+using exec::PasswordPrompt;
 
 struct JobConfig {
   std::string private_data_dir; // absolute

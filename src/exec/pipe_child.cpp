@@ -20,48 +20,6 @@ using Clock = std::chrono::steady_clock;
 constexpr int k_tick_ms = 100;
 constexpr auto k_drain_quiet = std::chrono::seconds(2);
 
-// What the child reports through the error pipe before it dies: which step failed, and errno.
-struct ChildError {
-  int step; // 0: chdir, 1: exec
-  int err;
-};
-
-std::string os_error_text(int err, const std::string& path) {
-  return "[Errno " + std::to_string(err) + "] " + std::strerror(err) + ": '" + path + "'";
-}
-
-// Runs in the child between fork and exec: async-signal-safe calls only. `sources` are the
-// fds for 0, 1, 2 (-1: keep ours).
-[[noreturn]] void exec_child(const int sources[3], int error_fd, const char* path, char* const argv[],
-                             char* const envp[], const char* cwd) {
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    signal(sig, SIG_DFL);
-  }
-  // Move every source above 2 first, so that a source numbered 0-2 is not overwritten by an
-  // earlier dup2.
-  int moved[3];
-  for (int i = 0; i < 3; ++i) {
-    moved[i] = sources[i] >= 0 ? fcntl(sources[i], F_DUPFD_CLOEXEC, 3) : -1;
-  }
-  for (int i = 0; i < 3; ++i) {
-    if (moved[i] >= 0) {
-      dup2(moved[i], i); // the copy at i has no CLOEXEC
-    }
-  }
-  if (cwd[0] != '\0' && chdir(cwd) != 0) {
-    ChildError e{0, errno};
-    (void)!write(error_fd, &e, sizeof e);
-    _exit(127);
-  }
-  execve(path, argv, envp);
-  ChildError e{1, errno};
-  (void)!write(error_fd, &e, sizeof e);
-  _exit(127);
-}
-
 using util::Pipe;
 
 Pipe make_pipe() {
@@ -135,55 +93,29 @@ bool drain_once(util::UniqueFd& fd, std::string& out) {
 } // namespace
 
 PipeOutcome run_piped(const PipeSpawnSpec& spec, const PipeLimits& limits) {
-  if (spec.argv.empty()) {
-    throw SpawnError(os_error_text(ENOENT, ""));
-  }
-  auto path = find_executable(spec.argv[0], spec.env);
-  if (!path) {
-    throw SpawnError(os_error_text(ENOENT, spec.argv[0]));
-  }
-
-  std::vector<char*> argv;
-  for (const auto& a : spec.argv) {
-    argv.push_back(const_cast<char*>(a.c_str()));
-  }
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (const auto& e : spec.env) {
-    envp.push_back(const_cast<char*>(e.c_str()));
-  }
-  envp.push_back(nullptr);
-
+  ChildSetup setup;
+  setup.argv = spec.argv;
+  setup.env = spec.env;
+  setup.cwd = spec.cwd;
+  setup.stdio = {spec.stdin_fd, spec.stdout_fd, spec.stderr_fd};
   Pipe out_pipe;
   Pipe err_pipe;
-  int sources[3] = {spec.stdin_fd, spec.stdout_fd, spec.stderr_fd};
   if (spec.stdout_fd < 0) {
     out_pipe = make_pipe();
-    sources[1] = out_pipe.write.get();
+    setup.stdio[1] = out_pipe.write.get();
   }
   if (spec.stderr_fd < 0) {
     err_pipe = make_pipe();
-    sources[2] = err_pipe.write.get();
+    setup.stdio[2] = err_pipe.write.get();
   }
-  Pipe error_pipe = make_pipe();
-
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    throw SpawnError(std::string("cannot fork: ") + std::strerror(errno));
+  SpawnOutcome spawned = exec::spawn(setup);
+  if (spawned.failure) {
+    const bool in_cwd = spawned.failure->step == SpawnStep::chdir;
+    throw SpawnError(os_error_text(spawned.failure->err, in_cwd ? spec.cwd : spec.argv.empty() ? "" : spec.argv[0]));
   }
-  if (pid == 0) {
-    exec_child(sources, error_pipe.write.get(), path->c_str(), argv.data(), envp.data(), spec.cwd.c_str());
-  }
-  Child child(pid);
+  Child child(spawned.pid);
   out_pipe.write.reset();
   err_pipe.write.reset();
-  error_pipe.write.reset();
-  ChildError failure{};
-  if (util::read_some(error_pipe.read.get(), reinterpret_cast<char*>(&failure), sizeof failure) ==
-      static_cast<long>(sizeof failure)) {
-    child.wait();
-    throw SpawnError(os_error_text(failure.err, failure.step == 0 ? spec.cwd : spec.argv[0]));
-  }
 
   PipeOutcome outcome;
   util::UniqueFd out_fd = std::move(out_pipe.read);

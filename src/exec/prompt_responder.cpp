@@ -24,7 +24,7 @@ namespace {
 constexpr size_t k_window = 100;
 } // namespace
 
-PromptResponder::PromptResponder(const std::vector<config::PasswordPrompt>& prompts) {
+PromptResponder::PromptResponder(const std::vector<PasswordPrompt>& prompts) {
   for (const auto& prompt : prompts) {
     auto pattern = std::make_unique<Pattern>();
     int error = 0;

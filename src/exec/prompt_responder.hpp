@@ -8,14 +8,18 @@
 #include <string_view>
 #include <vector>
 
-#include "config/job_config.hpp"
-
 namespace ansible_runner::exec {
+
+// One prompt of env/passwords (or the passwords option) and what to answer.
+struct PasswordPrompt {
+  std::string pattern;               // Python re syntax, compiled MULTILINE
+  std::optional<std::string> answer; // null answer: send nothing
+};
 
 class PromptResponder {
 public:
   // A pattern that does not compile disables all patterns, as in the reference.
-  explicit PromptResponder(const std::vector<config::PasswordPrompt>& prompts);
+  explicit PromptResponder(const std::vector<PasswordPrompt>& prompts);
   ~PromptResponder();
   PromptResponder(const PromptResponder&) = delete;
   PromptResponder& operator=(const PromptResponder&) = delete;

@@ -5,13 +5,13 @@
 // runner (PR_SET_PDEATHSIG) and so does its whole group (GroupGuard).
 #include <optional>
 #include <string>
-#include <stdexcept>
 #include <sys/types.h>
 #include <utility>
 #include <vector>
 
 #include "exec/exit_status.hpp"
 #include "exec/group_guard.hpp"
+#include "exec/spawner.hpp"
 #include "util/fd.hpp"
 
 namespace ansible_runner::exec {
@@ -54,13 +54,5 @@ private:
   std::optional<ExitStatus> m_status;
   GroupGuard m_guard; // kills the group if the runner dies first; released once reaped
 };
-
-class SpawnError : public std::runtime_error {
-public:
-  using std::runtime_error::runtime_error;
-};
-
-// Resolves a program name through PATH from `env` (or the runner's PATH), as `which` does.
-std::optional<std::string> find_executable(const std::string& name, const std::vector<std::string>& env);
 
 } // namespace ansible_runner::exec

@@ -8,7 +8,6 @@
 #include <glob.h>
 #include <optional>
 #include <set>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,13 +15,13 @@
 #include <ansible_runner/errors.hpp>
 #include <ansible_runner/worker_admin.hpp>
 
+#include "exec/exit_status.hpp"
+#include "exec/spawner.hpp"
 #include "util/dir_listing.hpp"
 #include "util/fd.hpp"
 #include "util/fs.hpp"
 #include "util/pypath.hpp"
 #include "util/temp_dir.hpp"
-
-extern char** environ;
 
 namespace ansible_runner {
 namespace {
@@ -177,22 +176,19 @@ CommandResult run_engine_command(const std::vector<std::string>& argv) {
     return result;
   }
   util::UniqueFd read_end = std::move(pipe->read);
-  util::UniqueFd write_end = std::move(pipe->write);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, write_end.get(), 1);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  std::vector<char*> args;
-  for (const auto& a : argv) {
-    args.push_back(const_cast<char*>(a.c_str()));
+  exec::ChildSetup setup;
+  setup.argv = argv;
+  setup.stdio = {exec::k_inherit, pipe->write.get(), exec::k_dev_null};
+  exec::SpawnOutcome started;
+  try {
+    started = exec::spawn(setup);
+  } catch (const exec::SpawnError& e) {
+    result.output = std::string(e.what()) + "\n";
+    return result;
   }
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  write_end.reset();
-  if (rc != 0) {
-    result.output = std::string(std::strerror(rc)) + "\n";
+  pipe->write.reset();
+  if (started.failure) {
+    result.output = std::string(std::strerror(started.failure->err)) + "\n";
     return result;
   }
   char buf[4096];
@@ -203,10 +199,8 @@ CommandResult run_engine_command(const std::vector<std::string>& argv) {
     }
     result.output.append(buf, static_cast<size_t>(n));
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  exec::ExitStatus status = exec::reap(started.pid, true).value_or(exec::ExitStatus{});
+  result.rc = status.exit_code ? *status.exit_code : 128 + status.signal.value_or(0);
   return result;
 }
 

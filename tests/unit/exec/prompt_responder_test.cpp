@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-using ansible_runner::config::PasswordPrompt;
+using ansible_runner::exec::PasswordPrompt;
 using ansible_runner::exec::PromptResponder;
 
 namespace {
