@@ -9,9 +9,9 @@
 #include <ansible_runner/errors.hpp>
 
 #include "config/callback_dir.hpp"
-#include "config/container.hpp"
 #include "config/env_loader.hpp"
 #include "config/environment.hpp"
+#include "config/job_container.hpp"
 #include "config/nul_fields.hpp"
 #include "config/settings.hpp"
 #include "config/ssh_agent.hpp"
@@ -26,7 +26,6 @@ namespace ansible_runner::config {
 namespace {
 
 constexpr const char* k_auto_create_prefix = ".ansible-runner-";
-constexpr const char* k_default_container_image = "quay.io/ansible/ansible-runner:devel"; // 2.3.1
 
 // The reference reads these files inside try/except ConfigurationError and carries on
 // without them.
@@ -66,39 +65,12 @@ std::string make_private_data_dir(const std::optional<std::string>& given) {
 // the job's, as for run() (docs/execution.md 9).
 void wrap_in_container(const CommandOptions& o, const Settings& settings, const CommandLine& command, RunnerMode mode,
                        JobConfig& job) {
-  ContainerSpec spec;
-  spec.executable = *job.process_isolation_executable;
-  spec.private_data_dir = job.private_data_dir;
-  spec.artifact_dir = job.artifact_dir;
-  spec.ident = job.ident;
-  spec.container_name = *job.container_name;
-  spec.image = settings.string("container_image", o.container_image).value_or(k_default_container_image);
-  if (spec.image.empty()) {
-    spec.image = k_default_container_image;
-  }
-  spec.container_workdir = o.container_workdir;
-  if (o.host_cwd && !o.host_cwd->empty()) {
-    spec.host_cwd = util::py_abspath(*o.host_cwd);
-  }
-  spec.volume_mounts = settings.string_list("container_volume_mounts", o.container_volume_mounts)
-                           .value_or(std::vector<std::string>{});
-  spec.options = settings.string_list("container_options", o.container_options).value_or(std::vector<std::string>{});
-  spec.auth_data = settings.value("container_auth_data", o.container_auth_data);
+  ContainerSpec spec = job_container_spec(container_kwargs(o), settings, job);
   spec.tty = mode == RunnerMode::pexpect || o.input_fd.has_value();
   spec.helper = HelperContainer{command.ansible_command,
                                 std::vector<std::string>(command.argv.begin() + (command.argv.empty() ? 0 : 1),
                                                          command.argv.end())};
-  Container container = wrap_for_container(spec, job.command);
-  job.command = std::move(container.command);
-  job.cwd = container.workdir;
-  if (container.registry_auth_dir) {
-    job.cleanup_paths.push_back(*container.registry_auth_dir);
-  }
-  if (container.registries_conf) {
-    job.env["CONTAINERS_REGISTRIES_CONF"] = *container.registries_conf;
-    job.env["REGISTRIES_CONFIG_PATH"] = *container.registries_conf;
-  }
-  set_container_spawn(job);
+  put_job_in_container(spec, job);
 }
 
 } // namespace

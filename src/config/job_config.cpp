@@ -13,6 +13,7 @@
 #include "config/environment.hpp"
 #include "config/generated_file.hpp"
 #include "config/isolation_probe.hpp"
+#include "config/job_container.hpp"
 #include "config/job_debug_log.hpp"
 #include "config/nul_fields.hpp"
 #include "config/role.hpp"
@@ -31,8 +32,6 @@ namespace ansible_runner::config {
 
 namespace {
 
-constexpr const char* k_default_container_image = "quay.io/ansible/ansible-runner:devel";
-
 // Everything prepare() works out before building the command; filled step by step.
 struct Resolved {
   std::string pdd;
@@ -41,8 +40,9 @@ struct Resolved {
   std::optional<Json> envvars;
   bool process_isolation = false;
   std::string isolation_executable;
-  std::optional<std::string> directory_isolation_base;
-  bool directory_isolation_cleanup = true;
+  bool role_mode = false;
+  SandboxSpec sandbox;                                // filled as far as the settings go
+  std::optional<std::string> directory_isolation_copy;
 };
 
 void make_dirs_or_throw(const std::string& path) {
@@ -170,14 +170,9 @@ void refuse_nul_options(const RunOptions& o) {
   config::refuse_nul("container_workdir", o.container_workdir);
 }
 
-} // namespace
-
-JobConfig prepare(const RunOptions& o) {
-  refuse_nul_options(o);
-  JobConfig job;
-  Resolved r;
-
-  // --- BaseConfig.__init__: paths, ident, artifact dir (created even if validation fails).
+// --- BaseConfig.__init__: paths, ident, artifact dir (created even if validation fails), then
+// what the API's dump step materialises: plays, the role playbook.
+void prepare_base(const RunOptions& o, JobConfig& job, Resolved& r) {
   r.pdd = util::py_abspath(o.private_data_dir);
   if (o.private_data_dir.empty() || !util::py_isdir(r.pdd)) {
     throw ConfigurationError("private_data_dir path is either invalid or does not exist");
@@ -199,18 +194,17 @@ JobConfig prepare(const RunOptions& o) {
   if (o.module && !o.module->empty() && o.playbook && util::python_truthy(*o.playbook)) {
     throw ConfigurationError("Only one of playbook and module options are allowed");
   }
-
-  // --- What the API's dump step materialises: plays, role playbook, mapping inventory.
   r.envvars = o.envvars;
   r.playbook = resolve_playbook(o.playbook, r.pdd);
-  bool role_mode = o.role && !o.role->empty();
-  if (role_mode) {
+  r.role_mode = o.role && !o.role->empty();
+  if (r.role_mode) {
     apply_role(o, job.project_dir, r, job);
   }
+}
 
-  // --- prepare_env: settings, passwords, timeouts, isolation keys.
-  EnvLoader loader(r.pdd);
-  Settings settings(merge_mappings(o.settings, loader.load_mapping("env/settings")));
+// --- RunnerConfig.prepare_env, its settings half: passwords, timeouts, isolation (probed),
+// the ssh key, output suppression, the fact cache.
+void prepare_settings(const RunOptions& o, EnvLoader& loader, const Settings& settings, JobConfig& job, Resolved& r) {
   job.settings = settings.values();
   Json passwords = merge_mappings(o.passwords, loader.load_mapping("env/passwords"));
   job.passwords = password_prompts(passwords);
@@ -238,13 +232,6 @@ JobConfig prepare(const RunOptions& o) {
       throw ConfigurationError(isolation_executable_missing_message(probed));
     }
   }
-  std::string container_image = settings.string("container_image", o.container_image).value_or(k_default_container_image);
-  if (container_image.empty()) {
-    container_image = k_default_container_image;
-  }
-  auto volume_mounts = settings.string_list("container_volume_mounts", o.container_volume_mounts);
-  auto container_options = settings.string_list("container_options", o.container_options);
-  auto auth_data = settings.value("container_auth_data", o.container_auth_data);
   if (job.containerized) {
     job.container_name = container_name_for(job.ident);
   }
@@ -268,7 +255,12 @@ JobConfig prepare(const RunOptions& o) {
       job.fact_cache_dir = util::path_join(job.artifact_dir, util::python_str(*name));
     }
   }
+}
 
+// --- RunnerConfig.prepare_env, its environment half: the job's environment, cwd, roles path,
+// event filters, and the project copy of directory isolation.
+void prepare_environment(const RunOptions& o, EnvLoader& loader, const Settings& settings, JobConfig& job,
+                         Resolved& r) {
   if (job.containerized) {
     copy_callback_plugin_into(job.artifact_dir);
   }
@@ -285,23 +277,28 @@ JobConfig prepare(const RunOptions& o) {
   env_in.adhoc = !o.binary && o.module;
   job.env = build_environment(env_in);
 
-  // RunnerConfig.prepare_env: isolation paths, cwd, roles path, event filters.
-  auto isolation_path = settings.string("process_isolation_path", o.process_isolation_path);
-  auto hide_paths = settings.string_list("process_isolation_hide_paths", o.process_isolation_hide_paths);
-  auto show_paths = settings.string_list("process_isolation_show_paths", o.process_isolation_show_paths);
-  auto ro_paths = settings.string_list("process_isolation_ro_paths", o.process_isolation_ro_paths);
-  r.directory_isolation_base = settings.string("directory_isolation_base_path", o.directory_isolation_base_path);
-  r.directory_isolation_cleanup = settings.flag("directory_isolation_cleanup", true);
+  r.sandbox.executable = r.isolation_executable;
+  r.sandbox.isolation_path = settings.string("process_isolation_path", o.process_isolation_path);
+  r.sandbox.private_data_dir = r.pdd;
+  r.sandbox.hide_paths = settings.string_list("process_isolation_hide_paths", o.process_isolation_hide_paths)
+                             .value_or(std::vector<std::string>{});
+  r.sandbox.show_paths = settings.string_list("process_isolation_show_paths", o.process_isolation_show_paths)
+                             .value_or(std::vector<std::string>{});
+  r.sandbox.ro_paths = settings.string_list("process_isolation_ro_paths", o.process_isolation_ro_paths)
+                           .value_or(std::vector<std::string>{});
+  std::optional<std::string> isolation_base =
+      settings.string("directory_isolation_base_path", o.directory_isolation_base_path);
+  bool isolation_cleanup = settings.flag("directory_isolation_cleanup", true);
   // Directory isolation only exists for the sandbox. The reference also runs in (and later
   // deletes!) the base path without one; we ignore the setting there.
-  bool directory_isolation = job.sandboxed && r.directory_isolation_base;
+  bool directory_isolation = job.sandboxed && isolation_base;
 
   if (job.env.contains("AD_HOC_COMMAND_ID") || !util::exists(job.project_dir)) {
     job.cwd = r.pdd;
   } else {
-    job.cwd = directory_isolation ? *r.directory_isolation_base : job.project_dir;
+    job.cwd = directory_isolation ? *isolation_base : job.project_dir;
   }
-  if (!role_mode && o.roles_path && util::python_truthy(*o.roles_path)) {
+  if (!r.role_mode && o.roles_path && util::python_truthy(*o.roles_path)) {
     std::string roles;
     if (o.roles_path->is_array()) {
       for (const auto& item : *o.roles_path) {
@@ -315,15 +312,16 @@ JobConfig prepare(const RunOptions& o) {
   job.env["RUNNER_OMIT_EVENTS"] = o.omit_event_data ? "True" : "False";
   job.env["RUNNER_ONLY_FAILED_EVENTS"] = o.only_failed_event_data ? "True" : "False";
 
-  std::optional<std::string> directory_isolation_copy;
   if (directory_isolation) {
-    directory_isolation_copy = make_directory_isolation_copy(*r.directory_isolation_base, job.project_dir);
-    if (r.directory_isolation_cleanup) {
-      job.cleanup_paths.push_back(*directory_isolation_copy);
+    r.directory_isolation_copy = make_directory_isolation_copy(*isolation_base, job.project_dir);
+    if (isolation_cleanup) {
+      job.cleanup_paths.push_back(*r.directory_isolation_copy);
     }
   }
+}
 
-  // --- prepare_inventory + prepare_command.
+// --- prepare_inventory + prepare_command: the ansible-playbook or ansible command line.
+ExecutionMode prepare_command(const RunOptions& o, EnvLoader& loader, JobConfig& job, const Resolved& r) {
   CommandInputs cmd_in;
   cmd_in.binary = o.binary;
   cmd_in.module = o.module;
@@ -344,31 +342,28 @@ JobConfig prepare(const RunOptions& o) {
     throw ConfigurationError("Runner playbook required when running ansible-playbook");
   }
   job.command = command.argv;
+  return command.mode;
+}
 
-  // --- Wrapping, innermost first: ssh-agent, then sandbox or container.
+// --- The command's wrapping, innermost first: ssh-agent, then the sandbox or the container.
+void wrap_command(const RunOptions& o, const Settings& settings, ExecutionMode mode, JobConfig& job, Resolved& r) {
   if (job.ssh_key) {
     std::string fifo = job.containerized ? "/runner/artifacts/" + job.ident + "/ssh_key_data" : job.ssh_key_fifo;
     job.command = wrap_with_ssh_agent(job.command, fifo);
   }
   if (job.sandboxed) {
-    SandboxSpec spec;
-    spec.executable = r.isolation_executable;
-    spec.isolation_path = isolation_path;
-    spec.private_data_dir = r.pdd;
-    spec.hide_paths = hide_paths.value_or(std::vector<std::string>{});
-    spec.ro_paths = ro_paths.value_or(std::vector<std::string>{});
-    spec.show_paths = show_paths.value_or(std::vector<std::string>{});
+    SandboxSpec& spec = r.sandbox;
     // The plugin dir the environment points at: the last ANSIBLE_CALLBACK_PLUGINS entry.
     std::string plugins = job.env.value("ANSIBLE_CALLBACK_PLUGINS", std::string());
     spec.plugin_dir = plugins.substr(plugins.rfind(':') + 1);
-    if (directory_isolation_copy) {
+    if (r.directory_isolation_copy) {
       // The sandbox changes into the project copy, so it must be visible there (the
       // reference never gets this far: its copytree fails on the dir it just made).
-      spec.show_paths.push_back(*directory_isolation_copy);
+      spec.show_paths.push_back(*r.directory_isolation_copy);
     }
-    if (command.mode == ExecutionMode::ansible_playbook) {
-      spec.chdir = directory_isolation_copy.value_or(job.project_dir);
-    } else if (command.mode == ExecutionMode::ansible) {
+    if (mode == ExecutionMode::ansible_playbook) {
+      spec.chdir = r.directory_isolation_copy.value_or(job.project_dir);
+    } else if (mode == ExecutionMode::ansible) {
       spec.chdir = r.pdd;
     }
     Sandbox sandbox = wrap_for_sandbox(spec, job.command);
@@ -377,34 +372,25 @@ JobConfig prepare(const RunOptions& o) {
   }
   job.spawn_cwd = job.cwd;
   if (job.containerized) {
-    ContainerSpec spec;
-    spec.executable = r.isolation_executable;
-    spec.private_data_dir = r.pdd;
-    spec.artifact_dir = job.artifact_dir;
-    spec.ident = job.ident;
-    spec.container_name = *job.container_name;
-    spec.image = container_image;
-    spec.container_workdir = o.container_workdir;
-    if (o.host_cwd && !o.host_cwd->empty()) {
-      spec.host_cwd = util::py_abspath(*o.host_cwd);
-    }
-    spec.volume_mounts = volume_mounts.value_or(std::vector<std::string>{});
-    spec.options = container_options.value_or(std::vector<std::string>{});
-    spec.auth_data = auth_data;
-    Container container = wrap_for_container(spec, job.command);
-    job.command = std::move(container.command);
-    job.cwd = container.workdir;
-    if (container.registry_auth_dir) {
-      job.cleanup_paths.push_back(*container.registry_auth_dir);
-    }
-    if (container.registries_conf) {
-      job.env["CONTAINERS_REGISTRIES_CONF"] = *container.registries_conf; // podman >= 3.1
-      job.env["REGISTRIES_CONFIG_PATH"] = *container.registries_conf;     // podman < 3.1
-    }
-    set_container_spawn(job);
+    put_job_in_container(job_container_spec(container_kwargs(o), settings, job), job);
   } else {
     job.spawn_env = job.env;
   }
+}
+
+} // namespace
+
+JobConfig prepare(const RunOptions& o) {
+  refuse_nul_options(o);
+  JobConfig job;
+  Resolved r;
+  prepare_base(o, job, r);
+  EnvLoader loader(r.pdd);
+  Settings settings(merge_mappings(o.settings, loader.load_mapping("env/settings")));
+  prepare_settings(o, loader, settings, job, r);
+  prepare_environment(o, loader, settings, job, r);
+  ExecutionMode mode = prepare_command(o, loader, job, r);
+  wrap_command(o, settings, mode, job, r);
   log_job_summary(job);
   return job;
 }
