@@ -73,10 +73,8 @@ void wrap_in_container(const CommandOptions& o, const Settings& settings, const 
   put_job_in_container(spec, job);
 }
 
-} // namespace
-
-CommandJob prepare_command_job(const CommandOptions& o, const CommandLine& command, RunnerMode mode) {
-  // Before anything is created: a NUL would be cut at by the kernel (config/nul_fields.hpp).
+// Before anything is created: a NUL would be cut at by the kernel (config/nul_fields.hpp).
+void refuse_nul_options(const CommandOptions& o, const CommandLine& command) {
   refuse_nul("the command", std::optional<std::vector<std::string>>(command.argv));
   refuse_nul("private_data_dir", o.private_data_dir);
   refuse_nul("host_cwd", o.host_cwd);
@@ -91,11 +89,10 @@ CommandJob prepare_command_job(const CommandOptions& o, const CommandLine& comma
   refuse_nul("container_volume_mounts", o.container_volume_mounts);
   refuse_nul("container_options", o.container_options);
   refuse_nul("container_workdir", o.container_workdir);
-  CommandJob out;
-  out.mode = mode;
-  JobConfig& job = out.job;
+}
 
-  // --- BaseConfig.__init__
+// --- BaseConfig.__init__: the private data dir (made when missing), ident, artifact dir, cwd.
+void prepare_base(const CommandOptions& o, JobConfig& job) {
   job.private_data_dir = make_private_data_dir(o.private_data_dir);
   std::string artifact_root = o.artifact_dir ? util::py_abspath(*o.artifact_dir)
                                              : util::path_join(job.private_data_dir, "artifacts");
@@ -117,21 +114,16 @@ CommandJob prepare_command_job(const CommandOptions& o, const CommandLine& comma
   } catch (const Error& e) {
     throw ConfigurationError(e.what());
   }
+}
 
-  // --- _prepare_env
-  EnvLoader loader(job.private_data_dir);
-  Json merged_settings = Json::object();
-  try {
-    merged_settings = merge_mappings(o.settings, loader.load_mapping("env/settings"));
-  } catch (const ConfigurationError&) {
-    // The reference drops all settings, the kwarg's too, when env/settings is unreadable.
-  }
-  Settings settings(merged_settings);
+// --- _prepare_env, its settings half: timeouts and passwords by mode, isolation, the ssh key,
+// output suppression, the fact cache. Returns the isolation executable.
+std::string prepare_settings(const CommandOptions& o, EnvLoader& loader, const Settings& settings, CommandJob& out) {
+  JobConfig& job = out.job;
   job.settings = settings.values();
-
   // int(timeout) when truthy, else the mode's setting.
   std::optional<double> timeout = timeout_kwarg(o.timeout);
-  if (mode == RunnerMode::pexpect) {
+  if (out.mode == RunnerMode::pexpect) {
     job.passwords = password_prompts(merge_mappings(o.passwords, load_mapping_or_none(loader, "env/passwords")));
     job.pexpect_timeout = settings.timer("pexpect_timeout").value_or(5);
     job.idle_timeout = nonzero(settings.timer("idle_timeout"));
@@ -153,16 +145,6 @@ CommandJob prepare_command_job(const CommandOptions& o, const CommandLine& comma
     copy_callback_plugin_into(job.artifact_dir);
   }
 
-  EnvironmentInputs env_in;
-  env_in.containerized = job.containerized;
-  env_in.isolation_executable = executable;
-  env_in.ident = job.ident;
-  env_in.artifact_dir = job.artifact_dir;
-  env_in.fact_cache_type = job.fact_cache_type;
-  env_in.envvars = o.envvars;
-  env_in.envvars_file = load_mapping_or_none(loader, "env/envvars");
-  env_in.callback_dir = job.containerized ? "" : callback_plugin_dir();
-
   std::optional<std::string> ssh_key = o.ssh_key ? o.ssh_key : load_text_or_none(loader, "env/ssh_key");
   if (ssh_key && !ssh_key->empty()) {
     job.ssh_key = ssh_key;
@@ -179,8 +161,43 @@ CommandJob prepare_command_job(const CommandOptions& o, const CommandLine& comma
       job.fact_cache_dir = util::path_join(job.artifact_dir, name);
     }
   }
+  return executable;
+}
+
+// --- _prepare_env, its environment half.
+void prepare_environment(const CommandOptions& o, EnvLoader& loader, const std::string& executable, JobConfig& job) {
+  EnvironmentInputs env_in;
+  env_in.containerized = job.containerized;
+  env_in.isolation_executable = executable;
+  env_in.ident = job.ident;
+  env_in.artifact_dir = job.artifact_dir;
+  env_in.fact_cache_type = job.fact_cache_type;
   env_in.fact_cache_dir = job.fact_cache_dir;
+  env_in.envvars = o.envvars;
+  env_in.envvars_file = load_mapping_or_none(loader, "env/envvars");
+  env_in.callback_dir = job.containerized ? "" : callback_plugin_dir();
   job.env = build_environment(env_in);
+}
+
+} // namespace
+
+CommandJob prepare_command_job(const CommandOptions& o, const CommandLine& command, RunnerMode mode) {
+  refuse_nul_options(o, command);
+  CommandJob out;
+  out.mode = mode;
+  JobConfig& job = out.job;
+  prepare_base(o, job);
+
+  EnvLoader loader(job.private_data_dir);
+  Json merged_settings = Json::object();
+  try {
+    merged_settings = merge_mappings(o.settings, loader.load_mapping("env/settings"));
+  } catch (const ConfigurationError&) {
+    // The reference drops all settings, the kwarg's too, when env/settings is unreadable.
+  }
+  Settings settings(merged_settings);
+  std::string executable = prepare_settings(o, loader, settings, out);
+  prepare_environment(o, loader, executable, job);
 
   // --- _handle_command_wrap: ssh-agent, then the container
   job.command = command.argv;
