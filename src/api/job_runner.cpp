@@ -301,6 +301,9 @@ RunResult JobRunner::run() {
           unflushed = false;
         }
         ssh_key.poll();
+        if (m_on_tick) {
+          m_on_tick();
+        }
         // Reaping is checked once per tick, or when the pty goes quiet or closes.
         if (!exit_status && (ready <= 0 || eof || checked - last_wait >= k_tick)) {
           last_wait = checked;

@@ -2,6 +2,8 @@
 // JobRunner runs one prepared job: artifacts, spawn on a pty, the output pump with its
 // timers (job timeout, idle timeout, cancel polling, ssh key hand-over), and the final status.
 // One single-threaded loop owns every fd; every timer fires within one tick (100 ms).
+#include <functional>
+
 #include <ansible_runner/runner.hpp>
 
 #include "config/job_config.hpp"
@@ -14,12 +16,20 @@ public:
   JobRunner(config::JobConfig config, const Handlers& handlers, int console_fd = 1);
   RunResult run();
 
+  // Called on every turn of the job's loop (at least once a tick) while the job runs: the
+  // worker's keepalives ride on it, so they need no thread of their own.
+  void on_tick(std::function<void()> tick) { m_on_tick = std::move(tick); }
+
 private:
   struct Pump;
 
   config::JobConfig m_config;
   const Handlers& m_handlers;
   int m_console_fd;
+  std::function<void()> m_on_tick;
 };
+
+// What run() does before it starts a JobRunner: the API's dump step, then config::prepare().
+config::JobConfig prepare_run(const RunOptions& options);
 
 } // namespace ansible_runner::api

@@ -9,23 +9,19 @@
 
 namespace ansible_runner {
 
-namespace {
-
-config::JobConfig prepare_run(const RunOptions& options) {
+config::JobConfig api::prepare_run(const RunOptions& options) {
   RunOptions prepared = options;
   config::dump_artifacts_for_run(prepared);
   return config::prepare(prepared);
 }
 
-} // namespace
-
 RunResult run(const RunOptions& options, const Handlers& handlers) {
-  api::JobRunner runner(prepare_run(options), handlers);
+  api::JobRunner runner(api::prepare_run(options), handlers);
   return runner.run();
 }
 
 RunHandle run_async(const RunOptions& options, const Handlers& handlers) {
-  config::JobConfig config = prepare_run(options);
+  config::JobConfig config = api::prepare_run(options);
   api::PreparedJob job;
   job.description = api::describe_job(config);
   job.run = [config = std::move(config)](const Handlers& wrapped) {

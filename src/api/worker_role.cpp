@@ -1,10 +1,13 @@
 // worker: job stream in, job run, result stream out (docs/streaming-protocol.md 3).
+#include <algorithm>
+#include <chrono>
 #include <optional>
 #include <stdexcept>
 
 #include <ansible_runner/errors.hpp>
 #include <ansible_runner/streaming.hpp>
 
+#include "api/job_runner.hpp"
 #include "config/kwargs.hpp"
 #include "stream/job_stream.hpp"
 #include "stream/line_limits.hpp"
@@ -106,6 +109,16 @@ Json error_status(const std::string& explanation, const std::optional<std::strin
   return status;
 }
 
+// Writes a keepalive when one is due; how long the reader may wait for input before the next.
+int milliseconds_until_keepalive(stream::StreamWriter& writer) {
+  std::optional<stream::StreamWriter::Clock::duration> wait = writer.keep_alive(stream::StreamWriter::Clock::now());
+  if (!wait) {
+    return -1;
+  }
+  auto ms = std::chrono::ceil<std::chrono::milliseconds>(*wait).count();
+  return static_cast<int>(std::clamp<decltype(ms)>(ms, 0, 60 * 60 * 1000));
+}
+
 RunResult error_result() {
   RunResult result;
   result.status = "error";
@@ -143,6 +156,7 @@ RunResult worker(const StreamInput& in, int out_fd, const WorkerOptions& options
     if (should_cancel) {
       reader.set_interrupt_check(should_cancel);
     }
+    reader.set_wait_hook([&writer] { return milliseconds_until_keepalive(writer); });
     stream::UnzipLimits limits{options.limits.max_bytes, options.limits.max_entries};
     kwargs = stream::read_job_stream(reader, dir->path(), limits, stream::json_limits(options.line_limits));
   } catch (const stream::JobStreamRejected& e) {
@@ -186,7 +200,9 @@ RunResult worker(const StreamInput& in, int out_fd, const WorkerOptions& options
     handlers.should_cancel = [&] {
       return (should_cancel && should_cancel()) || writer.failed() || util::peer_closed(out_fd);
     };
-    result = run(run_options, handlers);
+    api::JobRunner runner(api::prepare_run(run_options), handlers);
+    runner.on_tick([&writer] { writer.keep_alive(stream::StreamWriter::Clock::now()); });
+    result = runner.run();
   } catch (const std::exception& e) {
     // Unknown kwargs keep the reference's "got an unexpected keyword argument 'x'" text, which
     // AWX looks for; the reference crashes without output for these.

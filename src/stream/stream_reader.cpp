@@ -30,17 +30,26 @@ StreamReader::StreamReader(StreamInput input, size_t max_line_bytes)
   m_end = input.pending.size();
 }
 
-void StreamReader::wait_while_open() {
+void StreamReader::wait_for_input() {
+  constexpr int k_close_check_ms = 1000;
   for (;;) {
+    int wait = m_wait_hook ? m_wait_hook() : -1;
+    if (m_watch_for_close && (wait < 0 || wait > k_close_check_ms)) {
+      wait = k_close_check_ms;
+    }
     pollfd p{m_fd, POLLIN, 0};
-    int ready = ::poll(&p, 1, 1000);
+    int ready = ::poll(&p, 1, wait);
     if (ready > 0 && (p.revents & POLLNVAL) == 0) {
       return;
     }
-    if ((ready > 0 && (p.revents & POLLNVAL) != 0) || (ready == 0 && ::fcntl(m_fd, F_GETFD) == -1)) {
+    if (m_watch_for_close &&
+        ((ready > 0 && (p.revents & POLLNVAL) != 0) || (ready == 0 && ::fcntl(m_fd, F_GETFD) == -1))) {
       throw StreamError("the input was closed while reading the stream");
     }
-    if (ready < 0 && errno == EINTR && m_interrupted && m_interrupted()) {
+    if (ready > 0 || (ready < 0 && errno != EINTR)) {
+      return; // the read says what is wrong
+    }
+    if (ready < 0 && m_interrupted && m_interrupted()) {
       throw StreamError("interrupted while reading the stream");
     }
   }
@@ -59,8 +68,8 @@ bool StreamReader::fill() {
     return !m_eof;
   }
   for (;;) {
-    if (m_watch_for_close) {
-      wait_while_open();
+    if (m_watch_for_close || m_wait_hook) {
+      wait_for_input();
     }
     ssize_t n = ::read(m_fd, m_buf.data(), m_buf.size());
     if (n > 0) {
@@ -79,9 +88,11 @@ bool StreamReader::fill() {
     }
     if (errno == EAGAIN) {
       // A non-blocking stdin (inherited from a parent that set O_NONBLOCK): wait for data.
-      pollfd p{m_fd, POLLIN, 0};
-      ::poll(&p, 1, -1);
-      continue;
+      if (!m_watch_for_close && !m_wait_hook) {
+        pollfd p{m_fd, POLLIN, 0};
+        ::poll(&p, 1, -1);
+      }
+      continue; // otherwise the wait at the top of the loop, with its hook
     }
     throw StreamError(std::string("cannot read the stream: ") + std::strerror(errno));
   }

@@ -27,6 +27,12 @@ public:
   // StreamError instead of waiting on, so SIGTERM stops a worker whose input never ends.
   void set_interrupt_check(std::function<bool()> check) { m_interrupted = std::move(check); }
 
+  // Called before the reader waits for input on its fd and whenever a wait ends without any;
+  // returns the longest the next wait may last, in milliseconds (-1: no limit). The worker's
+  // keepalives are written from here while it waits for the job stream. (A read function, the
+  // other kind of input, blocks where the reader cannot see: its waits call no hook.)
+  void set_wait_hook(std::function<int()> hook) { m_wait_hook = std::move(hook); }
+
   // The next line without its '\n'; nullopt at end of input. A last line without '\n' is
   // returned as is (Python's readline() does the same, so `{"eof": true}` without a newline is
   // still read). Throws StreamError on a read error or a line over the limit.
@@ -53,13 +59,15 @@ public:
 private:
   // Reads more input into the buffer; false at end of input.
   bool fill();
-  // Waits until m_fd is readable; throws StreamError once it has been closed under us.
-  void wait_while_open();
+  // Waits until m_fd is readable, calling the wait hook; throws StreamError once it has been
+  // closed under us (when watched) or a signal asked to stop.
+  void wait_for_input();
 
   int m_fd;
   std::function<size_t(char*, size_t)> m_read;
   bool m_watch_for_close = false;
   std::function<bool()> m_interrupted;
+  std::function<int()> m_wait_hook;
   size_t m_max_line;
   std::vector<char> m_buf;
   size_t m_begin = 0;

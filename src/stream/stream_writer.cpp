@@ -12,7 +12,6 @@
 #include "util/base64.hpp"
 #include "util/fd.hpp"
 #include "util/python_json.hpp"
-#include "util/threads.hpp"
 #include "util/timer_value.hpp"
 
 namespace ansible_runner::stream {
@@ -41,22 +40,10 @@ std::optional<std::chrono::nanoseconds> keepalive_interval(double seconds) {
 StreamWriter::StreamWriter(int fd, double keepalive_seconds) : m_fd(fd), m_last_write(Clock::now()) {
   if (std::optional<std::chrono::nanoseconds> interval = keepalive_interval(keepalive_seconds)) {
     m_interval = std::chrono::duration_cast<Clock::duration>(*interval);
-    m_keepalive = util::start_helper_thread([this] { keepalive_loop(); });
   }
 }
 
-StreamWriter::~StreamWriter() {
-  {
-    std::lock_guard lock(m_mutex);
-    m_closed = true;
-  }
-  m_wake.notify_all();
-  if (m_keepalive.joinable()) {
-    m_keepalive.join();
-  }
-}
-
-bool StreamWriter::write_locked(std::string_view data) {
+bool StreamWriter::write_raw(std::string_view data) {
   if (m_closed) {
     return false;
   }
@@ -71,8 +58,7 @@ bool StreamWriter::write_locked(std::string_view data) {
 bool StreamWriter::write_message(const Json& message) {
   std::string line = util::python_dumps(message);
   line += '\n';
-  std::lock_guard lock(m_mutex);
-  return write_locked(line);
+  return write_raw(line);
 }
 
 void StreamWriter::write_zip(int zip_fd) {
@@ -83,12 +69,10 @@ void StreamWriter::write_zip(int zip_fd) {
   std::string line = util::python_dumps(header);
   line += '\n';
 
-  // The whole message goes out under one lock: a keepalive must not split it.
-  std::lock_guard lock(m_mutex);
   if (m_closed) {
     return;
   }
-  if (!write_locked(line)) {
+  if (!write_raw(line)) {
     throw Error(std::string("cannot write the zipfile line: ") + std::strerror(errno));
   }
   std::unique_ptr<char[]> raw(new char[k_zip_chunk]);
@@ -106,42 +90,27 @@ void StreamWriter::write_zip(int zip_fd) {
     if (left == 0) {
       chars += encoder.finish(encoded.get() + chars);
     }
-    if (!write_locked(std::string_view(encoded.get(), chars))) {
+    if (!write_raw(std::string_view(encoded.get(), chars))) {
       throw Error(std::string("cannot write the zip payload: ") + std::strerror(errno));
     }
   }
 }
 
 bool StreamWriter::write_eof() {
-  bool ok;
-  {
-    std::lock_guard lock(m_mutex);
-    ok = write_locked("{\"eof\": true}\n");
-    m_closed = true;
-  }
-  m_wake.notify_all();
+  bool ok = write_raw("{\"eof\": true}\n");
+  m_closed = true;
   return ok;
 }
 
-bool StreamWriter::failed() const {
-  std::lock_guard lock(m_mutex);
-  return m_failed;
-}
-
-void StreamWriter::keepalive_loop() {
-  std::unique_lock lock(m_mutex);
-  while (!m_closed) {
-    auto deadline = m_last_write + m_interval;
-    if (Clock::now() >= deadline) {
-      // A failed keepalive is not an error of the job: the next real message reports it.
-      if (!util::write_all(m_fd, keepalive_line())) {
-        m_failed = true;
-      }
-      m_last_write = Clock::now();
-      continue;
-    }
-    m_wake.wait_until(lock, deadline);
+std::optional<StreamWriter::Clock::duration> StreamWriter::keep_alive(Clock::time_point now) {
+  if (!m_interval || m_closed) {
+    return std::nullopt;
   }
+  if (now - m_last_write >= *m_interval) {
+    write_raw(keepalive_line()); // a failure shows in failed(); the job's loop stops the job
+    m_last_write = now;
+  }
+  return m_last_write + *m_interval - now;
 }
 
 } // namespace ansible_runner::stream

@@ -2,21 +2,16 @@
 // Writing side of the framing (docs/streaming-protocol.md 1 and 3.5).
 //
 // Every message is written with write(2) straight to the fd, so each line is on the wire as soon
-// as the call returns (the reference flushes after every line). Messages are serialised by one
-// mutex, which is what makes keepalives safe: a keepalive can never land inside a line or a zip
-// payload, and none is written after eof.
+// as the call returns (the reference flushes after every line).
 //
-// Why a thread for keepalives: the worker spends most of its time inside run(), whose event loop
-// belongs to the runner and offers no timer hook to the stream layer. A small thread that sleeps
-// on a condition variable until the stream has been idle for N seconds is the simplest correct
-// design; it touches nothing but this writer. It runs with all signals blocked so SIGINT/SIGTERM
-// still reach the thread that waits for them.
+// Keepalives have no thread of their own: the loop that owns the worker's time (the job stream
+// reader while it waits for input, the job's loop while the job runs) calls keep_alive() when it
+// wakes, and sleeps no longer than keep_alive() says. Everything is written from that one
+// thread, so a keepalive can never land inside a line or a zip payload, and none follows eof.
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <optional>
-#include <thread>
+#include <string_view>
 
 #include <ansible_runner/json.hpp>
 
@@ -31,9 +26,10 @@ std::optional<std::chrono::nanoseconds> keepalive_interval(double seconds);
 
 class StreamWriter {
 public:
-  // Starts the keepalive timer when keepalive_interval(keepalive_seconds) is set.
+  using Clock = std::chrono::steady_clock;
+
+  // Keepalives are on when keepalive_interval(keepalive_seconds) is set.
   explicit StreamWriter(int fd, double keepalive_seconds = 0);
-  ~StreamWriter();
   StreamWriter(const StreamWriter&) = delete;
   StreamWriter& operator=(const StreamWriter&) = delete;
 
@@ -48,23 +44,21 @@ public:
   bool write_eof();
 
   // True once any write failed (e.g. the reader went away).
-  bool failed() const;
+  bool failed() const { return m_failed; }
+
+  // Writes a keepalive line when nothing was written for the interval up to `now`, and returns
+  // how long from `now` until the next one is due; nullopt when keepalives are off or eof was
+  // written. A failed keepalive is remembered like any failed write.
+  std::optional<Clock::duration> keep_alive(Clock::time_point now);
 
 private:
-  using Clock = std::chrono::steady_clock;
-
-  // Writes while m_mutex is held; updates the idle timer.
-  bool write_locked(std::string_view data);
-  void keepalive_loop();
+  bool write_raw(std::string_view data);
 
   int m_fd;
-  mutable std::mutex m_mutex;
-  std::condition_variable m_wake;
   Clock::time_point m_last_write;
-  Clock::duration m_interval{};
+  std::optional<Clock::duration> m_interval;
   bool m_closed = false;
   bool m_failed = false;
-  std::thread m_keepalive;
 };
 
 } // namespace ansible_runner::stream

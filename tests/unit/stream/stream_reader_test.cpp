@@ -96,3 +96,22 @@ TEST(StreamReader, LargePayloadAcrossManyBufferFills) {
   EXPECT_EQ(read_all(out.get()), zip);
   EXPECT_EQ(r.read_line(), "{\"eof\": true}");
 }
+
+// While it waits for input the reader calls its wait hook (the worker's keepalives) and waits
+// no longer than the hook says; the hook here feeds the line after three waits.
+TEST(StreamReader, WaitsInTheHooksStepsUntilInputArrives) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ansible_runner::util::UniqueFd read_end(fds[0]);
+  ansible_runner::util::UniqueFd write_end(fds[1]);
+  StreamReader r(read_end.get());
+  int calls = 0;
+  r.set_wait_hook([&] {
+    if (++calls == 3) {
+      ansible_runner::util::write_all(write_end.get(), "hello\n");
+    }
+    return 1; // ms
+  });
+  EXPECT_EQ(r.read_line(), std::optional<std::string>("hello"));
+  EXPECT_EQ(calls, 3);
+}

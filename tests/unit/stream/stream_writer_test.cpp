@@ -1,10 +1,10 @@
 #include "stream/stream_writer.hpp"
 
 #include <chrono>
+#include <csignal>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <limits>
-#include <thread>
 #include <unistd.h>
 
 #include "stream/stream_reader.hpp"
@@ -35,74 +35,62 @@ TEST(StreamWriter, LinesArePythonJsonAndThePayloadHasNoNewline) {
                                      ansible_runner::util::base64_encode("0123456789") + "{\"eof\": true}\n");
 }
 
-// Keepalives fill idle time, never split a message and stop at eof. A pipe with a slow reader
-// keeps the payload write blocked long enough for several keepalive periods.
-TEST(StreamWriter, KeepalivesOnlyBetweenMessages) {
+// Keepalives are driven by the caller's clock: none before the stream has been idle for the
+// interval, one when it has, none after eof; each answer says how long until the next is due.
+TEST(StreamWriter, KeepalivesFollowTheCallersClock) {
+  using namespace std::chrono_literals;
+  auto out = ansible_runner::stream::make_anonymous_temp_file();
+  const std::string keepalive = R"({"event": "keepalive", "counter": 0, "uuid": 0})" "\n";
+  const std::string eof = "{\"eof\": true}\n";
+  {
+    StreamWriter w(out.get(), 10);
+    const auto start = StreamWriter::Clock::now(); // no earlier than the writer's last write
+    auto wait = w.keep_alive(start + 4s);
+    ASSERT_TRUE(wait);
+    EXPECT_LE(*wait, 6s);
+    EXPECT_GT(*wait, 5s);
+    EXPECT_EQ(w.keep_alive(start + 10s), std::optional<StreamWriter::Clock::duration>(10s)); // one written
+    EXPECT_EQ(w.keep_alive(start + 15s), std::optional<StreamWriter::Clock::duration>(5s));  // not yet
+    EXPECT_EQ(w.keep_alive(start + 45s), std::optional<StreamWriter::Clock::duration>(10s)); // one, not three
+    w.write_eof();
+    EXPECT_EQ(w.keep_alive(start + 100s), std::nullopt);
+  }
+  EXPECT_EQ(read_all(out.get()), keepalive + keepalive + eof);
+}
+
+TEST(StreamWriter, AWriteRestartsTheIdleTime) {
+  using namespace std::chrono_literals;
+  auto out = ansible_runner::stream::make_anonymous_temp_file();
+  StreamWriter w(out.get(), 10);
+  Json event = Json::object();
+  event["event"] = "x";
+  w.write_message(event);
+  const auto written = StreamWriter::Clock::now();
+  auto wait = w.keep_alive(written + 9s);
+  ASSERT_TRUE(wait);
+  EXPECT_LE(*wait, 1s);
+  EXPECT_EQ(read_all(out.get()), "{\"event\": \"x\"}\n");
+}
+
+TEST(StreamWriter, AKeepaliveThatCannotBeWrittenMarksTheStreamFailed) {
+  using namespace std::chrono_literals;
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
-  ansible_runner::util::UniqueFd read_end(fds[0]);
+  ::close(fds[0]); // the consumer is gone
   ansible_runner::util::UniqueFd write_end(fds[1]);
-  std::string big(3 * 1024 * 1024, 'q');
-  auto zip = fd_with(big);
-
-  std::string received;
-  std::thread reader([&] {
-    char buf[4096];
-    for (;;) {
-      long n = ansible_runner::util::read_some(read_end.get(), buf, sizeof buf);
-      if (n <= 0) {
-        return;
-      }
-      received.append(buf, static_cast<size_t>(n));
-      if (received.size() < 1024 * 1024) {
-        std::this_thread::sleep_for(std::chrono::microseconds(200)); // slow consumer
-      }
-    }
-  });
-  {
-    StreamWriter w(write_end.get(), 0.01);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100)); // idle: keepalives
-    Json event = Json::object();
-    event["event"] = "x";
-    w.write_message(event);
-    w.write_zip(zip.get());
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    w.write_eof();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50)); // none after eof
-  }
-  write_end.reset();
-  reader.join();
-
-  auto in = fd_with(received);
-  StreamReader r(in.get());
-  int keepalives = 0;
-  bool saw_zip = false;
-  bool saw_eof = false;
-  while (auto line = r.read_line()) {
-    ASSERT_FALSE(saw_eof) << "output after eof: " << *line;
-    Json data = Json::parse(*line);
-    if (data.contains("zipfile")) {
-      auto out = ansible_runner::stream::make_anonymous_temp_file();
-      r.read_payload(data["zipfile"].get<uint64_t>(), out.get());
-      EXPECT_EQ(read_all(out.get()), big);
-      saw_zip = true;
-    } else if (data.contains("eof")) {
-      saw_eof = true;
-    } else if (data.value("event", "") == "keepalive") {
-      EXPECT_EQ(*line, R"({"event": "keepalive", "counter": 0, "uuid": 0})");
-      ++keepalives;
-    }
-  }
-  EXPECT_TRUE(saw_zip);
-  EXPECT_TRUE(saw_eof);
-  EXPECT_GE(keepalives, 1);
+  std::signal(SIGPIPE, SIG_IGN);
+  StreamWriter w(write_end.get(), 1);
+  EXPECT_FALSE(w.failed());
+  w.keep_alive(StreamWriter::Clock::now() + 2s);
+  EXPECT_TRUE(w.failed());
 }
 
 TEST(StreamWriter, NoKeepalivesWhenOff) {
+  using namespace std::chrono_literals;
   auto out = ansible_runner::stream::make_anonymous_temp_file();
   {
     StreamWriter w(out.get(), 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    EXPECT_EQ(w.keep_alive(StreamWriter::Clock::now() + 1000s), std::nullopt);
     w.write_eof();
   }
   EXPECT_EQ(read_all(out.get()), "{\"eof\": true}\n");
