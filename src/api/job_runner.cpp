@@ -213,9 +213,7 @@ RunResult JobRunner::run() {
 
   std::optional<exec::PtyChild> child;
   try {
-    if (m_config.env_list) {
-      util::write_file(util::path_join(m_config.artifact_dir, "env.list"), *m_config.env_list, 0600);
-    }
+    writer.write_env_list();
     const std::string& spawn_cwd = m_config.spawn_cwd.empty() ? m_config.cwd : m_config.spawn_cwd;
     exec::SpawnSpec spec{m_config.command, spawn_environment(m_config), spawn_cwd, 24, 80};
     child.emplace(exec::PtyChild::spawn(spec));
@@ -357,7 +355,7 @@ RunResult JobRunner::run() {
     result.status = "error";
     emit_status(m_handlers, m_config, result.status);
     try {
-      util::write_file(util::path_join(m_config.artifact_dir, "status"), result.status, 0600);
+      writer.write_status(result.status);
     } catch (const Error&) {
       // best effort: the disk may still be full
     }

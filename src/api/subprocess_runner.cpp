@@ -24,9 +24,7 @@ RunResult SubprocessRunner::run() {
   emit_status(m_handlers, m_config, "starting");
   artifacts::ArtifactWriter writer(m_config);
   writer.prepare();
-  if (m_config.env_list) {
-    util::write_file(util::path_join(m_config.artifact_dir, "env.list"), *m_config.env_list, 0600);
-  }
+  writer.write_env_list();
   result.status = "running";
   emit_status(m_handlers, m_config, "running");
 
@@ -88,8 +86,8 @@ RunResult SubprocessRunner::run() {
     }
   });
   writer.flush();
-  if (!m_config.suppress_output_file && !stderr_text.empty()) {
-    util::write_file(util::path_join(m_config.artifact_dir, "stderr"), stderr_text, 0666);
+  if (!stderr_text.empty()) {
+    writer.write_stderr(stderr_text);
   }
   if (!console.empty() && m_handlers.on_console) {
     m_handlers.on_console(console);

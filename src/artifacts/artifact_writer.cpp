@@ -125,10 +125,26 @@ void ArtifactWriter::write_event(const Json& event, events::EventText& text) {
   }
 }
 
+void ArtifactWriter::write_env_list() {
+  if (m_config.env_list) {
+    util::write_file(util::path_join(m_config.artifact_dir, "env.list"), *m_config.env_list, 0600);
+  }
+}
+
+void ArtifactWriter::write_stderr(std::string_view text) {
+  if (!m_config.suppress_output_file) {
+    util::write_file(util::path_join(m_config.artifact_dir, "stderr"), text, 0666);
+  }
+}
+
 void ArtifactWriter::write_result(const std::string& status, std::optional<int> rc) {
   flush();
-  util::write_file(util::path_join(m_config.artifact_dir, "status"), status, 0600);
+  write_status(status);
   util::write_file(util::path_join(m_config.artifact_dir, "rc"), rc ? std::to_string(*rc) : "None", 0600);
+}
+
+void ArtifactWriter::write_status(const std::string& status) {
+  util::write_file(util::path_join(m_config.artifact_dir, "status"), status, 0600);
 }
 
 void rotate_artifact_dirs(const std::string& artifact_root, int keep) {

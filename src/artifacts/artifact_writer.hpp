@@ -34,8 +34,17 @@ public:
   // The same for an event whose stdout waits in `text` (see events::dump_event_streamed).
   void write_event(const Json& event, events::EventText& text);
 
+  // env.list (0600) when the job has one: the environment file a container engine reads.
+  void write_env_list();
+
+  // The stderr artifact (the umask's mode) with `text`, unless suppress_output_file; subprocess
+  // mode captures stderr apart from stdout.
+  void write_stderr(std::string_view text);
+
   // The final status and rc files (0600, no newline). An empty rc is written as "None".
   void write_result(const std::string& status, std::optional<int> rc);
+  // The status file alone, for a job that ended in an error before it had an rc.
+  void write_status(const std::string& status);
 
   const std::string& job_events_dir() const { return m_job_events_dir; }
 

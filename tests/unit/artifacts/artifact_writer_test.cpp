@@ -88,6 +88,36 @@ TEST(ArtifactWriter, StdoutIsBufferedAndTheResultFlushesIt) {
   EXPECT_EQ(util::read_file(c.artifact_dir + "/rc"), "None");
 }
 
+TEST(ArtifactWriter, EnvListStderrAndAStatusAlone) {
+  test::TempDir root;
+  config::JobConfig c = job_in(root);
+  ArtifactWriter w(c);
+  w.prepare();
+  w.write_env_list(); // no env list: no file
+  EXPECT_FALSE(util::exists(c.artifact_dir + "/env.list"));
+  c.env_list = "A_VAR=1\n";
+  w.write_env_list();
+  EXPECT_EQ(util::read_file(c.artifact_dir + "/env.list"), "A_VAR=1\n");
+  EXPECT_EQ(mode_of(c.artifact_dir + "/env.list"), 0600u);
+  w.write_stderr("boom\n");
+  EXPECT_EQ(util::read_file(c.artifact_dir + "/stderr"), "boom\n");
+  w.append_stdout("unflushed");
+  w.write_status("error"); // the error path: status only, no rc, stdout left as it is
+  EXPECT_EQ(util::read_file(c.artifact_dir + "/status"), "error");
+  EXPECT_FALSE(util::exists(c.artifact_dir + "/rc"));
+  EXPECT_EQ(util::read_file(c.artifact_dir + "/stdout"), "");
+}
+
+TEST(ArtifactWriter, SuppressedOutputFileMeansNoStderrEvenWhenCaptured) {
+  test::TempDir root;
+  config::JobConfig c = job_in(root);
+  c.suppress_output_file = true;
+  ArtifactWriter w(c);
+  w.prepare();
+  w.write_stderr("boom\n");
+  EXPECT_FALSE(util::exists(c.artifact_dir + "/stderr"));
+}
+
 TEST(ArtifactWriter, EventFilesAreNamedCounterUuidInJsonDumpsForm) {
   test::TempDir root;
   config::JobConfig c = job_in(root);
