@@ -5,19 +5,17 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "exec/event_loop.hpp"
 #include "util/timer_value.hpp"
 
 namespace ansible_runner::exec {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-constexpr int k_tick_ms = 100;
+constexpr auto k_tick = std::chrono::milliseconds(100);
 constexpr auto k_drain_quiet = std::chrono::seconds(2);
 
 using util::Pipe;
@@ -125,55 +123,58 @@ PipeOutcome run_piped(const PipeSpawnSpec& spec, const PipeLimits& limits) {
       util::set_nonblocking(fd->get());
     }
   }
-  const auto started = Clock::now();
+  EventLoop loop(limits.clock ? limits.clock : EventLoop::Clock::now);
+  const auto started = loop.now();
   const auto timeout = util::timer_duration(limits.timeout.value_or(0));
-  auto last_output = Clock::now();
+  auto last_output = loop.now();
   bool killed = false;
   bool exited = false;
-  for (;;) {
-    pollfd pfds[3];
-    nfds_t count = 0;
-    for (auto* fd : {&out_fd, &err_fd}) {
-      if (*fd) {
-        pfds[count++] = pollfd{fd->get(), POLLIN, 0};
-      }
+  // Done once the child has exited and both pipes are at end of file.
+  auto stop_when_drained = [&] {
+    if (exited && !out_fd && !err_fd) {
+      loop.stop();
     }
-    const nfds_t pipes = count;
-    if (pipes == 0 && exited) {
-      break;
+  };
+  auto note_exit = [&] {
+    if (!exited && child.try_wait()) {
+      exited = true;
+      loop.unwatch(child.exit_fd());
     }
-    if (!exited && child.exit_fd() >= 0) {
-      pfds[count++] = pollfd{child.exit_fd(), POLLIN, 0};
+  };
+  for (auto [fd, text] : {std::pair{&out_fd, &outcome.out}, std::pair{&err_fd, &outcome.err}}) {
+    if (*fd) {
+      const int number = fd->get();
+      loop.watch(number, [&, fd, text, number] {
+        last_output = loop.now();
+        if (!drain_once(*fd, *text)) {
+          loop.unwatch(number); // end of file: drain_once closed it
+        }
+        stop_when_drained();
+      });
     }
-    bool pipe_ready = false;
-    if (::poll(count > 0 ? pfds : nullptr, count, k_tick_ms) > 0) {
-      for (nfds_t i = 0; i < pipes; ++i) {
-        pipe_ready = pipe_ready || pfds[i].revents != 0;
-      }
-    }
-    if (pipe_ready) {
-      last_output = Clock::now();
-      if (out_fd) {
-        drain_once(out_fd, outcome.out);
-      }
-      if (err_fd) {
-        drain_once(err_fd, outcome.err);
-      }
-    }
-    if (!exited) {
-      exited = child.try_wait();
-    }
+  }
+  if (child.exit_fd() >= 0) {
+    loop.watch(child.exit_fd(), [&] {
+      note_exit();
+      stop_when_drained();
+    });
+  }
+  loop.every(k_tick, [&] {
+    note_exit();
     if (exited) {
-      if (Clock::now() - last_output > k_drain_quiet) {
-        break;
+      // Output still in the pipes is read until end of file, or until it has been quiet for
+      // k_drain_quiet: a grandchild may hold them open.
+      if (loop.now() - last_output > k_drain_quiet) {
+        loop.stop();
       }
-      continue;
+      stop_when_drained();
+      return;
     }
     if (limits.on_tick) {
       limits.on_tick();
     }
     if (killed) {
-      continue;
+      return;
     }
     if (limits.should_cancel) {
       try {
@@ -183,14 +184,16 @@ PipeOutcome run_piped(const PipeSpawnSpec& spec, const PipeLimits& limits) {
         throw;
       }
     }
-    if (!outcome.canceled && timeout && Clock::now() - started > *timeout) {
+    if (!outcome.canceled && timeout && loop.now() - started > *timeout) {
       outcome.timed_out = true;
     }
     if (outcome.canceled || outcome.timed_out) {
       child.kill();
       killed = true;
     }
-  }
+  });
+  stop_when_drained();
+  loop.run();
   outcome.status = child.wait();
   return outcome;
 }

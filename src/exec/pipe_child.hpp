@@ -6,6 +6,7 @@
 //
 // Like the reference's subprocess.run(), the child stays in our process group (it may read
 // from our terminal) and a timeout kills the child alone, with SIGKILL.
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -28,6 +29,8 @@ struct PipeLimits {
   std::optional<double> timeout;       // seconds; unset or <= 0: none
   std::function<bool()> should_cancel; // polled every tick
   std::function<void()> on_tick;       // called every tick while the child runs
+  // The clock the timeout and the drain are measured on (tests pass a faster one); unset: steady_clock.
+  std::function<std::chrono::steady_clock::time_point()> clock;
 };
 
 struct PipeOutcome {
@@ -38,8 +41,8 @@ struct PipeOutcome {
   bool canceled = false;
 };
 
-// Starts the child and waits for it, reading both pipes as it goes (so it never blocks on a
-// full pipe), checking the timeout and should_cancel every tick (100 ms) and killing the
+// Starts the child and waits for it in an EventLoop, reading both pipes as it goes (so it never
+// blocks on a full pipe), checking the timeout and should_cancel every tick (100 ms) and killing the
 // child when either fires. After the child has ended, output still in the pipes is read until
 // EOF, or until 2 s pass without any (a grandchild may hold them open).
 // Throws SpawnError when the child cannot be started; its message names the cause as Python's

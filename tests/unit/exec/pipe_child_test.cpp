@@ -110,3 +110,17 @@ TEST(PipeChild, AGrandchildHoldingThePipeDoesNotHoldUsForever) {
   EXPECT_EQ(0, o.status.exit_code);
   EXPECT_EQ("done\n", o.out);
 }
+
+// The timeout is measured on the loop's clock: one running 100 times faster ends an hour's
+// timeout in well under a minute, with no sleep in the test.
+TEST(PipeChild, TheTimeoutFollowsTheLoopsClock) {
+  using Clock = std::chrono::steady_clock;
+  PipeLimits limits;
+  limits.timeout = 3600;
+  const auto start = Clock::now();
+  limits.clock = [start] { return start + (Clock::now() - start) * 100000; };
+  PipeOutcome o = run_piped(sh("exec sleep 60"), limits);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(10));
+  EXPECT_TRUE(o.timed_out);
+  EXPECT_EQ(SIGKILL, o.status.signal);
+}
