@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include "events/event_builder.hpp"
 #include "events/output_filter.hpp"
 #include "events/utf8_decoder.hpp"
+#include "exec/event_loop.hpp"
 #include "exec/prompt_responder.hpp"
 #include "exec/pty_child.hpp"
 #include "util/fd.hpp"
@@ -51,17 +51,17 @@ struct JobRunner::Pump {
   std::string text;
   std::string spliced; // scratch for on_spliced_event
   std::string uuid;
-  Clock::time_point last_event = Clock::now();
+  Clock::time_point last_event; // on the runner's clock, for the idle timeout
   bool echo;
 
   Pump(JobRunner& r, artifacts::ArtifactWriter& w)
       : runner(r), writer(w),
         filter([this](events::FilterEvent& found) { on_event(found); }, r.m_config.artifact_dir),
-        responder(r.m_config.passwords),
+        responder(r.m_config.passwords), last_event(r.m_clock()),
         echo(!r.m_config.suppress_ansible_output) {}
 
   void on_event(events::FilterEvent& found) {
-    last_event = Clock::now();
+    last_event = runner.m_clock();
     if (found.spilled && runner.m_handlers.wants_events()) {
       events::materialize(found); // a handler takes the whole event, as the reference's does
     }
@@ -236,91 +236,97 @@ RunResult JobRunner::run() {
   };
   try {
     if (child) {
-      util::set_nonblocking(child->master_fd());
-      const auto started = Clock::now();
+      const int master = child->master_fd();
+      util::set_nonblocking(master);
+      exec::EventLoop loop(m_clock);
+      const auto started = loop.now();
+      auto last_output = loop.now();
       bool killed = false;
-      std::optional<Clock::time_point> exited_at;
-      Clock::time_point last_output = Clock::now();
       char buf[65536];
       // A prompt shown inside a callback frame (a `pause` task's) is answered once the frame's
       // end marker is read: the pty echoes the answer where it is written, and the reference
       // (pexpect, slower to answer) always has it after the frame, as verbose events of its own.
       std::optional<std::string> held_answer;
-      Clock::time_point held_since;
+      std::optional<exec::EventLoop::TimerId> answer_timer;
+      // The stdout artifact and the console get what arrived at most k_flush_every late: one
+      // write per burst of small events instead of one per read.
+      std::optional<exec::EventLoop::TimerId> flush_timer;
 
-      Clock::time_point last_flush = Clock::now();
-      Clock::time_point last_wait = Clock::now();
-      bool unflushed = false;
-
-      for (;;) {
-        pollfd pfd{child->master_fd(), POLLIN, 0};
-        const auto timeout = unflushed ? k_flush_every : k_tick;
-        int ready = ::poll(&pfd, 1, static_cast<int>(timeout.count()));
-        bool eof = false;
-        if (ready > 0) {
-          // Read what is there now (bounded, so timers still run under a flood).
-          for (int round = 0; round < 64; ++round) {
-            long n = util::read_some(child->master_fd(), buf, sizeof buf);
-            if (n > 0) {
-              last_output = Clock::now();
-              unflushed = true;
-              if (auto answer = pump.feed(std::string_view(buf, static_cast<size_t>(n)))) {
-                held_answer = std::move(answer);
-                held_since = Clock::now();
-              }
-              if (held_answer && (!pump.filter.in_frame() || Clock::now() - held_since >= k_answer_hold)) {
-                util::write_all(child->master_fd(), *held_answer);
-                held_answer.reset();
-                pump.last_event = Clock::now();
-              }
-              last_output = Clock::now(); // a huge event may take a while: that is not silence
-              if (static_cast<size_t>(n) < sizeof buf) {
-                break; // drained for now; poll says when there is more (saves a read per event)
-              }
-              continue;
-            }
-            if (n == 0 || errno == EIO) {
-              eof = true; // every holder of the pty's slave side is gone
-            }
-            break;
-          }
+      auto send_held_answer = [&] {
+        if (answer_timer) {
+          loop.cancel(*answer_timer);
+          answer_timer.reset();
         }
-        if (held_answer && Clock::now() - held_since >= k_answer_hold) {
-          util::write_all(child->master_fd(), *held_answer);
+        if (held_answer) {
+          util::write_all(master, *held_answer);
           held_answer.reset();
-          pump.last_event = Clock::now();
+          pump.last_event = loop.now();
         }
-        // The stdout artifact and the console get what arrived at most k_flush_every late:
-        // one write per burst of small events instead of one per read.
-        const auto checked = Clock::now();
-        if (unflushed && (ready <= 0 || eof || checked - last_flush >= k_flush_every)) {
-          pump.flush();
-          last_flush = checked;
-          unflushed = false;
+      };
+      auto flush = [&] {
+        if (flush_timer) {
+          loop.cancel(*flush_timer);
+          flush_timer.reset();
         }
+        pump.flush();
+      };
+      loop.watch(master, [&] {
+        // Read what is there now (bounded, so timers still run under a flood).
+        for (int round = 0; round < 64; ++round) {
+          long n = util::read_some(master, buf, sizeof buf);
+          if (n > 0) {
+            if (std::optional<std::string> answer = pump.feed(std::string_view(buf, static_cast<size_t>(n)))) {
+              held_answer = std::move(answer);
+              if (answer_timer) {
+                loop.cancel(*answer_timer);
+              }
+              answer_timer = loop.at(loop.now() + k_answer_hold, send_held_answer);
+            }
+            if (held_answer && !pump.filter.in_frame()) {
+              send_held_answer();
+            }
+            last_output = loop.now(); // a huge event may take a while: that is not silence
+            if (!flush_timer) {
+              flush_timer = loop.at(loop.now() + k_flush_every, flush);
+            }
+            if (static_cast<size_t>(n) < sizeof buf) {
+              break; // drained for now; poll says when there is more (saves a read per event)
+            }
+            continue;
+          }
+          if (n == 0 || errno == EIO) {
+            // Every holder of the pty's slave side is gone: the job is over once reaped.
+            loop.unwatch(master);
+            flush();
+            if (!exit_status) {
+              exit_status = child->wait();
+            }
+            loop.stop();
+          }
+          break;
+        }
+      });
+      // Once a tick (and once at the start, so a cancel that is already wanted wins): the
+      // ssh-key hand-over, the owner's tick, reaping, the drain, cancel and the timeouts.
+      auto tick = [&] {
         ssh_key.poll();
         if (m_on_tick) {
           m_on_tick();
         }
-        // Reaping is checked once per tick, or when the pty goes quiet or closes.
-        if (!exit_status && (ready <= 0 || eof || checked - last_wait >= k_tick)) {
-          last_wait = checked;
+        if (!exit_status) {
           exit_status = child->try_wait();
-          if (exit_status) {
-            exited_at = Clock::now();
-          }
         }
-        if (exit_status && (eof || (ready == 0 && Clock::now() - last_output > k_drain_quiet))) {
-          break;
-        }
-        if (eof && !exit_status) {
-          exit_status = child->wait();
-          break;
+        if (exit_status && loop.now() - last_output > k_drain_quiet) {
+          // Output still in the pty is drained until end of file; a grandchild that keeps the
+          // pty open must not hold the job.
+          flush();
+          loop.stop();
+          return;
         }
         if (killed) {
-          continue;
+          return;
         }
-        const auto now = Clock::now();
+        const auto now = loop.now();
         if (m_handlers.should_cancel) {
           try {
             result.canceled = m_handlers.should_cancel();
@@ -340,7 +346,10 @@ RunResult JobRunner::run() {
           child->kill_group(SIGKILL);
           killed = true;
         }
-      }
+      };
+      tick();
+      loop.every(k_tick, tick);
+      loop.run();
       if (killed) {
         remove_container(m_config);
       }

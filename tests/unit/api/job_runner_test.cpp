@@ -165,6 +165,24 @@ TEST(JobRunner, IdleTimeout) {
   EXPECT_EQ(result.rc, 254);
 }
 
+// The job and idle timeouts are measured on the runner's clock: one running 100,000 times faster
+// ends an hour's timeout within a second, with no hour-long sleep in the test.
+TEST(JobRunner, TimeoutsFollowTheRunnersClock) {
+  using Clock = std::chrono::steady_clock;
+  for (bool idle : {false, true}) {
+    TempDir dir;
+    Recorder rec;
+    JobConfig config = fake_job(dir, {"print:a\\n", "sleep:60"});
+    (idle ? config.idle_timeout : config.job_timeout) = 3600;
+    JobRunner runner(config, rec.handlers);
+    const auto start = Clock::now();
+    runner.use_clock([start] { return start + (Clock::now() - start) * 100000; });
+    RunResult result = runner.run();
+    EXPECT_EQ(result.status, "timeout") << idle;
+    EXPECT_LT(Clock::now() - start, std::chrono::seconds(10)) << idle;
+  }
+}
+
 TEST(JobRunner, CancelCallbackStopsTheJob) {
   TempDir dir;
   Recorder rec;
