@@ -198,6 +198,131 @@ struct JobRunner::Pump {
 JobRunner::JobRunner(config::JobConfig config, const Handlers& handlers, int console_fd)
     : m_config(std::move(config)), m_handlers(handlers), m_console_fd(console_fd) {}
 
+// The job's loop: reads the pty into the pump until end of file (or the drain gives up), with
+// the flushes, the held password answer and, once a tick, the timers and cancel.
+void JobRunner::drive(exec::PtyChild& child, Pump& pump, SshKeyHandover& ssh_key, RunResult& result,
+                      std::optional<exec::ExitStatus>& exit_status) {
+  const auto job_timeout = util::timer_duration(m_config.job_timeout.value_or(0));
+  const auto idle_timeout = util::timer_duration(m_config.idle_timeout.value_or(0));
+  const int master = child.master_fd();
+  util::set_nonblocking(master);
+  exec::EventLoop loop(m_clock);
+  const auto started = loop.now();
+  auto last_output = loop.now();
+  bool killed = false;
+  char buf[65536];
+  // A prompt shown inside a callback frame (a `pause` task's) is answered once the frame's
+  // end marker is read: the pty echoes the answer where it is written, and the reference
+  // (pexpect, slower to answer) always has it after the frame, as verbose events of its own.
+  std::optional<std::string> held_answer;
+  std::optional<exec::EventLoop::TimerId> answer_timer;
+  // The stdout artifact and the console get what arrived at most k_flush_every late: one
+  // write per burst of small events instead of one per read.
+  std::optional<exec::EventLoop::TimerId> flush_timer;
+
+  auto send_held_answer = [&] {
+    if (answer_timer) {
+      loop.cancel(*answer_timer);
+      answer_timer.reset();
+    }
+    if (held_answer) {
+      util::write_all(master, *held_answer);
+      held_answer.reset();
+      pump.last_event = loop.now();
+    }
+  };
+  auto flush = [&] {
+    if (flush_timer) {
+      loop.cancel(*flush_timer);
+      flush_timer.reset();
+    }
+    pump.flush();
+  };
+  loop.watch(master, [&] {
+    // Read what is there now (bounded, so timers still run under a flood).
+    for (int round = 0; round < 64; ++round) {
+      long n = util::read_some(master, buf, sizeof buf);
+      if (n > 0) {
+        if (std::optional<std::string> answer = pump.feed(std::string_view(buf, static_cast<size_t>(n)))) {
+          held_answer = std::move(answer);
+          if (answer_timer) {
+            loop.cancel(*answer_timer);
+          }
+          answer_timer = loop.at(loop.now() + k_answer_hold, send_held_answer);
+        }
+        if (held_answer && !pump.filter.in_frame()) {
+          send_held_answer();
+        }
+        last_output = loop.now(); // a huge event may take a while: that is not silence
+        if (!flush_timer) {
+          flush_timer = loop.at(loop.now() + k_flush_every, flush);
+        }
+        if (static_cast<size_t>(n) < sizeof buf) {
+          break; // drained for now; poll says when there is more (saves a read per event)
+        }
+        continue;
+      }
+      if (n == 0 || errno == EIO) {
+        // Every holder of the pty's slave side is gone: the job is over once reaped.
+        loop.unwatch(master);
+        flush();
+        if (!exit_status) {
+          exit_status = child.wait();
+        }
+        loop.stop();
+      }
+      break;
+    }
+  });
+  // Once a tick (and once at the start, so a cancel that is already wanted wins): the
+  // ssh-key hand-over, the owner's tick, reaping, the drain, cancel and the timeouts.
+  auto tick = [&] {
+    ssh_key.poll();
+    if (m_on_tick) {
+      m_on_tick();
+    }
+    if (!exit_status) {
+      exit_status = child.try_wait();
+    }
+    if (exit_status && loop.now() - last_output > k_drain_quiet) {
+      // Output still in the pty is drained until end of file; a grandchild that keeps the
+      // pty open must not hold the job.
+      flush();
+      loop.stop();
+      return;
+    }
+    if (killed) {
+      return;
+    }
+    const auto now = loop.now();
+    if (m_handlers.should_cancel) {
+      try {
+        result.canceled = m_handlers.should_cancel();
+      } catch (const std::exception& e) {
+        child.kill_group(SIGKILL); // unlike the reference, never leave the job running
+        throw CallbackError(std::string("Exception in Cancel Callback: ") + e.what());
+      }
+    }
+    if (!result.canceled && job_timeout && now - started > *job_timeout) {
+      result.timed_out = true;
+    }
+    if (!result.canceled && idle_timeout && now - pump.last_event > *idle_timeout) {
+      result.timed_out = true;
+    }
+    if ((result.canceled || result.timed_out) && !exit_status) {
+      kill_container(m_config);
+      child.kill_group(SIGKILL);
+      killed = true;
+    }
+  };
+  tick();
+  loop.every(k_tick, tick);
+  loop.run();
+  if (killed) {
+    remove_container(m_config);
+  }
+}
+
 RunResult JobRunner::run() {
   RunResult result = describe_job(m_config);
 
@@ -223,8 +348,6 @@ RunResult JobRunner::run() {
   }
 
   std::optional<exec::ExitStatus> exit_status;
-  const auto job_timeout = util::timer_duration(m_config.job_timeout.value_or(0));
-  const auto idle_timeout = util::timer_duration(m_config.idle_timeout.value_or(0));
   // Leaving early: nothing of the job may outlive the runner's answer.
   auto stop_child = [&] {
     if (child && !exit_status) {
@@ -236,123 +359,7 @@ RunResult JobRunner::run() {
   };
   try {
     if (child) {
-      const int master = child->master_fd();
-      util::set_nonblocking(master);
-      exec::EventLoop loop(m_clock);
-      const auto started = loop.now();
-      auto last_output = loop.now();
-      bool killed = false;
-      char buf[65536];
-      // A prompt shown inside a callback frame (a `pause` task's) is answered once the frame's
-      // end marker is read: the pty echoes the answer where it is written, and the reference
-      // (pexpect, slower to answer) always has it after the frame, as verbose events of its own.
-      std::optional<std::string> held_answer;
-      std::optional<exec::EventLoop::TimerId> answer_timer;
-      // The stdout artifact and the console get what arrived at most k_flush_every late: one
-      // write per burst of small events instead of one per read.
-      std::optional<exec::EventLoop::TimerId> flush_timer;
-
-      auto send_held_answer = [&] {
-        if (answer_timer) {
-          loop.cancel(*answer_timer);
-          answer_timer.reset();
-        }
-        if (held_answer) {
-          util::write_all(master, *held_answer);
-          held_answer.reset();
-          pump.last_event = loop.now();
-        }
-      };
-      auto flush = [&] {
-        if (flush_timer) {
-          loop.cancel(*flush_timer);
-          flush_timer.reset();
-        }
-        pump.flush();
-      };
-      loop.watch(master, [&] {
-        // Read what is there now (bounded, so timers still run under a flood).
-        for (int round = 0; round < 64; ++round) {
-          long n = util::read_some(master, buf, sizeof buf);
-          if (n > 0) {
-            if (std::optional<std::string> answer = pump.feed(std::string_view(buf, static_cast<size_t>(n)))) {
-              held_answer = std::move(answer);
-              if (answer_timer) {
-                loop.cancel(*answer_timer);
-              }
-              answer_timer = loop.at(loop.now() + k_answer_hold, send_held_answer);
-            }
-            if (held_answer && !pump.filter.in_frame()) {
-              send_held_answer();
-            }
-            last_output = loop.now(); // a huge event may take a while: that is not silence
-            if (!flush_timer) {
-              flush_timer = loop.at(loop.now() + k_flush_every, flush);
-            }
-            if (static_cast<size_t>(n) < sizeof buf) {
-              break; // drained for now; poll says when there is more (saves a read per event)
-            }
-            continue;
-          }
-          if (n == 0 || errno == EIO) {
-            // Every holder of the pty's slave side is gone: the job is over once reaped.
-            loop.unwatch(master);
-            flush();
-            if (!exit_status) {
-              exit_status = child->wait();
-            }
-            loop.stop();
-          }
-          break;
-        }
-      });
-      // Once a tick (and once at the start, so a cancel that is already wanted wins): the
-      // ssh-key hand-over, the owner's tick, reaping, the drain, cancel and the timeouts.
-      auto tick = [&] {
-        ssh_key.poll();
-        if (m_on_tick) {
-          m_on_tick();
-        }
-        if (!exit_status) {
-          exit_status = child->try_wait();
-        }
-        if (exit_status && loop.now() - last_output > k_drain_quiet) {
-          // Output still in the pty is drained until end of file; a grandchild that keeps the
-          // pty open must not hold the job.
-          flush();
-          loop.stop();
-          return;
-        }
-        if (killed) {
-          return;
-        }
-        const auto now = loop.now();
-        if (m_handlers.should_cancel) {
-          try {
-            result.canceled = m_handlers.should_cancel();
-          } catch (const std::exception& e) {
-            child->kill_group(SIGKILL); // unlike the reference, never leave the job running
-            throw CallbackError(std::string("Exception in Cancel Callback: ") + e.what());
-          }
-        }
-        if (!result.canceled && job_timeout && now - started > *job_timeout) {
-          result.timed_out = true;
-        }
-        if (!result.canceled && idle_timeout && now - pump.last_event > *idle_timeout) {
-          result.timed_out = true;
-        }
-        if ((result.canceled || result.timed_out) && !exit_status) {
-          kill_container(m_config);
-          child->kill_group(SIGKILL);
-          killed = true;
-        }
-      };
-      tick();
-      loop.every(k_tick, tick);
-      loop.run();
-      if (killed) {
-        remove_container(m_config);
-      }
+      drive(*child, pump, ssh_key, result, exit_status);
     }
     pump.finish();
   } catch (const CallbackError&) {

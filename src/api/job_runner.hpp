@@ -1,13 +1,16 @@
 #pragma once
 // JobRunner runs one prepared job: artifacts, spawn on a pty, the output pump with its
 // timers (job timeout, idle timeout, cancel polling, ssh key hand-over), and the final status.
-// One single-threaded loop owns every fd; every timer fires within one tick (100 ms).
+// The job runs in one exec::EventLoop on the calling thread; every timer fires within one tick
+// (100 ms).
 #include <chrono>
 #include <functional>
 
 #include <ansible_runner/runner.hpp>
 
+#include "api/ssh_key_handover.hpp"
 #include "config/job_config.hpp"
+#include "exec/pty_child.hpp"
 
 namespace ansible_runner::api {
 
@@ -27,6 +30,9 @@ public:
 
 private:
   struct Pump;
+
+  void drive(exec::PtyChild& child, Pump& pump, SshKeyHandover& ssh_key, RunResult& result,
+             std::optional<exec::ExitStatus>& exit_status);
 
   config::JobConfig m_config;
   const Handlers& m_handlers;
