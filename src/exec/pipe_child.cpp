@@ -20,14 +20,6 @@ constexpr auto k_drain_quiet = std::chrono::seconds(2);
 
 using util::Pipe;
 
-Pipe make_pipe() {
-  std::optional<Pipe> pipe = util::make_pipe();
-  if (!pipe) {
-    throw SpawnError(std::string("cannot create a pipe: ") + std::strerror(errno));
-  }
-  return std::move(*pipe);
-}
-
 class Child {
 public:
   // A pidfd (Linux 5.3+) becomes readable when the child exits, so the loop wakes at once
@@ -99,11 +91,11 @@ PipeOutcome run_piped(const PipeSpawnSpec& spec, const PipeLimits& limits) {
   Pipe out_pipe;
   Pipe err_pipe;
   if (spec.stdout_fd < 0) {
-    out_pipe = make_pipe();
+    out_pipe = make_child_pipe();
     setup.stdio[1] = out_pipe.write.get();
   }
   if (spec.stderr_fd < 0) {
-    err_pipe = make_pipe();
+    err_pipe = make_child_pipe();
     setup.stdio[2] = err_pipe.write.get();
   }
   SpawnOutcome spawned = exec::spawn(setup);

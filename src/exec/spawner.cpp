@@ -172,14 +172,6 @@ bool is_executable_file(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
-util::Pipe checked_pipe() {
-  std::optional<util::Pipe> pipe = util::make_pipe();
-  if (!pipe) {
-    throw SpawnError(std::string("cannot create a pipe: ") + std::strerror(errno));
-  }
-  return std::move(*pipe);
-}
-
 void reap_blocking(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -220,6 +212,14 @@ std::optional<std::string> find_executable(const std::string& name, const std::v
   return std::nullopt;
 }
 
+util::Pipe make_child_pipe() {
+  std::optional<util::Pipe> pipe = util::make_pipe();
+  if (!pipe) {
+    throw SpawnError(std::string("cannot create a pipe: ") + std::strerror(errno));
+  }
+  return std::move(*pipe);
+}
+
 std::string os_error_text(int err, const std::string& path) {
   return "[Errno " + std::to_string(err) + "] " + std::strerror(err) + ": '" + path + "'";
 }
@@ -247,10 +247,10 @@ SpawnOutcome spawn(const ChildSetup& setup) {
     envp.push_back(nullptr);
   }
 
-  util::Pipe error_pipe = checked_pipe();
+  util::Pipe error_pipe = make_child_pipe();
   std::optional<util::Pipe> gate_pipe;
   if (setup.before_release) {
-    gate_pipe = checked_pipe();
+    gate_pipe = make_child_pipe();
   }
   winsize size{};
   size.ws_row = setup.tty_rows;

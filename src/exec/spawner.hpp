@@ -14,6 +14,8 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "util/fd.hpp"
+
 namespace ansible_runner::exec {
 
 // Where a child's fd 0, 1 or 2 comes from: one of ours, or one of these.
@@ -62,6 +64,9 @@ public:
 // Starts the child. A child that could not run the program is reported in `failure`;
 // throws SpawnError only when the runner itself cannot make a pipe or fork.
 SpawnOutcome spawn(const ChildSetup& setup);
+
+// A close-on-exec pipe for a child's stdio; throws SpawnError when none can be made.
+util::Pipe make_child_pipe();
 
 // Resolves a program name through PATH from `env` (or the runner's PATH), as `which` does.
 std::optional<std::string> find_executable(const std::string& name, const std::vector<std::string>& env);

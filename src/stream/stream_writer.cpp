@@ -51,7 +51,9 @@ bool StreamWriter::write_raw(std::string_view data) {
   if (!ok) {
     m_failed = true;
   }
-  m_last_write = Clock::now();
+  if (m_interval) {
+    m_last_write = Clock::now(); // only keepalives need it: no clock read per event otherwise
+  }
   return ok;
 }
 

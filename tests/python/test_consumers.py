@@ -530,3 +530,29 @@ def test_timer_values_through_the_python_api():
                           ("idle_timeout=nan", "idle_timeout")):
         assert ours[name]["exception"] == "ConfigurationError", (name, ours[name])
         assert f"{setting} must be 0 or more seconds (0 or infinity: no timer)" in ours[name]["message"]
+
+
+CANCEL_AT_ONCE_SCRIPT = r"""
+import json, os, tempfile
+import ansible_runner
+pdd = tempfile.mkdtemp()
+os.makedirs(os.path.join(pdd, "project"))
+with open(os.path.join(pdd, "project", "p.yml"), "w") as f:
+    f.write("- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: msg=quick\n")
+calls = []
+r = ansible_runner.run(private_data_dir=pdd, playbook="p.yml", quiet=True,
+                       cancel_callback=lambda: calls.append(1) or True)
+print(json.dumps({"status": r.status, "rc": r.rc, "cancel_called": bool(calls)}))
+"""
+
+
+def test_a_cancel_wanted_from_the_start_wins_over_a_quick_job():
+    """A cancel_callback that is True from the start cancels even a quick job, as in the
+    reference (our job loop also polls it once before its first tick)."""
+    results = {}
+    for which in ("ref", "ours"):
+        proc = subprocess.run([python_of(which), "-c", CANCEL_AT_ONCE_SCRIPT], capture_output=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+        results[which] = json.loads(proc.stdout.decode().splitlines()[-1])
+    assert results["ref"] == {"status": "canceled", "rc": 254, "cancel_called": True}
+    assert results["ours"] == results["ref"]
