@@ -1,9 +1,7 @@
 #include "api/captured_output.hpp"
 
-#include "events/event_builder.hpp"
 #include "events/output_filter.hpp"
 #include "events/utf8_decoder.hpp"
-#include "util/python_json.hpp"
 
 namespace ansible_runner::api {
 
@@ -30,33 +28,11 @@ void CapturedOutput::feed_stream(std::string_view bytes, const std::function<voi
   decoder.finish(text);
   text = translate_newlines(text);
   const long offset = m_counter;
+  const EventDispatch::Show show = display;
   events::OutputFilter filter([&](events::FilterEvent& found) {
     found.counter += offset;
     m_counter = found.counter;
-    std::optional<std::string> raw = std::move(found.raw_display);
-    Json event = events::build_event(found, m_config.ident, m_writer.job_events_dir());
-    bool keep = true;
-    if (m_handlers.on_event) {
-      keep = m_handlers.on_event(event);
-    }
-    if (keep && m_handlers.on_event_json) {
-      if (std::optional<std::string> json_text = m_handlers.on_event_json(util::python_dumps(event))) {
-        m_writer.write_event_text(event, *json_text);
-      }
-    } else if (keep) {
-      m_writer.write_event(event);
-    }
-    std::string shown;
-    if (raw) {
-      shown = std::move(*raw);
-    } else {
-      shown = m_config.json_mode ? util::python_dumps(event) : event.value("stdout", std::string());
-      if (shown.empty() || shown == "{}") {
-        return;
-      }
-      shown += '\n';
-    }
-    display(shown);
+    m_dispatch.dispatch(found, show);
   });
   filter.feed(text);
   filter.finish();

@@ -2,11 +2,35 @@
 
 #include <ansible_runner/errors.hpp>
 
+#include "api/job_description.hpp"
 #include "exec/pipe_child.hpp"
 #include "util/fs.hpp"
 #include "util/python_repr.hpp"
 
 namespace ansible_runner::api {
+
+artifacts::ArtifactSettings artifact_settings(const config::JobConfig& config) {
+  artifacts::ArtifactSettings settings;
+  settings.artifact_dir = config.artifact_dir;
+  settings.command = config.command;
+  settings.cwd = config.cwd;
+  settings.env = config.env;
+  settings.env_list = config.env_list;
+  settings.suppress_output_file = config.suppress_output_file;
+  settings.rotate_artifacts = config.rotate_artifacts;
+  return settings;
+}
+
+RunResult start_job(const Handlers& handlers, const config::JobConfig& config, artifacts::ArtifactWriter& writer) {
+  RunResult result = describe_job(config);
+  result.status = "starting";
+  emit_status(handlers, config, result.status);
+  writer.prepare();
+  writer.write_env_list();
+  result.status = "running";
+  emit_status(handlers, config, result.status);
+  return result;
+}
 
 void emit_status(const Handlers& handlers, const config::JobConfig& config, const std::string& status) {
   if (!handlers.on_status) {
@@ -99,6 +123,17 @@ void finish_job(const Handlers& handlers, const config::JobConfig& config, artif
     } catch (const std::exception& e) {
       throw CallbackError(std::string("Exception in Finished Callback: ") + e.what());
     }
+  }
+}
+
+void fail_job(const Handlers& handlers, const config::JobConfig& config, artifacts::ArtifactWriter& writer,
+              RunResult& result) {
+  result.status = "error";
+  emit_status(handlers, config, result.status);
+  try {
+    writer.write_status(result.status);
+  } catch (const Error&) {
+    // best effort: the disk may still be full
   }
 }
 

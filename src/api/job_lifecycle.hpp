@@ -1,7 +1,8 @@
 #pragma once
-// The steps every local job runner shares around its process: status messages to the status
-// handler, and the end of a job (clean-up paths, artifacts handler, finished handler) with the
-// reference's CallbackError texts (docs/execution.md 7).
+// The steps every local job runner shares around its process: the start (status messages, the
+// artifact dir), the end (status and rc, clean-up paths, artifacts handler, finished handler,
+// with the reference's CallbackError texts; docs/execution.md 7), and the end of a job whose
+// artifacts cannot be written.
 #include <string>
 #include <vector>
 
@@ -11,6 +12,14 @@
 #include "config/job_config.hpp"
 
 namespace ansible_runner::api {
+
+// What the artifact writer needs of the job.
+artifacts::ArtifactSettings artifact_settings(const config::JobConfig& config);
+
+// The start of every job, before its process: "starting" to the status handler, the artifact
+// dir (command, rotation, stdout and stderr, env.list), "running". Returns the job's result so
+// far, whose status is "running".
+RunResult start_job(const Handlers& handlers, const config::JobConfig& config, artifacts::ArtifactWriter& writer);
 
 // {"status", "runner_ident"} plus command, env and cwd for "starting".
 void emit_status(const Handlers& handlers, const config::JobConfig& config, const std::string& status);
@@ -36,5 +45,10 @@ void remove_container(const config::JobConfig& config);
 // on_artifacts and on_finished (their exceptions become CallbackError).
 void finish_job(const Handlers& handlers, const config::JobConfig& config, artifacts::ArtifactWriter& writer,
                 RunResult& result);
+
+// A job stopped because an artifact could not be written (a full disk): status "error" to the
+// status handler and, as far as the disk allows, in the status file. The caller rethrows.
+void fail_job(const Handlers& handlers, const config::JobConfig& config, artifacts::ArtifactWriter& writer,
+              RunResult& result);
 
 } // namespace ansible_runner::api

@@ -10,7 +10,7 @@
 
 #include <ansible_runner/errors.hpp>
 
-#include "api/job_description.hpp"
+#include "api/event_dispatch.hpp"
 #include "api/job_lifecycle.hpp"
 #include "api/ssh_key_handover.hpp"
 #include "artifacts/artifact_writer.hpp"
@@ -49,110 +49,31 @@ struct JobRunner::Pump {
   exec::PromptResponder responder;
   std::string console;
   std::string text;
-  std::string spliced; // scratch for on_spliced_event
-  std::string uuid;
+  EventDispatch dispatch;
+  EventDispatch::Show show; // to the stdout artifact and the console
   Clock::time_point last_event; // on the runner's clock, for the idle timeout
   bool echo;
 
   Pump(JobRunner& r, artifacts::ArtifactWriter& w)
       : runner(r), writer(w),
         filter([this](events::FilterEvent& found) { on_event(found); }, r.m_config.artifact_dir),
-        responder(r.m_config.passwords), last_event(r.m_clock()),
+        responder(r.m_config.passwords), dispatch(r.m_config.ident, r.m_config.json_mode, r.m_handlers, w),
+        show([this](std::string_view piece) { this->show_text(piece); }), last_event(r.m_clock()),
         echo(!r.m_config.suppress_ansible_output) {}
+
+  void show_text(std::string_view piece) {
+    writer.append_stdout(piece);
+    if (echo) {
+      console.append(piece);
+      if (console.size() >= (1u << 16)) {
+        flush_console();
+      }
+    }
+  }
 
   void on_event(events::FilterEvent& found) {
     last_event = runner.m_clock();
-    if (found.spilled && runner.m_handlers.wants_events()) {
-      events::materialize(found); // a handler takes the whole event, as the reference's does
-    }
-    if (found.spilled) {
-      on_large_event(found);
-      return;
-    }
-    if (!runner.m_handlers.on_event && on_spliced_event(found)) {
-      return;
-    }
-    std::optional<std::string> raw = std::move(found.raw_display);
-    Json event = events::build_event(found, runner.m_config.ident, writer.job_events_dir());
-    bool keep = true;
-    if (runner.m_handlers.on_event) {
-      keep = runner.m_handlers.on_event(event);
-    }
-    if (keep && runner.m_handlers.on_event_json) {
-      if (std::optional<std::string> rewritten = runner.m_handlers.on_event_json(util::python_dumps(event))) {
-        writer.write_event_text(event, *rewritten);
-      }
-    } else if (keep) {
-      writer.write_event(event);
-    }
-    std::string display;
-    if (raw) {
-      display = std::move(*raw);
-    } else {
-      display = runner.m_config.json_mode ? util::python_dumps(event) : event.value("stdout", std::string());
-      if (display.empty() || display == "{}") {
-        return;
-      }
-      display += '\n';
-    }
-    writer.append_stdout(display);
-    if (echo) {
-      console += display;
-    }
-  }
-
-  // Our callback's events when no handler wants the JSON tree: the event text is spliced from
-  // the frame's text (the same bytes as python_dumps(build_event(...))).
-  bool on_spliced_event(events::FilterEvent& found) {
-    spliced.clear();
-    if (!found.framed || !events::splice_event(found, runner.m_config.ident, spliced, uuid)) {
-      return false;
-    }
-    if (!runner.m_handlers.on_event_json) {
-      writer.write_event_text(found.counter, uuid, spliced);
-    } else if (std::optional<std::string> rewritten = runner.m_handlers.on_event_json(spliced)) {
-      writer.write_event_text(found.counter, uuid, *rewritten);
-    }
-    const std::string& display = runner.m_config.json_mode ? spliced : found.stdout_text;
-    if (!display.empty() && display != "{}") {
-      writer.append_stdout(display);
-      writer.append_stdout("\n");
-      if (echo) {
-        console += display;
-        console += '\n';
-      }
-    }
-    return true;
-  }
-
-  // An event whose text waits in a temp file: written and shown in pieces.
-  void on_large_event(events::FilterEvent& found) {
-    events::EventText& big = *found.spilled;
-    const bool raw = !found.framed && !found.cut_by_frame;
-    const bool raw_newline = found.raw_newline;
-    Json event = events::build_event(found, runner.m_config.ident, writer.job_events_dir());
-    writer.write_event(event, big);
-    auto show = [this](std::string_view piece) {
-      writer.append_stdout(piece);
-      if (echo) {
-        console.append(piece);
-        if (console.size() >= (1u << 16)) {
-          flush_console();
-        }
-      }
-    };
-    if (raw) {
-      big.read(big.size(), show);
-      if (raw_newline) {
-        show("\n");
-      }
-    } else if (runner.m_config.json_mode) {
-      events::dump_event_streamed(event, big, show);
-      show("\n");
-    } else if (big.stripped_size() > 0) {
-      big.read(big.stripped_size(), show);
-      show("\n");
-    }
+    dispatch.dispatch(found, show);
   }
 
   // Decoded text from the pty; returns what to send back (a password) if a prompt matched.
@@ -324,21 +245,13 @@ void JobRunner::drive(exec::PtyChild& child, Pump& pump, SshKeyHandover& ssh_key
 }
 
 RunResult JobRunner::run() {
-  RunResult result = describe_job(m_config);
-
-  result.status = "starting";
-  emit_status(m_handlers, m_config, "starting");
-  artifacts::ArtifactWriter writer(m_config);
-  writer.prepare();
+  artifacts::ArtifactWriter writer(artifact_settings(m_config));
+  RunResult result = start_job(m_handlers, m_config, writer);
   Pump pump(*this, writer);
   SshKeyHandover ssh_key(m_config);
 
-  result.status = "running";
-  emit_status(m_handlers, m_config, "running");
-
   std::optional<exec::PtyChild> child;
   try {
-    writer.write_env_list();
     const std::string& spawn_cwd = m_config.spawn_cwd.empty() ? m_config.cwd : m_config.spawn_cwd;
     exec::SpawnSpec spec{m_config.command, spawn_environment(m_config), spawn_cwd, 24, 80};
     child.emplace(exec::PtyChild::spawn(spec));
@@ -368,13 +281,7 @@ RunResult JobRunner::run() {
     // An artifact could not be written (a full disk): later writes would fail the same way.
     // Stop the job, say "error" where a consumer looks, and report the cause to the caller.
     stop_child();
-    result.status = "error";
-    emit_status(m_handlers, m_config, result.status);
-    try {
-      writer.write_status(result.status);
-    } catch (const Error&) {
-      // best effort: the disk may still be full
-    }
+    fail_job(m_handlers, m_config, writer, result);
     throw;
   } catch (...) {
     // A handler's own exception (a language binding's): stop the job, then pass it on.

@@ -4,6 +4,7 @@
 #include <ansible_runner/errors.hpp>
 
 #include "api/event_filters.hpp"
+#include "artifacts/artifact_writer.hpp"
 #include "util/fs.hpp"
 #include "util/json_parse.hpp"
 #include "util/python_json.hpp"
@@ -62,10 +63,7 @@ Json RunResult::get_fact_cache(const std::string& host) const {
 }
 
 void RunResult::set_fact_cache(const std::string& host, const Json& data) const {
-  std::string path = fact_cache_file(*this, host);
-  util::make_dirs(util::dirname(path), 0700);
-  // The reference writes json.dumps(data) with open(): the umask decides the mode.
-  util::write_file(path, util::python_dumps(data), 0666);
+  artifacts::write_fact_cache_file(fact_cache_file(*this, host), data);
 }
 
 } // namespace ansible_runner

@@ -3,8 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <ansible_runner/errors.hpp>
+
 #include "api/captured_output.hpp"
-#include "api/job_description.hpp"
 #include "api/job_lifecycle.hpp"
 #include "api/ssh_key_handover.hpp"
 #include "artifacts/artifact_writer.hpp"
@@ -19,14 +20,8 @@ SubprocessRunner::SubprocessRunner(config::JobConfig config, SubprocessOptions o
     : m_config(std::move(config)), m_options(options), m_handlers(handlers), m_console_fd(console_fd) {}
 
 RunResult SubprocessRunner::run() {
-  RunResult result = describe_job(m_config);
-  result.status = "starting";
-  emit_status(m_handlers, m_config, "starting");
-  artifacts::ArtifactWriter writer(m_config);
-  writer.prepare();
-  writer.write_env_list();
-  result.status = "running";
-  emit_status(m_handlers, m_config, "running");
+  artifacts::ArtifactWriter writer(artifact_settings(m_config));
+  RunResult result = start_job(m_handlers, m_config, writer);
 
   exec::PipeSpawnSpec spec;
   spec.argv = m_config.command;
@@ -69,30 +64,39 @@ RunResult SubprocessRunner::run() {
   }
   result.errored = !started || (result.rc != 0 && !result.timed_out && !result.canceled);
 
-  CapturedOutput captured(m_config, m_handlers, writer);
-  const bool echo = !m_config.suppress_ansible_output;
-  std::string console;
-  captured.feed_stream(outcome.out, [&](std::string_view text) {
-    writer.append_stdout(text);
-    if (echo) {
-      console += text;
+  try {
+    CapturedOutput captured(m_config, m_handlers, writer);
+    const bool echo = !m_config.suppress_ansible_output;
+    std::string console;
+    captured.feed_stream(outcome.out, [&](std::string_view text) {
+      writer.append_stdout(text);
+      if (echo) {
+        console += text;
+      }
+    });
+    std::string stderr_text;
+    captured.feed_stream(outcome.err, [&](std::string_view text) {
+      stderr_text += text;
+      if (echo) {
+        console += text;
+      }
+    });
+    writer.flush();
+    if (!stderr_text.empty()) {
+      writer.write_stderr(stderr_text);
     }
-  });
-  std::string stderr_text;
-  captured.feed_stream(outcome.err, [&](std::string_view text) {
-    stderr_text += text;
-    if (echo) {
-      console += text;
+    if (!console.empty() && m_handlers.on_console) {
+      m_handlers.on_console(console);
+    } else if (!console.empty()) {
+      util::write_all(m_console_fd, console);
     }
-  });
-  writer.flush();
-  if (!stderr_text.empty()) {
-    writer.write_stderr(stderr_text);
-  }
-  if (!console.empty() && m_handlers.on_console) {
-    m_handlers.on_console(console);
-  } else if (!console.empty()) {
-    util::write_all(m_console_fd, console);
+  } catch (const CallbackError&) {
+    throw;
+  } catch (const Error&) {
+    // An artifact could not be written (a full disk): say "error" where a consumer looks, and
+    // report the cause to the caller, as the pty job does.
+    fail_job(m_handlers, m_config, writer, result);
+    throw;
   }
 
   finish_job(m_handlers, m_config, writer, result);

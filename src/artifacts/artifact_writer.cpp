@@ -35,31 +35,31 @@ std::optional<std::string> checked_name(const Json& event) {
 
 } // namespace
 
-ArtifactWriter::ArtifactWriter(const config::JobConfig& config)
-    : m_config(config), m_job_events_dir(util::path_join(config.artifact_dir, "job_events")) {}
+ArtifactWriter::ArtifactWriter(ArtifactSettings settings)
+    : m_job(std::move(settings)), m_job_events_dir(util::path_join(m_job.artifact_dir, "job_events")) {}
 
 void ArtifactWriter::prepare() {
-  util::make_dirs(m_config.artifact_dir, 0700);
+  util::make_dirs(m_job.artifact_dir, 0700);
   util::make_dirs(m_job_events_dir, 0700);
 
   Json command = Json::object();
-  command["command"] = m_config.command;
-  command["cwd"] = m_config.cwd;
-  command["env"] = m_config.env;
+  command["command"] = m_job.command;
+  command["cwd"] = m_job.cwd;
+  command["env"] = m_job.env;
   std::string text;
   util::python_dumps_utf8(command, text);
-  util::write_file(util::path_join(m_config.artifact_dir, "command"), text, 0600);
+  util::write_file(util::path_join(m_job.artifact_dir, "command"), text, 0600);
 
-  rotate_artifact_dirs(util::dirname(m_config.artifact_dir), m_config.rotate_artifacts);
+  rotate_artifact_dirs(util::dirname(m_job.artifact_dir), m_job.rotate_artifacts);
 
-  if (!m_config.suppress_output_file) {
-    std::string stdout_path = util::path_join(m_config.artifact_dir, "stdout");
+  if (!m_job.suppress_output_file) {
+    std::string stdout_path = util::path_join(m_job.artifact_dir, "stdout");
     m_stdout.reset(::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     if (!m_stdout) {
       throw Error("cannot write " + stdout_path + ": " + std::strerror(errno));
     }
     // stderr stays empty under a pty; the reference creates it with the umask's mode.
-    util::write_file(util::path_join(m_config.artifact_dir, "stderr"), "", 0666);
+    util::write_file(util::path_join(m_job.artifact_dir, "stderr"), "", 0666);
   }
 }
 
@@ -75,7 +75,7 @@ void ArtifactWriter::append_stdout(std::string_view text) {
 void ArtifactWriter::flush() {
   if (m_stdout && !m_stdout_buffer.empty()) {
     if (!util::write_all(m_stdout.get(), m_stdout_buffer)) {
-      throw Error("cannot write " + util::path_join(m_config.artifact_dir, "stdout") + ": " + std::strerror(errno));
+      throw Error("cannot write " + util::path_join(m_job.artifact_dir, "stdout") + ": " + std::strerror(errno));
     }
     m_stdout_buffer.clear();
   }
@@ -126,25 +126,30 @@ void ArtifactWriter::write_event(const Json& event, events::EventText& text) {
 }
 
 void ArtifactWriter::write_env_list() {
-  if (m_config.env_list) {
-    util::write_file(util::path_join(m_config.artifact_dir, "env.list"), *m_config.env_list, 0600);
+  if (m_job.env_list) {
+    util::write_file(util::path_join(m_job.artifact_dir, "env.list"), *m_job.env_list, 0600);
   }
 }
 
 void ArtifactWriter::write_stderr(std::string_view text) {
-  if (!m_config.suppress_output_file) {
-    util::write_file(util::path_join(m_config.artifact_dir, "stderr"), text, 0666);
+  if (!m_job.suppress_output_file) {
+    util::write_file(util::path_join(m_job.artifact_dir, "stderr"), text, 0666);
   }
 }
 
 void ArtifactWriter::write_result(const std::string& status, std::optional<int> rc) {
   flush();
   write_status(status);
-  util::write_file(util::path_join(m_config.artifact_dir, "rc"), rc ? std::to_string(*rc) : "None", 0600);
+  util::write_file(util::path_join(m_job.artifact_dir, "rc"), rc ? std::to_string(*rc) : "None", 0600);
 }
 
 void ArtifactWriter::write_status(const std::string& status) {
-  util::write_file(util::path_join(m_config.artifact_dir, "status"), status, 0600);
+  util::write_file(util::path_join(m_job.artifact_dir, "status"), status, 0600);
+}
+
+void write_fact_cache_file(const std::string& path, const Json& facts) {
+  util::make_dirs(util::dirname(path), 0700);
+  util::write_file(path, util::python_dumps(facts), 0666);
 }
 
 void rotate_artifact_dirs(const std::string& artifact_root, int keep) {

@@ -4,18 +4,31 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <ansible_runner/json.hpp>
 
-#include "config/job_config.hpp"
 #include "events/event_text.hpp"
 #include "util/fd.hpp"
 
 namespace ansible_runner::artifacts {
 
+// What the writer needs to know of a job: where its artifacts go, what `command` records and
+// the settings that shape the dir (api/job_lifecycle makes it from a JobConfig).
+struct ArtifactSettings {
+  std::string artifact_dir; // <artifact root>/<ident>, absolute
+  // The `command` file: the final command line, the job's cwd and environment.
+  std::vector<std::string> command;
+  std::string cwd;
+  Json env = Json::object();
+  std::optional<std::string> env_list; // containers: the text of env.list
+  bool suppress_output_file = false;   // no stdout/stderr files
+  int rotate_artifacts = 0;            // keep this many artifact dirs (0: all)
+};
+
 class ArtifactWriter {
 public:
-  explicit ArtifactWriter(const config::JobConfig& config);
+  explicit ArtifactWriter(ArtifactSettings settings);
 
   // Creates the artifact dir (0700) and job_events/, writes `command` (0600), rotates old
   // artifact dirs, and opens stdout (0600) and stderr unless suppress_output_file.
@@ -49,12 +62,16 @@ public:
   const std::string& job_events_dir() const { return m_job_events_dir; }
 
 private:
-  const config::JobConfig& m_config;
+  ArtifactSettings m_job;
   std::string m_job_events_dir;
   util::UniqueFd m_stdout;
   std::string m_stdout_buffer;
   std::string m_scratch;
 };
+
+// <fact cache dir>/<host>: json.dumps(facts), the mode from the umask, as the reference's
+// Runner.set_fact_cache; the dir is made (0700) when missing.
+void write_fact_cache_file(const std::string& path, const Json& facts);
 
 // Keeps only the newest `keep` directories of the artifact root by mtime (0: keep all);
 // plain files there are neither counted nor removed.

@@ -30,9 +30,8 @@ std::vector<std::string> names_in(const std::string& dir) {
   return names;
 }
 
-config::JobConfig job_in(const test::TempDir& root) {
-  config::JobConfig c;
-  c.ident = "job1";
+ArtifactSettings job_in(const test::TempDir& root) {
+  ArtifactSettings c;
   c.artifact_dir = root / "artifacts/job1";
   c.command = {"ansible-playbook", "-i", "inventory", "x y.yml"};
   c.cwd = "/srv/project";
@@ -44,7 +43,7 @@ config::JobConfig job_in(const test::TempDir& root) {
 
 TEST(ArtifactWriter, PrepareWritesTheCommandAndOpensTheOutputFiles) {
   test::TempDir root;
-  config::JobConfig c = job_in(root);
+  ArtifactSettings c = job_in(root);
   ArtifactWriter w(c);
   w.prepare();
   EXPECT_EQ(mode_of(c.artifact_dir), 0700u);
@@ -62,7 +61,7 @@ TEST(ArtifactWriter, PrepareWritesTheCommandAndOpensTheOutputFiles) {
 
 TEST(ArtifactWriter, SuppressedOutputFileMeansNoStdoutOrStderr) {
   test::TempDir root;
-  config::JobConfig c = job_in(root);
+  ArtifactSettings c = job_in(root);
   c.suppress_output_file = true;
   ArtifactWriter w(c);
   w.prepare();
@@ -73,7 +72,7 @@ TEST(ArtifactWriter, SuppressedOutputFileMeansNoStdoutOrStderr) {
 
 TEST(ArtifactWriter, StdoutIsBufferedAndTheResultFlushesIt) {
   test::TempDir root;
-  config::JobConfig c = job_in(root);
+  ArtifactSettings c = job_in(root);
   ArtifactWriter w(c);
   w.prepare();
   w.append_stdout("PLAY [all]\r\n");
@@ -90,12 +89,16 @@ TEST(ArtifactWriter, StdoutIsBufferedAndTheResultFlushesIt) {
 
 TEST(ArtifactWriter, EnvListStderrAndAStatusAlone) {
   test::TempDir root;
-  config::JobConfig c = job_in(root);
+  ArtifactSettings c = job_in(root);
+  {
+    ArtifactWriter without(c);
+    without.prepare();
+    without.write_env_list(); // no env list: no file
+    EXPECT_FALSE(util::exists(c.artifact_dir + "/env.list"));
+  }
+  c.env_list = "A_VAR=1\n";
   ArtifactWriter w(c);
   w.prepare();
-  w.write_env_list(); // no env list: no file
-  EXPECT_FALSE(util::exists(c.artifact_dir + "/env.list"));
-  c.env_list = "A_VAR=1\n";
   w.write_env_list();
   EXPECT_EQ(util::read_file(c.artifact_dir + "/env.list"), "A_VAR=1\n");
   EXPECT_EQ(mode_of(c.artifact_dir + "/env.list"), 0600u);
@@ -110,7 +113,7 @@ TEST(ArtifactWriter, EnvListStderrAndAStatusAlone) {
 
 TEST(ArtifactWriter, SuppressedOutputFileMeansNoStderrEvenWhenCaptured) {
   test::TempDir root;
-  config::JobConfig c = job_in(root);
+  ArtifactSettings c = job_in(root);
   c.suppress_output_file = true;
   ArtifactWriter w(c);
   w.prepare();
@@ -120,7 +123,7 @@ TEST(ArtifactWriter, SuppressedOutputFileMeansNoStderrEvenWhenCaptured) {
 
 TEST(ArtifactWriter, EventFilesAreNamedCounterUuidInJsonDumpsForm) {
   test::TempDir root;
-  config::JobConfig c = job_in(root);
+  ArtifactSettings c = job_in(root);
   ArtifactWriter w(c);
   w.prepare();
   Json event = Json::object();
@@ -144,7 +147,7 @@ TEST(ArtifactWriter, EventFilesAreNamedCounterUuidInJsonDumpsForm) {
 
 TEST(ArtifactWriter, AnEventWhoseUuidIsNotAFileNameGetsNoFile) {
   test::TempDir root;
-  config::JobConfig c = job_in(root);
+  ArtifactSettings c = job_in(root);
   ArtifactWriter w(c);
   w.prepare();
   for (const char* uuid : {"../../escape", "a/b", "/abs", "..", ""}) {
@@ -168,11 +171,21 @@ TEST(ArtifactWriter, PrepareRotatesOlderArtifactDirs) {
     timespec times[2] = {{1000 + i, 0}, {1000 + i, 0}};
     ASSERT_EQ(::utimensat(AT_FDCWD, old.c_str(), times, 0), 0);
   }
-  config::JobConfig c = job_in(root);
+  ArtifactSettings c = job_in(root);
   c.rotate_artifacts = 2;
   ArtifactWriter w(c);
   w.prepare();
   EXPECT_EQ(names_in(root / "artifacts"), (std::vector<std::string>{"job1", "old2"}));
+}
+
+TEST(ArtifactWriter, AFactCacheFileIsJsonDumpsInADirMadeForIt) {
+  test::TempDir root;
+  Json facts = Json::object();
+  facts["ansible_hostname"] = "h\xc3\xa9";
+  facts["n"] = 1;
+  write_fact_cache_file(root / "fact_cache/localhost", facts);
+  EXPECT_EQ(mode_of(root / "fact_cache"), 0700u);
+  EXPECT_EQ(util::read_file(root / "fact_cache/localhost"), "{\"ansible_hostname\": \"h\\u00e9\", \"n\": 1}");
 }
 
 } // namespace
