@@ -8,6 +8,7 @@
 #include <ansible_runner/errors.hpp>
 #include <ansible_runner/streaming.hpp>
 
+#include "artifacts/event_files.hpp"
 #include "events/event_file_name.hpp"
 #include "events/utf8_decoder.hpp"
 #include "stream/process_line_scan.hpp"
@@ -20,7 +21,6 @@
 #include "util/fs.hpp"
 #include "util/pypath.hpp"
 #include "util/temp_dir.hpp"
-#include "util/parallel_file_writer.hpp"
 #include "util/python_json.hpp"
 #include "util/python_json_form.hpp"
 #include "util/python_repr.hpp"
@@ -85,16 +85,10 @@ public:
   }
 
   RunResult run() {
-    m_events_dir = util::path_join(m_result.artifact_dir, "job_events") + "/";
     m_out_tty = ::isatty(m_options.stdout_fd) == 1;
-    util::make_dirs(util::path_join(m_result.artifact_dir, "job_events"), 0700);
-    m_events_fd = util::UniqueFd(::open(m_events_dir.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC));
-    if (m_events_fd) {
-      // With an event handler the file of each event is written before the next handler runs,
-      // as the reference does; without one, the files are made on every core.
-      bool handlers = m_handlers.on_event || m_handlers.on_event_json;
-      m_event_files.emplace(m_events_fd.get(), m_events_dir, 0600, handlers ? 1 : 0);
-    }
+    // With an event handler the file of each event is written before the next handler runs,
+    // as the reference does; without one, the files are made on every core.
+    m_event_files.emplace(m_result.artifact_dir, m_handlers.on_event || m_handlers.on_event_json);
     try {
       loop();
       drain_event_files();
@@ -279,7 +273,7 @@ private:
       // Entries unpacked before the failure may include the worker's status file: a consumer
       // reading the artifact dir must not see "successful" for a job whose artifacts are broken.
       try {
-        util::write_file_no_follow(util::path_join(m_result.artifact_dir, "status"), "error", 0600);
+        artifacts::write_status_file(m_result.artifact_dir, "error");
       } catch (const Error&) {
         // best effort (a full disk): the error status is still reported and returned
       }
@@ -383,15 +377,11 @@ private:
     write_event_file(*file_name, text);
   }
 
-  // Written in place with O_CREAT|O_TRUNC, 0600, as the reference does. A failure (a full
+  // Written by artifacts::EventFiles, in place, as the reference does. A failure (a full
   // disk) ends the processing: later events would fail the same way.
   void write_event_file(const std::string& name, std::string_view text) {
     try {
-      if (m_event_files) {
-        m_event_files->submit(name, text);
-      } else {
-        util::write_file_no_follow(m_events_dir + name, text, 0600);
-      }
+      m_event_files->write(name, text);
     } catch (const Error& e) {
       throw ArtifactWriteError{e.what()};
     }
@@ -399,9 +389,6 @@ private:
 
   // Waits until every event file so far is written; throws ArtifactWriteError for a failure.
   void drain_event_files() {
-    if (!m_event_files) {
-      return;
-    }
     try {
       m_event_files->drain();
     } catch (const Error& e) {
@@ -410,7 +397,7 @@ private:
   }
 
   // On the way out with an error: waits for the writes under way and writes no more files.
-  void stop_event_files() { m_event_files.reset(); }
+  void stop_event_files() { m_event_files->stop(); }
 
   // The parser's messages may quote raw stream bytes: handlers must get a string that
   // Json::dump() accepts (found by fuzzing), and stderr readers text they can decode.
@@ -441,9 +428,7 @@ private:
   int m_in_fd;
   std::string m_out; // event stdout not yet written
   bool m_out_tty = false; // then line by line, as Python prints to a terminal
-  std::string m_events_dir; // <artifact dir>/job_events/
-  util::UniqueFd m_events_fd; // job_events/, opened once: event files are created relative to it
-  std::optional<util::ParallelFileWriter> m_event_files; // writes into m_events_fd
+  std::optional<artifacts::EventFiles> m_event_files; // set once run() starts
   std::string m_file_name;  // scratch for its name
   stream::StreamReader m_reader;
   stream::ResultReader m_messages;
