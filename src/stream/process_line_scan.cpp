@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "util/json_number.hpp"
 #include "util/python_json_form.hpp"
 #include "util/utf8.hpp"
 

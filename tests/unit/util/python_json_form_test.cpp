@@ -1,3 +1,4 @@
+#include "util/json_number.hpp"
 #include "util/python_json_form.hpp"
 
 #include <gtest/gtest.h>
