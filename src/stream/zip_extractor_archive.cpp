@@ -14,6 +14,8 @@ namespace ansible_runner::stream {
 namespace {
 
 constexpr size_t k_chunk = 64 * 1024;
+// Reads smaller than a chunk go through a window of this size (ZipArchiveReader::read_at).
+constexpr size_t k_window = 256 * 1024;
 constexpr size_t k_end_record = 22;
 constexpr size_t k_zip64_locator = 20;
 constexpr size_t k_zip64_end_record = 56;
@@ -38,6 +40,12 @@ uint64_t get64(const char* p) { return get32(p) | static_cast<uint64_t>(get32(p 
   throw StreamError("zip entry '" + name + "': corrupt data: " + why);
 }
 
+// The DOS date and time as local time, as mktime() with tm_isdst -1 (Python's
+// time.mktime(date_time + (0, 0, -1)), which the reference uses) gives it. glibc's mktime
+// stats the zone file on every call, one syscall per entry; localtime_r reads it once. So the
+// UTC reading of the fields is shifted by the zone's offset at that time, and mktime is asked
+// only within 12 hours of a change of offset (checked against mktime for every half hour of
+// 60 years in seven zones with DST changes, half-hour ones included).
 time_t dos_to_time(uint16_t date, uint16_t time) {
   struct tm tm{};
   tm.tm_year = ((date >> 9) & 0x7F) + 80;
@@ -47,6 +55,25 @@ time_t dos_to_time(uint16_t date, uint16_t time) {
   tm.tm_min = (time >> 5) & 0x3F;
   tm.tm_sec = (time & 0x1F) * 2;
   tm.tm_isdst = -1;
+  struct tm fields = tm;
+  const time_t as_utc = ::timegm(&fields);
+  struct tm local{};
+  if (as_utc != -1 && ::localtime_r(&as_utc, &local)) {
+    const time_t guess = as_utc - local.tm_gmtoff;
+    if (::localtime_r(&guess, &local) && guess + local.tm_gmtoff == as_utc && local.tm_mday == tm.tm_mday &&
+        local.tm_mon == tm.tm_mon && local.tm_year == tm.tm_year && local.tm_hour == tm.tm_hour &&
+        local.tm_min == tm.tm_min && local.tm_sec == tm.tm_sec) {
+      // Near a change of offset the same fields may name two instants (or none), and mktime's
+      // choice decides: only the same offset 12 hours either side makes the guess the answer.
+      const long offset = local.tm_gmtoff;
+      const time_t before = guess - 43200;
+      const time_t after = guess + 43200;
+      if (::localtime_r(&before, &local) && local.tm_gmtoff == offset && ::localtime_r(&after, &local) &&
+          local.tm_gmtoff == offset) {
+        return guess;
+      }
+    }
+  }
   return std::mktime(&tm);
 }
 
@@ -154,7 +181,32 @@ void ZipArchiveReader::for_each_name(const std::function<bool(std::string_view, 
   }
 }
 
-void ZipArchiveReader::read_at(uint64_t offset, char* buf, size_t size) const {
+void ZipArchiveReader::read_at(uint64_t offset, char* buf, size_t size) {
+  if (size == 0) {
+    return;
+  }
+  if (size >= k_chunk) { // large entries' chunks: a copy through the window would cost more
+    read_direct(offset, buf, size);
+    return;
+  }
+  if (offset < m_window_offset || offset - m_window_offset > m_window_size ||
+      m_window_size - (offset - m_window_offset) < size) {
+    if (offset >= m_file_size || m_file_size - offset < size) {
+      invalid("truncated");
+    }
+    if (!m_window) {
+      m_window.reset(new char[k_window]);
+    }
+    m_window_size = 0; // unusable until the read below succeeds
+    const size_t fill = static_cast<size_t>(std::min<uint64_t>(k_window, m_file_size - offset));
+    read_direct(offset, m_window.get(), fill);
+    m_window_offset = offset;
+    m_window_size = fill;
+  }
+  std::memcpy(buf, m_window.get() + (offset - m_window_offset), size);
+}
+
+void ZipArchiveReader::read_direct(uint64_t offset, char* buf, size_t size) const {
   while (size > 0) {
     ssize_t n = ::pread(m_fd, buf, size, static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR) {

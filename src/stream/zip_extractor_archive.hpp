@@ -58,7 +58,10 @@ public:
 private:
   struct Inflater;
 
-  void read_at(uint64_t offset, char* buf, size_t size) const;
+  // Reads `size` bytes at `offset`: small reads are served from a window of the file, since
+  // the entries lie one after another and one pread then serves many of them.
+  void read_at(uint64_t offset, char* buf, size_t size);
+  void read_direct(uint64_t offset, char* buf, size_t size) const;
 
   int m_fd;
   uint64_t m_file_size = 0;
@@ -70,6 +73,9 @@ private:
   std::unique_ptr<Inflater> m_inflater;
   std::unique_ptr<char[]> m_in;
   std::unique_ptr<char[]> m_out;
+  std::unique_ptr<char[]> m_window;
+  uint64_t m_window_offset = 0;
+  size_t m_window_size = 0;
 };
 
 } // namespace ansible_runner::stream
