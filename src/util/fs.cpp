@@ -130,6 +130,27 @@ bool is_directory(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+std::optional<mode_t> current_umask() {
+  std::optional<std::string> status = read_file_if_exists("/proc/self/status");
+  if (!status) {
+    return std::nullopt;
+  }
+  size_t at = status->find("\nUmask:");
+  if (at == std::string::npos) {
+    return std::nullopt;
+  }
+  size_t pos = status->find_first_of("01234567", at + 7);
+  mode_t mask = 0;
+  size_t digits = 0;
+  for (; pos < status->size() && (*status)[pos] >= '0' && (*status)[pos] <= '7'; ++pos, ++digits) {
+    mask = static_cast<mode_t>(mask * 8 + static_cast<mode_t>((*status)[pos] - '0'));
+  }
+  if (digits == 0 || digits > 4) {
+    return std::nullopt;
+  }
+  return mask;
+}
+
 void remove_tree(const std::string& path, bool ignore_errors) {
   std::error_code ec;
   fs::remove_all(path, ec);

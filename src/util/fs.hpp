@@ -33,6 +33,10 @@ std::optional<std::string> read_file_if_exists(const std::string& path);
 bool exists(const std::string& path);    // follows symlinks
 bool is_directory(const std::string& path);
 
+// The process's umask, read from /proc/self/status (umask(2) can only read it by changing it,
+// which would race with other threads creating files); nullopt where the kernel does not say.
+std::optional<mode_t> current_umask();
+
 
 // rm -rf; errors are ignored when `ignore_errors`.
 void remove_tree(const std::string& path, bool ignore_errors = false);

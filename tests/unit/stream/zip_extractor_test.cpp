@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <csignal>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
@@ -24,6 +26,7 @@ struct Entry {
   std::string content;
   zip_uint32_t mode = 0100644; // st_mode to put in the external attributes; 0: none
   bool deflate = false;
+  time_t mtime = 0; // 0: libzip's (now)
 };
 
 // Writes a zip with exactly these entries (hostile ones included) and returns it as an fd.
@@ -45,6 +48,9 @@ util::UniqueFd make_zip(const std::vector<Entry>& entries) {
     auto i = static_cast<zip_uint64_t>(index);
     zip_file_set_external_attributes(zip, i, 0, e.mode ? ZIP_OPSYS_UNIX : ZIP_OPSYS_DOS, e.mode << 16);
     zip_set_file_compression(zip, i, e.deflate ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 0);
+    if (e.mtime) {
+      zip_file_set_mtime(zip, i, e.mtime, 0);
+    }
   }
   EXPECT_EQ(zip_close(zip), 0);
   return ansible_runner::test::fd_with(util::read_file(path));
@@ -337,4 +343,71 @@ TEST(ZipExtractor, TheSameFileUnderTwoSpellingsIsNoConflict) {
   extract_zip(zip.get(), box.target);
   EXPECT_EQ(util::read_file(box.target + "/a"), "two");
   EXPECT_EQ(util::read_file(box.target + "/d/x"), "x");
+}
+
+// Small files are created on helper lanes (util::WorkLanes) in batches: every one must arrive
+// with its text, mode and time, over what was in the target, before extract_zip returns.
+TEST(ZipExtractor, ManySmallFilesKeepTheirTextModeAndTimeAndReplaceWhatWasThere) {
+  Sandbox box;
+  util::make_dirs(box.target + "/d1", 0700);
+  util::write_file(box.target + "/d1/f7", "old text", 0600);                                        // replaced
+  ASSERT_EQ(::symlink((box.outside + "/file").c_str(), (box.target + "/d1/f10").c_str()), 0);      // replaced
+  util::make_dirs(box.target + "/d1/f13", 0700);                                                     // kept
+  ASSERT_EQ(::mkfifo((box.target + "/d1/f16").c_str(), 0600), 0);                                  // removed
+  std::vector<Entry> entries;
+  const zip_uint32_t modes[] = {0100644, 0100600, 0100755, 0100444, 0100640, 0100000, 0101644};
+  const time_t mtime = 1700000000; // even: DOS times have two-second steps
+  for (int i = 0; i < 600; ++i) {
+    std::string content(static_cast<size_t>(100 + i * 7), static_cast<char>('a' + i % 26));
+    content += std::to_string(i);
+    entries.push_back({"d" + std::to_string(i % 3) + "/f" + std::to_string(i), content, modes[i % 7], i % 2 == 0,
+                       mtime + 2 * i});
+  }
+  auto zip = make_zip(entries);
+  extract_zip(zip.get(), box.target);
+  for (int i = 0; i < 600; ++i) {
+    std::string path = box.target + "/d" + std::to_string(i % 3) + "/f" + std::to_string(i);
+    SCOPED_TRACE(path);
+    if (i == 13) {
+      EXPECT_TRUE(S_ISDIR(mode_of(path)));
+      continue;
+    }
+    if (i == 16) {
+      EXPECT_FALSE(util::exists(path));
+      continue;
+    }
+    ASSERT_TRUE(S_ISREG(mode_of(path)));
+    EXPECT_EQ(util::read_file(path), entries[static_cast<size_t>(i)].content);
+    EXPECT_EQ(mode_of(path) & 07777, modes[i % 7] & 07777);
+    struct stat st{};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mtime, mtime + 2 * i);
+  }
+  EXPECT_TRUE(box.outside_empty()); // d1/f10 was a symlink: replaced, never followed
+}
+
+// A file a lane cannot write fails the unpacking with the entry's name, as on the caller's
+// thread. (RLIMIT_FSIZE makes the write fail with EFBIG; SIGXFSZ is ignored meanwhile.)
+TEST(ZipExtractor, AFileThatCannotBeWrittenOnALaneIsAnErrorNamingIt) {
+  Sandbox box;
+  std::vector<Entry> entries;
+  for (int i = 0; i < 100; ++i) {
+    entries.push_back({"f" + std::to_string(i), std::string(i == 70 ? 5000 : 100, 'x')});
+  }
+  auto zip = make_zip(entries);
+  struct rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old;
+  small.rlim_cur = 4096;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  std::string message;
+  try {
+    extract_zip(zip.get(), box.target);
+  } catch (const StreamError& e) {
+    message = e.what();
+  }
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  ::signal(SIGXFSZ, old_handler);
+  EXPECT_NE(message.find("zip entry 'f70': cannot write"), std::string::npos) << message;
 }

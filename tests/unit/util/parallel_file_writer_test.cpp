@@ -90,7 +90,7 @@ TEST_P(ParallelFileWriterTest, AFileLargerThanTheQueueBoundIsWritten) {
   TempDir dir;
   util::UniqueFd fd = open_dir(dir.path());
   util::ParallelFileWriter writer(fd.get(), dir.path(), 0600, GetParam());
-  std::string big(3 * util::ParallelFileWriter::k_max_queued_bytes, 'b');
+  std::string big(3 * util::WorkLanes::k_max_queued_bytes, 'b');
   writer.submit("small", "s");
   writer.submit("big", big);
   writer.submit("big2", big);
