@@ -12,6 +12,7 @@
 
 #include "events/event_builder.hpp"
 #include "events/event_file_name.hpp"
+#include "util/atomic_dir_writer.hpp"
 #include "util/debug_log.hpp"
 #include "util/dir_listing.hpp"
 #include "util/fs.hpp"
@@ -88,41 +89,33 @@ void ArtifactWriter::write_event(const Json& event) {
   }
   m_scratch.clear();
   util::python_dumps(event, m_scratch);
-  util::write_file_atomic(util::path_join(m_job_events_dir, *name), m_scratch, 0600);
+  event_files().replace(*name, m_scratch, 0600);
 }
 
 void ArtifactWriter::write_event_text(long counter, const std::string& uuid, std::string_view text) {
   if (std::optional<std::string> name = checked(events::event_file_name(counter, uuid))) {
-    util::write_file_atomic(util::path_join(m_job_events_dir, *name), text, 0600);
+    event_files().replace(*name, text, 0600);
   }
 }
 
 void ArtifactWriter::write_event_text(const Json& event, std::string_view text) {
   if (std::optional<std::string> name = checked_name(event)) {
-    util::write_file_atomic(util::path_join(m_job_events_dir, *name), text, 0600);
+    event_files().replace(*name, text, 0600);
   }
 }
 
 void ArtifactWriter::write_event(const Json& event, events::EventText& text) {
-  std::optional<std::string> name = checked_name(event);
-  if (!name) {
-    return;
+  if (std::optional<std::string> name = checked_name(event)) {
+    event_files().replace(
+        *name, [&](const util::AtomicDirWriter::Sink& sink) { events::dump_event_streamed(event, text, sink); }, 0600);
   }
-  std::string path = util::path_join(m_job_events_dir, *name);
-  std::string tmp = path + ".tmp";
-  util::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (!fd) {
-    throw Error("cannot write " + tmp + ": " + std::strerror(errno));
+}
+
+util::AtomicDirWriter& ArtifactWriter::event_files() {
+  if (!m_event_files) {
+    m_event_files.emplace(m_job_events_dir);
   }
-  events::dump_event_streamed(event, text, [&](std::string_view piece) {
-    if (!util::write_all(fd.get(), piece)) {
-      throw Error("cannot write " + tmp + ": " + std::strerror(errno));
-    }
-  });
-  fd.reset();
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    throw Error("cannot rename into " + path + ": " + std::strerror(errno));
-  }
+  return *m_event_files;
 }
 
 void ArtifactWriter::write_env_list() {

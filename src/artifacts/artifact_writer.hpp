@@ -9,6 +9,7 @@
 #include <ansible_runner/json.hpp>
 
 #include "events/event_text.hpp"
+#include "util/atomic_dir_writer.hpp"
 #include "util/fd.hpp"
 
 namespace ansible_runner::artifacts {
@@ -38,7 +39,8 @@ public:
   void append_stdout(std::string_view text);
   void flush();
 
-  // job_events/<counter>-<uuid>.json in json.dumps form, via .tmp + rename, 0600.
+  // job_events/<counter>-<uuid>.json in json.dumps form, 0600, replaced at once
+  // (util::AtomicDirWriter: a reader never sees part of it).
   void write_event(const Json& event);
   // The same from the event's finished json.dumps text.
   void write_event_text(long counter, const std::string& uuid, std::string_view text);
@@ -62,11 +64,14 @@ public:
   const std::string& job_events_dir() const { return m_job_events_dir; }
 
 private:
+  util::AtomicDirWriter& event_files();
+
   ArtifactSettings m_job;
   std::string m_job_events_dir;
   util::UniqueFd m_stdout;
   std::string m_stdout_buffer;
   std::string m_scratch;
+  std::optional<util::AtomicDirWriter> m_event_files; // job_events/, opened at the first event
 };
 
 // <fact cache dir>/<host>: json.dumps(facts), the mode from the umask, as the reference's
