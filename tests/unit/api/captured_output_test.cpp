@@ -16,6 +16,18 @@ using ansible_runner::api::CapturedOutput;
 using ansible_runner::api::translate_newlines;
 using ansible_runner::test::TempDir;
 
+namespace {
+
+// A job "x" whose artifacts go under `dir`.
+ansible_runner::config::JobConfig job_in(const TempDir& dir) {
+  ansible_runner::config::JobConfig config;
+  config.ident = "x";
+  config.artifact_dir = dir / "artifacts/x";
+  return config;
+}
+
+} // namespace
+
 TEST(CapturedOutput, TranslatesNewlinesLikePythonTextMode) {
   EXPECT_EQ("a\nb\nc\n\n", translate_newlines("a\r\nb\rc\n\r\n"));
   EXPECT_EQ("", translate_newlines(""));
@@ -23,9 +35,7 @@ TEST(CapturedOutput, TranslatesNewlinesLikePythonTextMode) {
 
 TEST(CapturedOutput, EventsCountOnAcrossStreamsAndInvalidUtf8IsReplaced) {
   TempDir dir;
-  ansible_runner::config::JobConfig config;
-  config.ident = "x";
-  config.artifact_dir = dir / "artifacts/x";
+  ansible_runner::config::JobConfig config = job_in(dir);
   config.suppress_output_file = true;
   ansible_runner::artifacts::ArtifactWriter writer(ansible_runner::api::artifact_settings(config));
   writer.prepare();
@@ -61,9 +71,7 @@ std::string frame(const std::string& json) {
 std::pair<std::map<std::string, std::string>, std::string> capture(const std::string& bytes, const Handlers& handlers,
                                                                     bool json_mode) {
   TempDir dir;
-  ansible_runner::config::JobConfig config;
-  config.ident = "x";
-  config.artifact_dir = dir / "artifacts/x";
+  ansible_runner::config::JobConfig config = job_in(dir);
   config.json_mode = json_mode;
   ansible_runner::artifacts::ArtifactWriter writer(ansible_runner::api::artifact_settings(config));
   writer.prepare();
