@@ -210,6 +210,8 @@ public:
       }
       return true;
     });
+    // Files on lanes may be written in any order: only where no file is named twice.
+    m_small_files_on_lanes = !names.repeats_a_file();
     ZipEntryInfo entry;
     while (m_zip.next(entry)) {
       extract_entry(entry);
@@ -260,7 +262,7 @@ private:
     }
     int parent = m_walker.open(parts, parts.size() - 1, name, true);
     const char* leaf = parts.back().c_str();
-    if (kind == EntryKind::file && entry.size <= k_small_file) {
+    if (kind == EntryKind::file && entry.size <= k_small_file && m_small_files_on_lanes) {
       place_small_file(entry, leaf, perms);
       return;
     }
@@ -457,6 +459,7 @@ private:
   UnzipStats m_stats;
   std::vector<DeferredDir> m_dirs;
   std::optional<mode_t> m_umask;
+  bool m_small_files_on_lanes = false;
   std::vector<SmallFile> m_batch; // small files not yet handed to a lane
   size_t m_batch_bytes = 0;
   size_t m_next_lane = 0;

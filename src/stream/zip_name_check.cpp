@@ -82,6 +82,9 @@ std::optional<std::string> ZipNameCheck::add(std::string_view name, bool directo
   if (m_kinds[current] & other) {
     return "the zip archive names " + util::quoted_excerpt(name) + " both as a file and as a directory";
   }
+  if (!directory && (m_kinds[current] & k_file)) {
+    m_repeats_a_file = true; // the same file under another spelling ("a", "./a")
+  }
   m_kinds[current] |= kind;
   return std::nullopt;
 }

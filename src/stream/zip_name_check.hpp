@@ -21,6 +21,10 @@ public:
   // anything. `name` must stay valid as long as this object (a view into the central directory).
   std::optional<std::string> add(std::string_view name, bool directory);
 
+  // True when two entries so far name the same file under two spellings ("a", "./a"): the
+  // later one must be written last.
+  bool repeats_a_file() const { return m_repeats_a_file; }
+
 private:
   // One path component below a parent node, in an open-addressing table (linear probing, at
   // most half full): one cache line per lookup where a node-based map would chase three
@@ -38,6 +42,7 @@ private:
   void grow();
 
   std::unordered_set<std::string_view> m_names;
+  bool m_repeats_a_file = false;
   std::vector<Slot> m_slots;
   size_t m_used = 0;
   std::vector<uint8_t> m_kinds; // per node: k_file and/or k_directory; node 0 is the root

@@ -46,6 +46,18 @@ TEST(ZipNameCheck, SpellingsOfOnePathAreOnePath) {
   EXPECT_NE(check_all({{"./d/x", false}, {"d", false}}), std::nullopt);
 }
 
+TEST(ZipNameCheck, AFileNamedTwiceIsReported) {
+  ZipNameCheck once;
+  for (const char* name : {"a", "d/", "./d//", "d/x", "b"}) {
+    ASSERT_EQ(once.add(name, std::string(name).ends_with('/')), std::nullopt);
+  }
+  EXPECT_FALSE(once.repeats_a_file()); // a directory under two spellings is no repeated file
+  ZipNameCheck twice;
+  ASSERT_EQ(twice.add("a", false), std::nullopt);
+  ASSERT_EQ(twice.add("./a", false), std::nullopt);
+  EXPECT_TRUE(twice.repeats_a_file());
+}
+
 TEST(ZipNameCheck, LongNamesAreCutInTheMessage) {
   std::string name(5000, 'n');
   auto problem = check_all({{name, false}, {name, false}});
