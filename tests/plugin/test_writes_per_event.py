@@ -23,9 +23,30 @@ import harness  # noqa: E402
 pytestmark = pytest.mark.skipif(shutil.which('strace') is None,
                                 reason='strace is not installed (scripts/install-deps.sh installs it)')
 
-# pid and the first bytes of each write to fd 1; a call another process interrupts is printed
-# as "<unfinished ...>" and is matched by its first line alone
-WRITE_RE = re.compile(r'^(\d+) +write\(1, "((?:[^"\\]|\\.)*)"', re.M)
+WRITE_RE = re.compile(r'^(\d+) +write\(1, "((?:[^"\\]|\\.)*)"[^<=]*(?:= (\S+)|<unfinished \.\.\.>)')
+RESUMED_RE = re.compile(r'^(\d+) +<\.\.\. write resumed>.*= (\S+)')
+
+
+def completed_writes(trace):
+    """(pid, first bytes) of each write to fd 1 that completed: a call another thread's call
+    interrupts is printed as "<unfinished ...>" and "<... write resumed>"; one a signal
+    interrupts (= ? ERESTARTSYS) is made again, and counted then."""
+    writes, unfinished = [], {}
+    for line in trace.splitlines():
+        found = WRITE_RE.match(line)
+        if found:
+            pid, data, result = found.groups()
+            if result is None:
+                unfinished[pid] = data
+            elif result != '?':
+                writes.append((pid, data))
+            continue
+        resumed = RESUMED_RE.match(line)
+        if resumed and resumed.group(1) in unfinished:
+            data = unfinished.pop(resumed.group(1))
+            if resumed.group(2) != '?':
+                writes.append((resumed.group(1), data))
+    return writes
 
 
 @pytest.mark.parametrize('env', [{}, {'PYTHONUNBUFFERED': '1'}], ids=['line-buffered', 'unbuffered-python'])
@@ -38,7 +59,7 @@ def test_each_event_leaves_in_one_write(env):
         rc, output = harness.run_under_pty(argv, harness.base_env(harness.OUR_PLUGIN_DIR, artifact_dir, env),
                                            harness.PLAYBOOKS)
         with open(trace) as f:
-            writes = WRITE_RE.findall(f.read())
+            writes = completed_writes(f.read())
     finally:
         shutil.rmtree(artifact_dir, ignore_errors=True)
         if os.path.exists(trace):
@@ -51,4 +72,7 @@ def test_each_event_leaves_in_one_write(env):
     writers = {pid for pid, data in writes if data.startswith('\\33[K')}
     starts = [data for pid, data in writes if pid in writers]
     assert all(data.startswith('\\33[K') for data in starts), [d for d in starts if not d.startswith('\\33[K')][:5]
-    assert len(starts) == events
+    # and about one write per event (the 2.3 plugin makes three or more): a write cut short
+    # by a signal and made again, or text for stderr inside an event (which flushes stdout
+    # first), adds one now and then
+    assert events <= len(starts) <= events + events // 10 + 2, (len(starts), events)

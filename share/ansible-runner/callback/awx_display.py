@@ -289,8 +289,13 @@ class EventContext(object):
         if lock is None:
             return
         lock.acquire()
-        self._thread.held = (stream, lock, stream.line_buffering, stream.write_through)
-        stream.reconfigure(line_buffering=False, write_through=False)
+        try:
+            state = (stream.line_buffering, stream.write_through)
+            stream.reconfigure(line_buffering=False, write_through=False)
+        except Exception:
+            lock.release()  # a stream that cannot hold: written as it comes
+            return
+        self._thread.held = (stream, lock) + state
 
     def _release(self):
         held = getattr(self._thread, 'held', None)
