@@ -10,6 +10,7 @@
 
 #include <ansible_runner/errors.hpp>
 
+#include "util/atomic_dir_writer.hpp"
 #include "util/fd.hpp"
 
 namespace ansible_runner::util {
@@ -72,20 +73,8 @@ void write_file_no_follow_at(int dir_fd, const char* name, const std::string& pa
 }
 
 void write_file_atomic(const std::string& path, std::string_view content, mode_t mode) {
-  std::string tmp = path + ".tmp";
-  try {
-    write_file(tmp, content, mode);
-  } catch (const Error&) {
-    // A half-written temp file would hold on to the space a full disk needs for the status.
-    ::unlink(tmp.c_str());
-    throw;
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int saved = errno;
-    ::unlink(tmp.c_str());
-    errno = saved;
-    fail("cannot rename into", path);
-  }
+  // The named temp file and rename, with its temp name never followed (AtomicDirWriter).
+  AtomicDirWriter(dirname(path), false).replace(basename(path), content, mode);
 }
 
 std::optional<std::string> read_file_if_exists(const std::string& path) {

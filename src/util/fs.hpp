@@ -11,7 +11,7 @@ namespace ansible_runner::util {
 void make_dirs(const std::string& path, mode_t mode = 0700);
 
 // Writes `content` to a temp file beside `path`, then renames it over `path`: a reader never
-// sees half a file.
+// sees half a file, and a symlink at the temp name is replaced, not written through.
 void write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0600);
 
 // Creates or truncates `path` with `mode` and writes `content`.

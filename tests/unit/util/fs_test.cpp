@@ -62,3 +62,17 @@ TEST(Fs, WriteFileNoFollowReplacesASymlink) {
 
 } // namespace
 } // namespace ansible_runner::util
+
+// write_file_atomic's temp name is its own: a symlink planted there is replaced, its target
+// left alone.
+TEST(Fs, WriteFileAtomicDoesNotWriteThroughASymlinkAtItsTempName) {
+  using namespace ansible_runner::util;
+  std::string dir = make_temp_dir("fs-test");
+  write_file(path_join(dir, "outside"), "keep", 0600);
+  ASSERT_EQ(::symlink(path_join(dir, "outside").c_str(), path_join(dir, "main.json.tmp").c_str()), 0);
+  write_file_atomic(path_join(dir, "main.json"), "{}", 0600);
+  EXPECT_EQ(read_file(path_join(dir, "outside")), "keep");
+  EXPECT_EQ(read_file(path_join(dir, "main.json")), "{}");
+  EXPECT_FALSE(exists(path_join(dir, "main.json.tmp")));
+  remove_tree(dir, true);
+}
