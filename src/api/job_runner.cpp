@@ -17,6 +17,7 @@
 #include "events/event_builder.hpp"
 #include "events/output_filter.hpp"
 #include "events/utf8_decoder.hpp"
+#include "exec/answer_pacer.hpp"
 #include "exec/event_loop.hpp"
 #include "exec/prompt_responder.hpp"
 #include "exec/pty_child.hpp"
@@ -32,8 +33,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto k_tick = std::chrono::milliseconds(100);
 constexpr auto k_flush_every = std::chrono::milliseconds(50);
-// The longest a prompt's answer waits for the callback frame around the prompt to close.
-constexpr auto k_answer_hold = std::chrono::milliseconds(200);
 // After the child exits, output still in the pty is drained until EIO; a grandchild that keeps
 // the pty open must not hold the job, so give up after this much silence.
 constexpr auto k_drain_quiet = std::chrono::seconds(2);
@@ -52,6 +51,7 @@ struct JobRunner::Pump {
   EventDispatch dispatch;
   EventDispatch::Show show; // to the stdout artifact and the console
   Clock::time_point last_event; // on the runner's clock, for the idle timeout
+  long framed_events = 0;
   bool echo;
 
   Pump(JobRunner& r, artifacts::ArtifactWriter& w)
@@ -73,15 +73,29 @@ struct JobRunner::Pump {
 
   void on_event(events::FilterEvent& found) {
     last_event = runner.m_clock();
+    framed_events += found.framed;
     dispatch.dispatch(found, show);
   }
 
+  struct Answer {
+    std::string text;
+    bool framed; // the prompt was shown inside a callback frame
+  };
+
   // Decoded text from the pty; returns what to send back (a password) if a prompt matched.
-  std::optional<std::string> feed(std::string_view bytes) {
+  std::optional<Answer> feed(std::string_view bytes) {
     text.clear();
     decoder.decode(bytes, text);
-    auto answer = responder.feed(text);
-    filter.feed(text);
+    std::optional<Answer> answer;
+    if (std::optional<std::string> reply = responder.feed(text)) {
+      // Fed up to the end of the prompt, the filter tells whether a frame is open around it.
+      const std::string_view all(text);
+      filter.feed(all.substr(0, responder.match_end()));
+      answer = Answer{std::move(*reply), filter.in_frame()};
+      filter.feed(all.substr(responder.match_end()));
+    } else {
+      filter.feed(text);
+    }
     if (console.size() >= (1u << 16)) {
       flush_console();
     }
@@ -132,26 +146,19 @@ void JobRunner::drive(exec::PtyChild& child, Pump& pump, SshKeyHandover& ssh_key
   auto last_output = loop.now();
   bool killed = false;
   char buf[65536];
-  // A prompt shown inside a callback frame (a `pause` task's) is answered once the frame's
-  // end marker is read: the pty echoes the answer where it is written, and the reference
-  // (pexpect, slower to answer) always has it after the frame, as verbose events of its own.
-  std::optional<std::string> held_answer;
-  std::optional<exec::EventLoop::TimerId> answer_timer;
+  // The answer to a prompt waits for the callback frame around it to close (the pty echoes it
+  // where it is written, and the reference's comes after the frame) and is written again while
+  // a `pause` shows no sign of having read it (exec/answer_pacer.hpp).
+  exec::AnswerPacer answers(
+      loop, {[&pump] { return pump.filter.in_frame(); }, [&pump] { return pump.framed_events; }},
+      [&](std::string_view answer) {
+        util::write_all(master, answer);
+        pump.last_event = loop.now();
+      });
   // The stdout artifact and the console get what arrived at most k_flush_every late: one
   // write per burst of small events instead of one per read.
   std::optional<exec::EventLoop::TimerId> flush_timer;
 
-  auto send_held_answer = [&] {
-    if (answer_timer) {
-      loop.cancel(*answer_timer);
-      answer_timer.reset();
-    }
-    if (held_answer) {
-      util::write_all(master, *held_answer);
-      held_answer.reset();
-      pump.last_event = loop.now();
-    }
-  };
   auto flush = [&] {
     if (flush_timer) {
       loop.cancel(*flush_timer);
@@ -164,16 +171,10 @@ void JobRunner::drive(exec::PtyChild& child, Pump& pump, SshKeyHandover& ssh_key
     for (int round = 0; round < 64; ++round) {
       long n = util::read_some(master, buf, sizeof buf);
       if (n > 0) {
-        if (std::optional<std::string> answer = pump.feed(std::string_view(buf, static_cast<size_t>(n)))) {
-          held_answer = std::move(answer);
-          if (answer_timer) {
-            loop.cancel(*answer_timer);
-          }
-          answer_timer = loop.at(loop.now() + k_answer_hold, send_held_answer);
+        if (std::optional<Pump::Answer> answer = pump.feed(std::string_view(buf, static_cast<size_t>(n)))) {
+          answers.matched(std::move(answer->text), answer->framed);
         }
-        if (held_answer && !pump.filter.in_frame()) {
-          send_held_answer();
-        }
+        answers.output_read();
         last_output = loop.now(); // a huge event may take a while: that is not silence
         if (!flush_timer) {
           flush_timer = loop.at(loop.now() + k_flush_every, flush);

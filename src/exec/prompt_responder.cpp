@@ -1,5 +1,7 @@
 #include "exec/prompt_responder.hpp"
 
+#include <algorithm>
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -76,6 +78,9 @@ std::optional<std::string> PromptResponder::feed(std::string_view text) {
     }
   }
   if (best) {
+    // The window ends where the fed text ends (a match ending before this text would have been
+    // found by an earlier feed).
+    m_match_end = text.size() - std::min(text.size(), m_window.size() - best_end);
     m_window.erase(0, best_end);
     return best->answer ? *best->answer + "\n" : std::string();
   }

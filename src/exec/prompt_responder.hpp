@@ -27,12 +27,15 @@ public:
   // Feeds output text; returns the text to send (answer + "\n") when a prompt matched. A
   // matched prompt with a null answer consumes the output and sends nothing (empty string).
   std::optional<std::string> feed(std::string_view text);
+  // After feed() matched: the offset in the text it was given just past the match.
+  size_t match_end() const { return m_match_end; }
   bool empty() const { return m_patterns.empty(); }
 
 private:
   struct Pattern;
   std::vector<std::unique_ptr<Pattern>> m_patterns;
   std::string m_window;
+  size_t m_match_end = 0;
 };
 
 } // namespace ansible_runner::exec

@@ -5,7 +5,11 @@
   print:TEXT          plain text outside frames
   bytes:HEX           raw bytes written as they are
   prompt:TEXT         prints TEXT, reads a line from the terminal, prints "got <line>"
+  pause:TEXT:SECONDS  as Ansible's `pause` does: TEXT in a framed event, then after SECONDS the
+                      terminal's input is flushed and a line read (for at most 20 s), then a
+                      framed runner_on_ok event "got <line>" (or "no answer" and exit 3)
   sleep:SECONDS       sleeps
+  unread              prints "unread: " and the line waiting in the terminal's input, if any
   flood:N             prints N numbered lines
   big:SIZE[:LINE]     SIZE bytes of plain text outside frames, in lines of LINE bytes (the
                       last byte of each is \n); without LINE one single line ending in \n
@@ -19,7 +23,9 @@
 import base64
 import json
 import os
+import select
 import signal
+import termios
 import sys
 import time
 import uuid
@@ -85,6 +91,21 @@ for step in sys.argv[1:]:
         out.flush()
         line = sys.stdin.readline().rstrip("\n")
         out.write(f"got {line}\n".encode())
+    elif kind == "pause":
+        text, _, seconds = arg.rpartition(":")
+        out.write(begin_frame("verbose") + text.encode() + frame({}))
+        out.flush()
+        time.sleep(float(seconds))
+        termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
+        if not select.select([sys.stdin], [], [], 20)[0]:
+            out.write(b"no answer\n")
+            out.flush()
+            sys.exit(3)
+        line = sys.stdin.readline().rstrip("\n")
+        out.write(begin_frame("runner_on_ok") + f"got {line}\n".encode() + frame({}))
+    elif kind == "unread":
+        waiting = select.select([sys.stdin], [], [], 0.2)[0]
+        out.write(f"unread: {sys.stdin.readline().rstrip() if waiting else ''}\n".encode())
     elif kind == "sleep":
         out.flush()
         time.sleep(float(arg))

@@ -204,6 +204,34 @@ TEST(JobRunner, AnswersPasswordPrompts) {
   EXPECT_NE(artifact(dir, "stdout").find("got s3cret"), std::string::npos);
 }
 
+// Ansible's `pause` shows its prompt, then flushes the terminal's input: an answer written in
+// between is lost, and is written again (exec/answer_pacer.hpp).
+TEST(JobRunner, AnAnswerThePauseFlushedIsWrittenAgain) {
+  TempDir dir;
+  Recorder rec;
+  JobConfig config = fake_job(dir, {"pause:Password::0.5"});
+  config.passwords.push_back({"Password:", std::string("s3cret")});
+  RunResult result = JobRunner(config, rec.handlers).run();
+  EXPECT_EQ(result.status, "successful") << artifact(dir, "stdout");
+  ASSERT_EQ(rec.events.size(), 2u);
+  EXPECT_EQ(rec.events[1]["event"], "runner_on_ok");
+  EXPECT_EQ(rec.events[1]["stdout"], "got s3cret");
+}
+
+TEST(JobRunner, AnAnswerReadAtOnceIsNotWrittenAgain) {
+  for (const char* prompt : {"pause:Password::0", "prompt:Password:"}) {
+    TempDir dir;
+    Recorder rec;
+    JobConfig config = fake_job(dir, {prompt, "sleep:2.5", "unread"});
+    config.passwords.push_back({"Password:", std::string("s3cret")});
+    RunResult result = JobRunner(config, rec.handlers).run();
+    EXPECT_EQ(result.status, "successful") << prompt;
+    const std::string out = artifact(dir, "stdout");
+    EXPECT_NE(out.find("got s3cret"), std::string::npos) << prompt << ": " << out;
+    EXPECT_NE(out.find("unread: \r\n"), std::string::npos) << prompt << ": " << out;
+  }
+}
+
 TEST(JobRunner, ForeignSignalLeavesRcEmpty) {
   TempDir dir;
   Recorder rec;

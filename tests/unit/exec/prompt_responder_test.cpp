@@ -84,3 +84,14 @@ TEST(PromptResponder, InvalidUtf8OutputDoesNotStopMatching) {
   EXPECT_EQ(r.feed("\xff\xfe garbage \xc3"), std::nullopt);
   EXPECT_EQ(r.feed("\nPassword:"), "pw\n");
 }
+
+TEST(PromptResponder, SaysWhereInTheTextItWasGivenThePromptEnded) {
+  PromptResponder r(prompts({{"Password:", "pw"}}));
+  EXPECT_EQ(r.feed("abc Password: xyz"), "pw\n");
+  EXPECT_EQ(r.match_end(), 13u);
+  EXPECT_EQ(r.feed("Pass"), std::nullopt);
+  EXPECT_EQ(r.feed("word: tail"), "pw\n");
+  EXPECT_EQ(r.match_end(), 5u) << "begun in an earlier text";
+  EXPECT_EQ(r.feed(std::string(300, 'x') + "Password:" + std::string(50, 'y')), "pw\n");
+  EXPECT_EQ(r.match_end(), 309u) << "a text longer than the window";
+}
