@@ -11,6 +11,7 @@ packages=("$@")
   nlohmann-json3-dev libyaml-cpp-dev libzip-dev zlib1g-dev libdeflate-dev libcli11-dev libfmt-dev libpcre2-dev
   libgtest-dev googletest
   ansible-core python3-ansible-runner python3-pytest openssh-client python3-venv openssh-server iproute2
+  strace  # tests/plugin/test_writes_per_event.py counts the callback plugin's writes
   locales  # localedef's sources: upstream's tests run ansible-runner with LANG=en_US.UTF-8
 )
 missing=()

@@ -244,16 +244,29 @@ class EventContext(object):
     # until the first text for the same stream and write it just before. On an
     # unbuffered stream (PYTHONUNBUFFERED) the 2.3 frame goes out at once, and so does ours.
 
+    #
+    # While an event is written its stream holds what is written (neither line buffered nor
+    # write-through), so the frames and the event's lines leave in one write at the end frame
+    # instead of one write each: a write to a terminal costs Ansible a system call and the
+    # runner a wake-up. Text for the other stream first flushes this one, so the terminal gets
+    # the two streams in the order they were written. Display's lock is held meanwhile: a
+    # worker is forked under it, and must not inherit text that is not written yet.
+
     def open(self, stream):
         # Encoding errors propagate before anything is written, as in 2.3.
         frame = encode_frame(json.dumps(self.build_event(), cls=EventEncoder))
-        if _is_unbuffered(stream):
+        unbuffered = _is_unbuffered(stream)
+        self._hold(stream)
+        if unbuffered:
             self._thread.pending = None
             stream.write(frame)
         else:
             self._thread.pending = (stream, frame)
 
     def before_text(self, stream):
+        held = getattr(self._thread, 'held', None)
+        if held is not None and held[0] is not stream:
+            held[0].flush()
         pending = getattr(self._thread, 'pending', None)
         if pending is not None and pending[0] is stream:
             self._thread.pending = None
@@ -263,8 +276,37 @@ class EventContext(object):
         pending = getattr(self._thread, 'pending', None)
         self._thread.pending = None
         begin = pending[1] if pending is not None and pending[0] is stream else ''
-        stream.write(begin + END_FRAME)
-        stream.flush()
+        try:
+            stream.write(begin + END_FRAME)
+            stream.flush()
+        finally:
+            self._release()
+
+    def _hold(self, stream):
+        if getattr(self._thread, 'held', None) is not None or not hasattr(stream, 'reconfigure'):
+            return
+        lock = getattr(Display(), '_lock', None)
+        if lock is None:
+            return
+        lock.acquire()
+        try:
+            state = (stream.line_buffering, stream.write_through)
+            stream.reconfigure(line_buffering=False, write_through=False)
+        except Exception:
+            lock.release()  # a stream that cannot hold: written as it comes
+            return
+        self._thread.held = (stream, lock) + state
+
+    def _release(self):
+        held = getattr(self._thread, 'held', None)
+        if held is None:
+            return
+        self._thread.held = None
+        stream, lock, line_buffering, write_through = held
+        try:
+            stream.reconfigure(line_buffering=line_buffering, write_through=write_through)  # flushes
+        finally:
+            lock.release()
 
 
 def _is_unbuffered(stream):
