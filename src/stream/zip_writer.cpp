@@ -1,5 +1,6 @@
 #include "stream/zip_writer.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -44,15 +45,11 @@ public:
     }
   }
 
-  void add_file(const std::string& name, const std::string& full_path, const struct stat& st) {
-    if (m_replaced.contains(name)) {
-      return;
-    }
-    util::UniqueFd in(::open(full_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!in) {
-      throw Error("cannot read " + full_path + ": " + std::strerror(errno));
-    }
-    m_format.add_file(name, in.get(), full_path, (static_cast<uint32_t>(st.st_mode) & 0xFFFF) << 16,
+  bool replaced(const std::string& name) const { return m_replaced.contains(name); }
+
+  // `in` is the regular file `full_path`, as `st` describes it.
+  void add_file(const std::string& name, int in, const std::string& full_path, const struct stat& st) {
+    m_format.add_file(name, in, full_path, (static_cast<uint32_t>(st.st_mode) & 0xFFFF) << 16,
                       static_cast<time_t>(clamp_to_dos_range(st.st_mtime)), static_cast<uint64_t>(st.st_size));
   }
 
@@ -76,67 +73,91 @@ private:
   std::set<std::string> m_replaced;
 };
 
-struct DirEntryName {
-  std::string name;
-  bool is_dir; // as os.scandir's is_dir(): follows symlinks
-};
-
-// Lists a directory in the OS's order, split like os.walk: non-directories, then directories.
-void list_directory(const std::string& path, std::vector<std::string>& files, std::vector<std::string>& dirs) {
-  // os.walk ignores directories it cannot list; so do we.
-  for (util::DirEntry& entry : util::list_directory(path).value_or(std::vector<util::DirEntry>{})) {
-    (entry.is_dir ? dirs : files).push_back(std::move(entry.name));
-  }
-}
-
 struct PendingDir {
   std::string path;
   std::string relative; // "" for the root
 };
 
-void zip_tree(ZipArchive& archive, const std::string& root) {
+// Opens the directory `path` for the walk: the root as given (os.walk follows it), the others
+// without following a symlink that has replaced them since they were listed.
+util::UniqueFd open_directory(const std::string& path, bool is_root) {
+  return util::UniqueFd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | (is_root ? 0 : O_NOFOLLOW)));
+}
+
+// Opens a regular file of the directory `dir` and stats it through its fd: one name lookup. An
+// empty fd when it is not (or no longer) a regular file; the caller then looks again.
+util::UniqueFd open_regular(int dir, const std::string& name, struct stat& st) {
+  // O_NONBLOCK: a FIFO put in the file's place since the listing must not block the open.
+  util::UniqueFd in(::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (in && (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode))) {
+    in.reset();
+  }
+  return in;
+}
+
+// One directory of the walk, listed through `dir`: its entries into the archive, and the
+// directories to descend into appended to `descend` in listing order.
+void zip_directory(ZipArchive& archive, int dir, const PendingDir& current, std::vector<PendingDir>& descend) {
   static const time_t symlink_time = local_time(1980, 1, 1, 0, 0, 0);
+  // os.walk ignores directories it cannot list; so do we. Split like os.walk: the
+  // non-directories, then the directories, each in the OS's order.
+  std::vector<util::DirEntry> entries = util::list_directory_at(dir).value_or(std::vector<util::DirEntry>{});
+  std::stable_partition(entries.begin(), entries.end(), [](const util::DirEntry& e) { return !e.is_dir; });
+  for (const util::DirEntry& entry : entries) {
+    const std::string& name = entry.name;
+    std::string rel = current.relative.empty() ? name : current.relative + "/" + name;
+    std::string full = current.path + "/" + name;
+    struct stat st{};
+    if (entry.is_regular) {
+      if (archive.replaced(rel)) {
+        continue;
+      }
+      if (util::UniqueFd in = open_regular(dir, name, st)) {
+        archive.add_file(rel, in.get(), full, st);
+        continue;
+      }
+    }
+    if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      throw Error("cannot stat " + full + ": " + std::strerror(errno));
+    }
+    if (S_ISLNK(st.st_mode)) {
+      std::string target(4096, '\0');
+      ssize_t n = ::readlinkat(dir, name.c_str(), target.data(), target.size());
+      if (n < 0) {
+        throw Error("cannot read symlink " + full + ": " + std::strerror(errno));
+      }
+      target.resize(static_cast<size_t>(n));
+      // os.path.join(relpath(root, root), name) gives "./name" at the top level.
+      std::string link_name = current.relative.empty() ? "./" + name : rel;
+      archive.add_buffer(link_name, target, k_symlink_attributes, symlink_time, false);
+    } else if (S_ISDIR(st.st_mode)) {
+      archive.add_directory(rel, st.st_mode, st.st_mtime);
+      if (entry.is_dir) {
+        descend.push_back({std::move(full), std::move(rel)});
+      }
+    } else if (S_ISREG(st.st_mode) && !archive.replaced(rel)) {
+      util::UniqueFd in = open_regular(dir, name, st);
+      if (!in) {
+        throw Error("cannot read " + full + ": " + std::strerror(errno ? errno : EINVAL));
+      }
+      archive.add_file(rel, in.get(), full, st);
+    }
+    // FIFOs, sockets and devices are skipped: reading them would block or make no sense.
+  }
+}
+
+void zip_tree(ZipArchive& archive, const std::string& root) {
   std::vector<PendingDir> stack{{root, ""}};
+  std::vector<PendingDir> descend;
   while (!stack.empty()) {
     PendingDir current = std::move(stack.back());
     stack.pop_back();
-    std::vector<std::string> files;
-    std::vector<std::string> dirs;
-    list_directory(current.path, files, dirs);
-    std::vector<PendingDir> descend;
-    auto handle = [&](const std::string& name, bool listed_as_dir) {
-      std::string full = current.path + "/" + name;
-      std::string rel = current.relative.empty() ? name : current.relative + "/" + name;
-      struct stat st{};
-      if (::lstat(full.c_str(), &st) != 0) {
-        throw Error("cannot stat " + full + ": " + std::strerror(errno));
-      }
-      if (S_ISLNK(st.st_mode)) {
-        std::string target(4096, '\0');
-        ssize_t n = ::readlink(full.c_str(), target.data(), target.size());
-        if (n < 0) {
-          throw Error("cannot read symlink " + full + ": " + std::strerror(errno));
-        }
-        target.resize(static_cast<size_t>(n));
-        // os.path.join(relpath(root, root), name) gives "./name" at the top level.
-        std::string link_name = current.relative.empty() ? "./" + name : rel;
-        archive.add_buffer(link_name, target, k_symlink_attributes, symlink_time, false);
-      } else if (S_ISDIR(st.st_mode)) {
-        archive.add_directory(rel, st.st_mode, st.st_mtime);
-        if (listed_as_dir) {
-          descend.push_back({full, rel});
-        }
-      } else if (S_ISREG(st.st_mode)) {
-        archive.add_file(rel, full, st);
-      }
-      // FIFOs, sockets and devices are skipped: reading them would block or make no sense.
-    };
-    for (const auto& name : files) {
-      handle(name, false);
+    util::UniqueFd dir = open_directory(current.path, current.relative.empty());
+    if (!dir) {
+      continue; // os.walk skips a directory it cannot list
     }
-    for (const auto& name : dirs) {
-      handle(name, true);
-    }
+    descend.clear();
+    zip_directory(archive, dir.get(), current, descend);
     // Depth-first in listing order, like os.walk's recursion.
     for (auto it = descend.rbegin(); it != descend.rend(); ++it) {
       stack.push_back(std::move(*it));

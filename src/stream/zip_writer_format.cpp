@@ -395,19 +395,29 @@ void ZipFormatWriter::add_directory(const std::string& name, uint32_t attributes
 
 void ZipFormatWriter::add_file(const std::string& name, int in, const std::string& what, uint32_t attributes,
                                time_t mtime, uint64_t expected_size) {
-  if (!m_read) {
-    m_read.reset(new char[k_chunk]);
-  }
-  size_t first = read_full(in, m_read.get(), k_chunk, what);
-  if (first < k_chunk) {
+  auto queue_whole = [&](std::string raw) {
     // The whole file is in memory: its compression is its probe. Batched for two threads.
     Pending p;
     p.entry.name = name;
     p.entry.flags = name_flags(name);
     p.entry.dos_time = dos_date_time(mtime);
     p.entry.attributes = attributes;
-    p.raw.assign(m_read.get(), first);
+    p.raw = std::move(raw);
     queue(std::move(p));
+  };
+  if (expected_size > 0 && expected_size < k_chunk) {
+    // One read, straight into the entry (most files of a project).
+    std::string raw(static_cast<size_t>(expected_size), '\0');
+    raw.resize(read_full(in, raw.data(), raw.size(), what));
+    queue_whole(std::move(raw));
+    return;
+  }
+  if (!m_read) {
+    m_read.reset(new char[k_chunk]);
+  }
+  size_t first = read_full(in, m_read.get(), k_chunk, what);
+  if (first < k_chunk) {
+    queue_whole(std::string(m_read.get(), first));
     return;
   }
   flush_batch();

@@ -41,8 +41,10 @@ public:
   ZipFormatWriter(const ZipFormatWriter&) = delete;
   ZipFormatWriter& operator=(const ZipFormatWriter&) = delete;
 
-  // Adds the contents of the open file `in` (read to its end). Stored or deflated as above.
-  // `what` names the file in errors. Throws Error.
+  // Adds the contents of the open file `in`: read to its end, or, for a file whose size is
+  // known (`expected_size` > 0) and below k_chunk, that many bytes read at once (the file as it
+  // was when it was stat'ed). Stored or deflated as above. `what` names the file in errors.
+  // Throws Error.
   void add_file(const std::string& name, int in, const std::string& what, uint32_t attributes, time_t mtime,
                 uint64_t expected_size);
   // Adds an in-memory entry; `may_deflate` false stores it (symlink targets, as the reference).
