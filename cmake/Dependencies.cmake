@@ -26,6 +26,9 @@ pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate) # ~3x faster d
 # config needs the zip tools package; pkg-config does not.
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)  # password prompts use Python re syntax
+# igzip (ISA-L, libisal-dev): deflates a project's small files with less CPU. Only its header is
+# built against; the library is loaded at run time when installed (stream/igzip.hpp).
+find_path(AR_ISAL_INCLUDE_DIR isa-l/igzip_lib.h)
 find_package(Threads REQUIRED)
 
 if(AR_LINK_STATIC_DEPS)
@@ -39,4 +42,5 @@ if(AR_LINK_STATIC_DEPS)
   set_target_properties(PkgConfig::LIBDEFLATE PROPERTIES INTERFACE_LINK_LIBRARIES ${AR_ARCHIVE_deflate})
   set_target_properties(PkgConfig::PCRE2 PROPERTIES INTERFACE_LINK_LIBRARIES ${AR_ARCHIVE_pcre2-8})
 endif()
+message(STATUS "ansible-runner: igzip header: ${AR_ISAL_INCLUDE_DIR}")
 message(STATUS "ansible-runner: static yaml-cpp, zlib, libdeflate, pcre2 and libstdc++: ${AR_LINK_STATIC_DEPS}")

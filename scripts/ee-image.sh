@@ -23,12 +23,13 @@ hash_of() { sha256sum | cut -c1-16; }
 
 # The runtime libraries of our executable and module, as Debian package names: those the build's
 # executable loads, and the shared libraries of our dependencies (the build's executable links
-# them statically, the wheel's executable and module do not: cmake/Dependencies.cmake).
+# them statically, the wheel's executable and module do not: cmake/Dependencies.cmake), and
+# libisal, which the zip writer loads when it is there (src/stream/igzip.hpp).
 runtime_packages() {
   local multiarch
   multiarch=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
   { ldd "$BUILD/ansible-runner" | awk '/=> \//{print $3}'
-    for lib in yaml-cpp deflate pcre2-8 z; do echo "/usr/lib/$multiarch/lib$lib.so"; done
+    for lib in yaml-cpp deflate pcre2-8 z isal; do echo "/usr/lib/$multiarch/lib$lib.so"; done
   } | sort -u | while read -r lib; do
     local real
     [ -e "$lib" ] || continue

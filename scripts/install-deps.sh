@@ -9,6 +9,7 @@ packages=("$@")
 [ $# -gt 0 ] || packages=(
   cmake ninja-build g++ pkg-config make
   nlohmann-json3-dev libyaml-cpp-dev libzip-dev zlib1g-dev libdeflate-dev libcli11-dev libfmt-dev libpcre2-dev
+  libisal-dev  # igzip: deflate of small files (src/stream/igzip.hpp), loaded at run time
   libgtest-dev googletest
   ansible-core python3-ansible-runner python3-pytest openssh-client python3-venv openssh-server iproute2
   strace  # tests/plugin/test_writes_per_event.py counts the callback plugin's writes

@@ -12,6 +12,7 @@
 #include <ansible_runner/errors.hpp>
 
 #include "stream/deflate_pieces.hpp"
+#include "stream/igzip.hpp"
 #include "util/fd.hpp"
 #include "util/threads.hpp"
 
@@ -85,17 +86,29 @@ size_t read_full(int fd, char* buf, size_t size, const std::string& what) {
 
 } // namespace
 
-// Compression state reused for all entries: libdeflate (level 1) for whole buffers (small
-// files and the probes of large ones). Large files go through DeflatePieces.
+// Compression state of one thread, reused for all its entries: whole buffers (small files and
+// the probes of large ones) with igzip when it is installed (stream/igzip.hpp), else libdeflate
+// level 1. Large files go through DeflatePieces.
 struct ZipFormatWriter::Deflater {
   Level1Compressor whole;
+  const Igzip* igzip;
+  std::unique_ptr<Igzip::Scratch> igzip_scratch;
+
+  explicit Deflater(bool use_igzip) : igzip(use_igzip ? Igzip::load() : nullptr) {
+    if (igzip) {
+      igzip_scratch = std::make_unique<Igzip::Scratch>();
+    }
+  }
 
   // Deflates `in` into `out` when that saves at least 3%; returns the compressed size, or 0
   // (store it) when it does not.
-  size_t compress(std::string_view in, char* out) const {
+  size_t compress(std::string_view in, char* out) {
     size_t limit = in.empty() ? 0 : (in.size() * 97 - 1) / 100; // worth_deflating(n, c) <=> c <= limit
     if (limit == 0) {
       return 0;
+    }
+    if (igzip) {
+      return igzip->deflate(in, out, limit, *igzip_scratch);
     }
     return libdeflate_deflate_compress(whole.get(), in.data(), in.size(), out, limit);
   }
@@ -123,7 +136,7 @@ struct ZipFormatWriter::Pending {
   std::string raw;
   std::string packed;
 
-  void compress(const Deflater& deflater) {
+  void compress(Deflater& deflater) {
     entry.size = raw.size();
     entry.crc = crc_of(raw);
     packed.resize(raw.size());
@@ -153,7 +166,7 @@ uint32_t dos_date_time(time_t t) {
   return date << 16 | time;
 }
 
-ZipFormatWriter::ZipFormatWriter(int fd) : m_fd(fd) { m_buffer.reserve(k_flush_at + 1024); }
+ZipFormatWriter::ZipFormatWriter(int fd, bool use_igzip) : m_fd(fd), m_use_igzip(use_igzip) { m_buffer.reserve(k_flush_at + 1024); }
 
 ZipFormatWriter::~ZipFormatWriter() {
   if (m_helper.joinable()) {
@@ -184,7 +197,7 @@ void ZipFormatWriter::rotate_batch() {
     return;
   }
   if (!m_deflater) {
-    m_deflater = std::make_unique<Deflater>();
+    m_deflater = std::make_unique<Deflater>(m_use_igzip);
   }
   m_inflight.swap(m_batch);
   m_batch.clear();
@@ -195,7 +208,7 @@ void ZipFormatWriter::rotate_batch() {
     return; // finish_inflight() compresses it on this thread
   }
   if (!m_helper_deflater) {
-    m_helper_deflater = std::make_unique<Deflater>();
+    m_helper_deflater = std::make_unique<Deflater>(m_use_igzip);
   }
   m_helper_error = nullptr;
   // The helper starts on this batch while this thread reads the next one, then helps finish it.
@@ -208,7 +221,7 @@ void ZipFormatWriter::rotate_batch() {
   });
 }
 
-void ZipFormatWriter::compress_inflight(const Deflater& deflater) {
+void ZipFormatWriter::compress_inflight(Deflater& deflater) {
   // Both threads take the next entry from one counter, so each is compressed exactly once.
   for (size_t i = m_next_pending.fetch_add(1); i < m_inflight.size(); i = m_next_pending.fetch_add(1)) {
     m_inflight[i].compress(deflater);
@@ -282,7 +295,7 @@ void ZipFormatWriter::patch(uint64_t offset, std::string_view bytes) {
 
 size_t ZipFormatWriter::deflate_whole(std::string_view in) {
   if (!m_deflater) {
-    m_deflater = std::make_unique<Deflater>();
+    m_deflater = std::make_unique<Deflater>(m_use_igzip);
   }
   ensure_probe(in.size());
   return m_deflater->compress(in, m_probe.get());

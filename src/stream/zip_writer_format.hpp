@@ -36,7 +36,8 @@ public:
   // Bytes read from a file and probed at a time.
   static constexpr size_t k_chunk = 64 * 1024;
 
-  explicit ZipFormatWriter(int fd);
+  // `use_igzip`: deflate small files with igzip when it is installed (stream/igzip.hpp).
+  explicit ZipFormatWriter(int fd, bool use_igzip = true);
   ~ZipFormatWriter();
   ZipFormatWriter(const ZipFormatWriter&) = delete;
   ZipFormatWriter& operator=(const ZipFormatWriter&) = delete;
@@ -66,7 +67,7 @@ private:
   // (before any entry written directly, and at the end).
   void queue(Pending pending);
   void rotate_batch();
-  void compress_inflight(const Deflater& deflater);
+  void compress_inflight(Deflater& deflater);
   void finish_inflight();
   void flush_batch();
   void write_entry(Entry& entry, std::string_view data);
@@ -85,6 +86,7 @@ private:
   void deflate_in_pieces(Entry& e, int in, const std::string& what, size_t first);
 
   int m_fd;
+  bool m_use_igzip;
   uint64_t m_offset = 0;       // bytes of the archive so far (flushed + buffered)
   uint64_t m_flushed = 0;      // bytes already written to m_fd
   std::string m_buffer;        // unflushed output
