@@ -166,7 +166,9 @@ uint32_t dos_date_time(time_t t) {
   return date << 16 | time;
 }
 
-ZipFormatWriter::ZipFormatWriter(int fd, bool use_igzip) : m_fd(fd), m_use_igzip(use_igzip) { m_buffer.reserve(k_flush_at + 1024); }
+ZipFormatWriter::ZipFormatWriter(int fd, bool use_igzip) : m_fd(fd), m_use_igzip(use_igzip) {
+  m_buffer.reserve(k_flush_at + 1024);
+}
 
 ZipFormatWriter::~ZipFormatWriter() {
   if (m_helper.joinable()) {
