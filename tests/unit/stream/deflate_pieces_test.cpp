@@ -7,23 +7,13 @@
 #include <vector>
 #include <zlib.h>
 
+#include "stream_test_util.hpp"
+
 using ansible_runner::stream::DeflatePieces;
 using ansible_runner::stream::make_deflate_piece_joinable;
+using ansible_runner::test::text_of;
 
 namespace {
-
-std::string text_of(size_t size, unsigned seed) {
-  static const char* words[] = {"hosts", "tasks", "name", "debug", "msg", "loop", "item", "when", "register"};
-  std::string out;
-  uint32_t x = seed;
-  while (out.size() < size) {
-    x = x * 1103515245u + 12345u;
-    out += words[(x >> 16) % 9];
-    out += (x >> 8) % 7 == 0 ? "\n  " : " ";
-  }
-  out.resize(size);
-  return out;
-}
 
 std::string noise_of(size_t size, unsigned seed) {
   std::string out;

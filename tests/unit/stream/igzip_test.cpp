@@ -5,22 +5,12 @@
 #include <string>
 #include <zlib.h>
 
+#include "stream_test_util.hpp"
+
 using ansible_runner::stream::Igzip;
+using ansible_runner::test::text_of;
 
 namespace {
-
-std::string text_of(size_t size) {
-  static const char* words[] = {"hosts", "tasks", "name", "debug", "msg", "loop", "item", "when", "register"};
-  std::string out;
-  uint32_t x = 7;
-  while (out.size() < size) {
-    x = x * 1103515245u + 12345u;
-    out += words[(x >> 16) % 9];
-    out += (x >> 8) % 7 == 0 ? "\n  " : " ";
-  }
-  out.resize(size);
-  return out;
-}
 
 // zlib's inflate of one complete raw deflate stream; nullopt when it is not one.
 std::optional<std::string> inflate_raw(const std::string& in, size_t size) {
@@ -57,7 +47,7 @@ TEST(Igzip, DeflatesToARawStreamThatInflatesBackOrSaysItDoesNotFit) {
   }
   Igzip::Scratch scratch;
   for (size_t size : {size_t(1), size_t(100), size_t(2500), size_t(65535)}) {
-    const std::string in = text_of(size);
+    const std::string in = text_of(size, 7);
     std::string out(size + 64, '\0');
     size_t n = igzip->deflate(in, out.data(), out.size(), scratch);
     ASSERT_GT(n, 0u) << size;

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers for the stream tests: byte buffers as fds, so the readers and writers run on real
 // file descriptors as in production.
+#include <cstdint>
 #include <string>
 
 #include "stream/temp_file.hpp"
@@ -28,6 +29,20 @@ inline std::string read_all(int fd) {
     }
     out.append(buf, static_cast<size_t>(n));
   }
+}
+
+// `size` bytes of playbook-like text (compresses about 3:1), different for each seed.
+inline std::string text_of(size_t size, unsigned seed) {
+  static const char* words[] = {"hosts", "tasks", "name", "debug", "msg", "loop", "item", "when", "register"};
+  std::string out;
+  uint32_t x = seed;
+  while (out.size() < size) {
+    x = x * 1103515245u + 12345u;
+    out += words[(x >> 16) % 9];
+    out += (x >> 8) % 7 == 0 ? "\n  " : " ";
+  }
+  out.resize(size);
+  return out;
 }
 
 } // namespace ansible_runner::test
