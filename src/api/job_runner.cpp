@@ -134,7 +134,7 @@ JobRunner::JobRunner(config::JobConfig config, const Handlers& handlers, int con
     : m_config(std::move(config)), m_handlers(handlers), m_console_fd(console_fd) {}
 
 // The job's loop: reads the pty into the pump until end of file (or the drain gives up), with
-// the flushes, the held password answer and, once a tick, the timers and cancel.
+// the flushes, the password answers (exec/answer_pacer) and, once a tick, the timers and cancel.
 void JobRunner::drive(exec::PtyChild& child, Pump& pump, SshKeyHandover& ssh_key, RunResult& result,
                       std::optional<exec::ExitStatus>& exit_status) {
   const auto job_timeout = util::timer_duration(m_config.job_timeout.value_or(0));

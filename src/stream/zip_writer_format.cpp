@@ -90,13 +90,15 @@ size_t read_full(int fd, char* buf, size_t size, const std::string& what) {
 // the probes of large ones) with igzip when it is installed (stream/igzip.hpp), else libdeflate
 // level 1. Large files go through DeflatePieces.
 struct ZipFormatWriter::Deflater {
-  Level1Compressor whole;
   const Igzip* igzip;
-  std::unique_ptr<Igzip::Scratch> igzip_scratch;
+  std::unique_ptr<Igzip::Scratch> igzip_scratch; // with igzip
+  std::unique_ptr<Level1Compressor> whole;       // without
 
   explicit Deflater(bool use_igzip) : igzip(use_igzip ? Igzip::load() : nullptr) {
     if (igzip) {
       igzip_scratch = std::make_unique<Igzip::Scratch>();
+    } else {
+      whole = std::make_unique<Level1Compressor>();
     }
   }
 
@@ -110,7 +112,7 @@ struct ZipFormatWriter::Deflater {
     if (igzip) {
       return igzip->deflate(in, out, limit, *igzip_scratch);
     }
-    return libdeflate_deflate_compress(whole.get(), in.data(), in.size(), out, limit);
+    return libdeflate_deflate_compress(whole->get(), in.data(), in.size(), out, limit);
   }
 };
 
