@@ -25,6 +25,8 @@ import dataclasses
 import hashlib
 import os
 import shutil
+import statistics
+import subprocess
 
 import harness
 import inputs
@@ -341,6 +343,7 @@ class E2ERow:
     ours: harness.Summary
     events_ref: int
     events_ours: int
+    floor: float = None   # seconds of a runner's own CPU per event at the least (event_floor)
 
     def per_event(self, side):
         s = getattr(self, side)
@@ -385,9 +388,38 @@ def _time_e2e(ctx, pdd, name, playbook, extra):
                   int(harness.median(events["ours"])))
 
 
+# The floor's frames: about the size of the plugin's frame of a debug item (base64 of the event
+# and its text), spaced as ansible-playbook spaces a loop's items.
+FLOOR_FRAME_BYTES, FLOOR_GAP_US, FLOOR_ROUNDS = 1700, 1500, 3
+
+
+def event_floor(ctx, events):
+    """Median CPU seconds per event of bench/event_floor.cpp (built here), or None without g++."""
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "event_floor.cpp")
+    binary = ctx.path("event_floor")
+    build = subprocess.run(["g++", "-O2", "-o", binary, source, "-lutil"], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, check=False)
+    if build.returncode != 0:
+        ctx.log(f"event_floor not built: {build.stdout.decode(errors='replace')[:300]}")
+        return None
+    per_event = []
+    for _ in range(FLOOR_ROUNDS):
+        files = ctx.path("event-floor-files")
+        _rmtree(files)
+        os.makedirs(files)
+        out = subprocess.run([binary, str(events), str(FLOOR_FRAME_BYTES), str(FLOOR_GAP_US), files],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False, timeout=ctx.timeout)
+        if out.returncode != 0:
+            raise harness.CommandFailed(f"event_floor exited {out.returncode}: {out.stderr.decode(errors='replace')}")
+        per_event.append(float(out.stdout))
+        _rmtree(files)
+    return statistics.median(per_event)
+
+
 def end_to_end(ctx):
     s = ctx.sizes
     pdd = inputs.make_e2e(ctx.path("pdd-e2e"), s.loop_items, s.n_hosts)
+    floor = ctx.attempt("e2e event floor", lambda: event_floor(ctx, s.loop_items))
     rows = []
     for name, playbook, extra in (
             (f"loop of {s.loop_items:,} items (debug, localhost)", "loop.yml", []),
@@ -395,6 +427,7 @@ def end_to_end(ctx):
              ["--forks", str(s.forks)])):
         row = ctx.attempt(f"e2e {name}", lambda: _time_e2e(ctx, pdd, name, playbook, extra))
         if row:
+            row.floor = floor
             rows.append(row)
     return rows
 

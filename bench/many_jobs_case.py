@@ -24,6 +24,7 @@ import subprocess
 import time
 
 import harness
+import many_jobs_receptor
 import sections
 
 NAME = "many_jobs"
@@ -118,7 +119,12 @@ def _run(ctx):
             "self_hwm_kb_max": max(s.self_hwm_kb for s in samples),
             "job_wall_median": statistics.median(s.wall for s in samples),
         }
-    return {"jobs": n, "parallel": PARALLEL, "load_start": load0,
+    try:
+        mesh = many_jobs_receptor.run(ctx, stream, n, PARALLEL, warmup=PARALLEL)
+    except Exception as e:  # noqa: BLE001  (the local rows stand; the mesh's failure is named)
+        ctx.errors.append(("many_jobs (receptor)", str(e)))
+        mesh = {"failed": str(e)}
+    return {"jobs": n, "parallel": PARALLEL, "load_start": load0, "receptor": mesh,
             "load_end": " ".join(f"{x:.2f}" for x in os.getloadavg()), "sides": sides}
 
 
@@ -156,5 +162,31 @@ def section(data, command, when, elapsed):
             f"{100 * (ours['cpu_per_job'] - ours['self_cpu_per_job']) / ours['cpu_per_job']:.0f} % "
             "of a job's CPU under ours (the callback plugin included), "
             f"{100 * (ref['cpu_per_job'] - ref['self_cpu_per_job']) / ref['cpu_per_job']:.0f} % "
-            "under the reference; the runner's own part is what differs.", sections.end(NAME)]
+            "under the reference; the runner's own part is what differs."]
+    out += _mesh_rows(data.get("receptor"), data["jobs"], data["parallel"])
+    out.append(sections.end(NAME))
     return "\n".join(out)
+
+
+def _mesh_rows(mesh, jobs, parallel):
+    """The Receptor variant's paragraph and table (bench/many_jobs_receptor.py)."""
+    out = ["", "### Through a Receptor mesh", ""]
+    if not mesh:
+        return out + ["Not measured: this run predates the variant."]
+    if "skipped" in mesh or "failed" in mesh:
+        return out + [f"Not measured: {mesh.get('skipped') or mesh.get('failed')}"]
+    ref, ours = mesh["sides"]["ref"], mesh["sides"]["ours"]
+    out += [f"The same job stream as {jobs} work units per side, {parallel} at a time, submitted on "
+            "the controller of the tests' three-node mesh on loopback (controller -> hop -> exec, "
+            "tests/integration/receptor_mesh.py); the exec node's `work-command` runs the side's "
+            "`worker` under `/usr/bin/time`. Jobs per minute from the first submit to the last "
+            "`eof` read back on the controller. Not counted: the receptorctl clients (one submit "
+            "and one results reader per unit, the same for both sides).", "",
+            "| | Jobs per minute | Wall of a job's worker (median) | CPU per job, worker tree | "
+            "Receptors' CPU per job (3 nodes) |", "|---|---|---|---|---|"]
+    for name, x in (("reference", ref), ("ours", ours)):
+        out.append(f"| {name} | {x['jobs_per_min']:.1f} | {_ms(x['job_wall_median'])} | "
+                   f"{_ms(x['cpu_per_job'])} | {_ms(x['receptor_cpu_per_job'])} |")
+    out += ["", f"Ours / reference through the mesh: {ours['jobs_per_min'] / ref['jobs_per_min']:.2f}× "
+            f"the jobs per minute, {ref['cpu_per_job'] / ours['cpu_per_job']:.2f}× less CPU per job."]
+    return out

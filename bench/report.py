@@ -129,6 +129,14 @@ def e2e_table(rows):
                    f"{r.ref.self_cpu:.3f} s | {r.ours.self_cpu:.3f} s | "
                    f"{a * 1e6:.0f} µs / {b * 1e6:.1f} µs | {_ratio(ratio)} | ≥ 10× | "
                    f"{_met(ratio, 10)} |")
+    floor = next((r.floor for r in rows if r.floor), None)
+    if floor:
+        ref = rows[0].per_event("ref")
+        out += ["", f"Floor: {floor * 1e6:.1f} µs per event, the CPU of a program that does only what "
+                "every event costs a runner at the least (woken on the pty, one read, one event file "
+                "made and linked in; nothing parsed: bench/event_floor.cpp). The best ratio any "
+                f"runner could reach on the loop here is the reference's per event over it: "
+                f"{_ratio(ref / floor) if ref else '?'}."]
     out += ["", "| Job | Wall: bare / ref / ours | Tree CPU: bare / ref / ours | "
             "Tree CPU over bare per event: ref / ours | Runner self peak RSS: ref / ours |",
             "|---|---|---|---|---|"]

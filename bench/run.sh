@@ -6,7 +6,8 @@
 # Case container (bench/container_case.py): the fixed cost of a job in a podman container, in a
 # RESULTS.md section of its own (`--cases container` replaces only it); skipped without podman.
 # Case many_jobs (bench/many_jobs_case.py): 100 short jobs through `worker`, 4 at a time, as an
-# execution node runs them; its own section too (`--cases many_jobs`).
+# execution node runs them, locally and through a Receptor mesh (bench/many_jobs_receptor.py);
+# its own section too (`--cases many_jobs`).
 # `bench/run.sh --cases python` replaces only the Python API section of bench/RESULTS.md.
 # It never fails on a timing; it fails only if a command errs or produces a wrong result.
 exec /usr/bin/python3 "$(dirname "$0")/bench.py" "$@"
