@@ -47,7 +47,9 @@ METHOD = """
   harness's RSS high-water mark at exec. CPU (user+sys) is `os.wait4` on the wrapper. Both
   include descendants the command reaped (only the worker has one here: `/bin/true`). The
   wrapper's fork+exec is part of the wall time: see "spawn floor" above.
-* Start-up: `--version` and `worker --worker-info`, output to a file (checked).
+* Start-up: `--version` and `worker --worker-info`, output to a file (checked), spawned
+  directly: the wrapper's fork+exec (about 1 ms) would be a third of our time and measure the
+  harness, not the runner. Their peak RSS comes from one more run of each under the wrapper.
 * Transmit: `transmit <pdd> -p main.yml -b /bin/true --ident bench`, output to /dev/null.
   Each side's stream is first recorded once and checked (framing, payload length, zip file count
   and byte total equal to the directory's). MB/s = bytes of the regular files in the directory /
@@ -220,7 +222,9 @@ def main(argv=None):
     loadavg = lambda: " ".join(f"{x:.2f}" for x in os.getloadavg())  # noqa: E731
     machine = sysinfo.describe(ours if cli else None, args.ref if cli else None)
     machine["Scratch dir (outputs of the measured commands)"] = work
-    machine["Spawn floor (`/bin/true` as measured)"] = f"{harness.spawn_floor() * 1000:.1f} ms"
+    machine["Spawn floor (`/bin/true` as measured)"] = (
+        f"{harness.spawn_floor() * 1000:.1f} ms under `/usr/bin/time`, "
+        f"{harness.spawn_floor(wrap=False) * 1000:.1f} ms spawned directly (start-up)")
     py_machine = None
     if py_sides:
         py_machine = {k: v for k, v in machine.items() if not k.startswith(("Reference", "Ours",

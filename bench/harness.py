@@ -13,6 +13,10 @@ Every measurement comes from the OS, not from the measured program:
   harness's 20+ MB. ``time`` is a small C program, so its child starts clean. The wrapper's
   own fork+exec (~1 ms) is inside the wall time (see ``spawn_floor``) and its CPU (<1 ms) in
   the CPU figure;
+* with ``wrap=False`` (start-up, where a millisecond of wrapper would be a third of ours), the
+  command is spawned directly: wall time and CPU as above, no peak RSS (the inherited
+  high-water mark makes ``ru_maxrss`` meaningless); the start-up case takes its RSS from one
+  wrapped run per side;
 * with ``self_only=True`` (for runners that spawn ``ansible-playbook``), the runner process
   alone: its CPU is read from ``/proc/<pid>/stat`` (utime + stime, children excluded) and
   ``/proc/<pid>/schedstat`` (ns, leader thread) while it is a zombie, before it is reaped;
@@ -106,7 +110,7 @@ class _Sampler(threading.Thread):
 
 
 def run_once(argv, stdin=None, stdout=None, stderr=None, cwd=None, env=None,
-             self_only=False, timeout=None):
+             self_only=False, timeout=None, wrap=True):
     """Spawn argv, wait for it, return a Sample.
 
     Without ``self_only`` the command runs under ``/usr/bin/time`` for a clean ``ru_maxrss``;
@@ -126,7 +130,7 @@ def run_once(argv, stdin=None, stdout=None, stderr=None, cwd=None, env=None,
         (os.POSIX_SPAWN_DUP2, ferr, 2),
     ]
     report = None
-    if not self_only:
+    if not self_only and wrap:
         fd, report = tempfile.mkstemp(prefix="bench-time-")
         os.close(fd)
         argv = [TIME, "-q", "-o", report, "-f", "%M", "--"] + list(argv)
@@ -167,7 +171,7 @@ def run_once(argv, stdin=None, stdout=None, stderr=None, cwd=None, env=None,
         self_cpu = ns if (ns is not None and sampler.threads <= 1) else ticks
     _, status, ru = os.wait4(pid, 0)
     rc = os.waitstatus_to_exitcode(status)
-    maxrss = ru.ru_maxrss
+    maxrss = ru.ru_maxrss if self_only else None
     if report:
         with open(report) as f:
             lines = f.read().split()
@@ -184,9 +188,9 @@ def run_once(argv, stdin=None, stdout=None, stderr=None, cwd=None, env=None,
     return s
 
 
-def spawn_floor(rounds=20):
+def spawn_floor(rounds=20, wrap=True):
     """Median wall time of ``/bin/true`` as run_once runs commands: the harness's own cost."""
-    return median(run_once(["/bin/true"]).wall for _ in range(rounds))
+    return median(run_once(["/bin/true"], wrap=wrap).wall for _ in range(rounds))
 
 
 def _kill(pid):
@@ -213,6 +217,7 @@ class Variant:
     cwd: str = None
     env: dict = None
     self_only: bool = False
+    wrap: bool = True
     setup: object = None
     check: object = None
     expect_rc: int = 0
@@ -223,7 +228,7 @@ def measure(variant, timeout=None):
         variant.setup()
     s = run_once(variant.argv, stdin=variant.stdin, stdout=variant.stdout,
                  stderr=variant.stderr, cwd=variant.cwd, env=variant.env,
-                 self_only=variant.self_only, timeout=timeout)
+                 self_only=variant.self_only, timeout=timeout, wrap=variant.wrap)
     if variant.expect_rc is not None and s.rc != variant.expect_rc:
         detail = ""
         if isinstance(variant.stderr, str) and os.path.exists(variant.stderr):
@@ -274,7 +279,7 @@ def summarise(samples):
         wall_min=min(s.wall for s in samples),
         wall_max=max(s.wall for s in samples),
         cpu=median(s.cpu for s in samples),
-        maxrss_kb=max(s.maxrss_kb for s in samples),
+        maxrss_kb=max((s.maxrss_kb for s in samples if s.maxrss_kb is not None), default=None),
         self_cpu=median(s.self_cpu for s in samples),
         self_hwm_kb=max((s.self_hwm_kb for s in samples if s.self_hwm_kb is not None),
                         default=None),
