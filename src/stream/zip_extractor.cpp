@@ -137,10 +137,13 @@ void set_mtime(int fd, time_t mtime) {
   ::futimens(fd, times);
 }
 
-// Files up to this size are inflated on the calling thread and created on util::WorkLanes:
-// making a file (open, write, mode, time, close) is the kernel's work, half of unpacking many
-// small files, and the lanes spread it over the cores.
+// Files up to this size are read on the calling thread, and inflated, checked and created on
+// util::WorkLanes: inflating them (a third of unpacking many small files) and making them (open,
+// write, mode, time, close: the kernel's work, half of it) spread over the cores.
 constexpr uint64_t k_small_file = 64 * 1024;
+// Deflate can grow incompressible data a little; an entry whose raw bytes are larger than this
+// is not a small file's and takes the calling thread's path.
+constexpr uint64_t k_small_raw = k_small_file + 4096;
 
 // A file whose content is in memory, at `leaf` in `parent`: created exclusively, never through
 // a symlink. What is there already is handled as the reference does: a FIFO (a leftover
@@ -179,12 +182,13 @@ void place_file(int parent, const char* leaf, const std::string& name, std::stri
   set_mtime(out.get(), mtime);
 }
 
-// A small file inflated and waiting for a lane, with the directory it goes in.
+// A small file's raw (stored or deflated) bytes waiting for a lane, with the directory it goes in.
 struct SmallFile {
   std::shared_ptr<const util::UniqueFd> dir;
   std::string leaf;
   std::string name; // the entry's, for messages
-  std::string content;
+  std::string raw;
+  ZipEntryCheck check;
   mode_t perms = 0;
   bool with_mode = false;
   time_t mtime = 0;
@@ -262,7 +266,8 @@ private:
     }
     int parent = m_walker.open(parts, parts.size() - 1, name, true);
     const char* leaf = parts.back().c_str();
-    if (kind == EntryKind::file && entry.size <= k_small_file && m_small_files_on_lanes) {
+    if (kind == EntryKind::file && entry.size <= k_small_file && entry.compressed <= k_small_raw &&
+        m_small_files_on_lanes) {
       place_small_file(entry, leaf, perms);
       return;
     }
@@ -328,26 +333,23 @@ private:
     return m_umask && (perms & ~static_cast<mode_t>(0777)) == 0 && (perms & *m_umask) == 0;
   }
 
-  // Inflates the entry here (checked before anything is created) and hands the file to a lane.
+  // Reads the entry's raw bytes here and hands them to a lane, which inflates and checks them
+  // before it creates the file: a corrupt entry creates nothing of its own. Its declared size
+  // counts against the limit here; the lane makes sure that is the size that comes out.
   void place_small_file(const ZipEntryInfo& entry, const char* leaf, mode_t perms) {
     const std::string& name = entry.name;
-    if (m_stats.bytes + entry.size > m_limits.max_total_bytes) {
-      account(name, entry.size);
-    }
+    account(name, entry.size);
     uint64_t data = m_zip.locate(entry);
     SmallFile& file = m_batch.emplace_back();
-    file.content.reserve(static_cast<size_t>(entry.size));
-    m_zip.read(entry, data, [&](std::string_view chunk) {
-      account(name, chunk.size());
-      file.content.append(chunk);
-    });
+    file.raw = m_zip.read_raw(entry, data);
+    file.check = {entry.method, entry.size, entry.crc};
     file.dir = m_walker.shared();
     file.leaf = leaf;
     file.name = name;
     file.perms = perms;
     file.with_mode = created_with_mode(perms);
     file.mtime = entry.mtime;
-    m_batch_bytes += name.size() + file.content.size();
+    m_batch_bytes += name.size() + file.raw.size();
     if (m_batch.size() >= k_batch_files || m_batch_bytes >= k_batch_bytes) {
       submit_batch();
     }
@@ -361,9 +363,10 @@ private:
     }
     lanes([&] {
       m_lanes.submit(m_next_lane++, m_batch_bytes, [batch = std::move(m_batch)] {
+        std::string content;
         for (const SmallFile& file : batch) {
-          place_file(file.dir->get(), file.leaf.c_str(), file.name, file.content, file.perms, file.with_mode,
-                     file.mtime);
+          decode_whole_entry(file.name, file.check, file.raw, content);
+          place_file(file.dir->get(), file.leaf.c_str(), file.name, content, file.perms, file.with_mode, file.mtime);
         }
       });
     });

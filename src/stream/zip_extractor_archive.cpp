@@ -317,6 +317,42 @@ uint64_t ZipArchiveReader::locate(const ZipEntryInfo& entry) {
   return data;
 }
 
+std::string ZipArchiveReader::read_raw(const ZipEntryInfo& entry, uint64_t data) {
+  std::string raw(static_cast<size_t>(entry.compressed), '\0');
+  read_at(data, raw.data(), raw.size());
+  return raw;
+}
+
+void decode_whole_entry(const std::string& name, const ZipEntryCheck& check, std::string_view raw, std::string& out) {
+  if (check.method == k_method_store) {
+    if (raw.size() != check.size) {
+      corrupt(name, "a stored entry whose sizes differ");
+    }
+    out.assign(raw);
+  } else {
+    using Decompressor = std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)>;
+    thread_local Decompressor decompressor(nullptr, &libdeflate_free_decompressor);
+    if (!decompressor) {
+      decompressor.reset(libdeflate_alloc_decompressor());
+      if (!decompressor) {
+        throw StreamError("cannot allocate a decompressor");
+      }
+    }
+    out.resize(static_cast<size_t>(check.size));
+    size_t in_used = 0;
+    size_t out_size = 0;
+    // Exactly the declared size must come out, as in read().
+    if (libdeflate_deflate_decompress_ex(decompressor.get(), raw.data(), raw.size(), out.data(), out.size(), &in_used,
+                                         &out_size) != LIBDEFLATE_SUCCESS ||
+        out_size != check.size) {
+      corrupt(name, "invalid deflate data or a size that is not the declared one");
+    }
+  }
+  if (libdeflate_crc32(0, out.data(), out.size()) != check.crc) {
+    corrupt(name, "CRC mismatch");
+  }
+}
+
 void ZipArchiveReader::read(const ZipEntryInfo& entry, uint64_t data,
                             const std::function<void(std::string_view)>& sink) {
   const std::string& name = entry.name;

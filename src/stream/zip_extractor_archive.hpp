@@ -55,6 +55,10 @@ public:
   // before the sink sees bytes past the declared size.
   void read(const ZipEntryInfo& entry, uint64_t data, const std::function<void(std::string_view)>& sink);
 
+  // The raw bytes (stored or deflated) of the entry whose data is at `data`, for
+  // decode_whole_entry() to decode, on any thread. For small entries: the whole of it is held.
+  std::string read_raw(const ZipEntryInfo& entry, uint64_t data);
+
 private:
   struct Inflater;
 
@@ -77,5 +81,17 @@ private:
   uint64_t m_window_offset = 0;
   size_t m_window_size = 0;
 };
+
+// What decode_whole_entry() checks an entry's bytes against.
+struct ZipEntryCheck {
+  uint16_t method = 0;
+  uint64_t size = 0;
+  uint32_t crc = 0;
+};
+
+// Decodes a whole entry from its raw bytes (ZipArchiveReader::read_raw) into `out`, with the
+// checks read() makes (method, exactly the declared size, CRC); `name` is for messages. Safe on
+// any thread: each thread keeps one decompressor. Throws StreamError.
+void decode_whole_entry(const std::string& name, const ZipEntryCheck& check, std::string_view raw, std::string& out);
 
 } // namespace ansible_runner::stream

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <csignal>
+#include <filesystem>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -167,6 +168,31 @@ TEST(ZipExtractor, CorruptDataIsAnError) {
   bytes[30 + 4 + 5000] ^= 0x55;
   auto bad = ansible_runner::test::fd_with(bytes);
   EXPECT_THROW(extract_zip(bad.get(), box.target), StreamError);
+}
+
+// Small files are inflated and checked on the helper lanes: the failure still names the entry,
+// comes back to the caller, and the corrupt file is never created.
+TEST(ZipExtractor, ACorruptSmallFileAmongOthersIsNamedAndNotCreated) {
+  Sandbox box;
+  std::vector<Entry> items;
+  for (int i = 0; i < 200; ++i) {
+    items.push_back({"f" + std::to_string(i), std::string(300, static_cast<char>('a' + i % 26)), 0100644, i % 2 == 0});
+  }
+  items.push_back({"bad", "0123456789abcdef", 0100644, false});
+  auto zip = make_zip(items);
+  std::string bytes = ansible_runner::test::read_all(zip.get());
+  size_t at = bytes.find("0123456789abcdef");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 3] ^= 0x55;
+  auto bad = ansible_runner::test::fd_with(bytes);
+  try {
+    extract_zip(bad.get(), box.target);
+    FAIL() << "extracted a corrupt entry";
+  } catch (const StreamError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("CRC"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(box.target + "/bad"));
 }
 
 TEST(ZipExtractor, GarbageAndTruncatedArchivesAreErrors) {
