@@ -194,7 +194,9 @@ class EventContext(object):
         return merged
 
     def in_event(self):
-        return bool(self.merged().get('uuid'))
+        # merged().get('uuid') without copying both layers: called on every display
+        layer = self._thread_layer()
+        return bool(layer['uuid'] if 'uuid' in layer else self._process_wide.get('uuid'))
 
     # -- building the event --
 
@@ -208,8 +210,8 @@ class EventContext(object):
             if _EVENT_ENV[var]:
                 event[key] = int(_EVENT_ENV[var])
         event['pid'] = data.get('pid', os.getpid())
-        event['uuid'] = data.get('uuid', str(uuid.uuid4()))
-        event['created'] = data.get('created', utc_now().isoformat())
+        event['uuid'] = data['uuid'] if 'uuid' in data else str(uuid.uuid4())
+        event['created'] = data['created'] if 'created' in data else utc_now().isoformat()
         if data.get('parent_uuid', None):
             event['parent_uuid'] = data['parent_uuid']
         else:
@@ -316,15 +318,38 @@ def _is_unbuffered(stream):
             and isinstance(getattr(stream, 'buffer', None), io.RawIOBase))
 
 
+def _argument_reader(function):
+    """read(args, kwargs, name): the value `name` gets in a call function(*args, **kwargs),
+    its default when the call leaves it out; what inspect's bind() and apply_defaults() give,
+    for a valid call, at a fraction of their cost (Display.display is called for every event)."""
+    parameters = list(inspect.signature(function).parameters.values())
+    position = {p.name: i for i, p in enumerate(parameters)}
+    default = {p.name: p.default for p in parameters}
+
+    def read(args, kwargs, name):
+        index = position[name]
+        if index < len(args):
+            return args[index]
+        return kwargs.get(name, default[name])
+    return read
+
+
 def _install_display_hooks(context):
     """Route everything Ansible displays outside a callback through events."""
 
     def flagging(name, method):
         # Let the event know which Display method produced it (warning, deprecated, ...).
+        # What scoped() does, written out: a forked worker calls Display.debug about ten
+        # times per task result, and a context manager each time was most of the plugin's
+        # cost in the workers.
         @functools.wraps(method)
         def wrapper(*args, **kwargs):
-            with context.scoped(**{name: True}):
+            layer = context._thread_layer()
+            layer[name] = True
+            try:
                 return method(*args, **kwargs)
+            finally:
+                layer.pop(name, None)
         return wrapper
 
     for name in dir(Display):
@@ -335,33 +360,30 @@ def _install_display_hooks(context):
         if callable(getattr(Display, name)):
             setattr(Display, name, flagging(name, getattr(Display, name)))
 
-    verbose_signature = inspect.signature(Display.verbose)
     original_verbose = Display.verbose
+    verbose_argument = _argument_reader(original_verbose)
 
     @functools.wraps(original_verbose)
     def verbose(*args, **kwargs):
-        call = verbose_signature.bind(*args, **kwargs)
-        call.apply_defaults()
-        extra = {'verbose': True, 'verbosity': call.arguments['caplevel'] + 1}
-        if call.arguments['host'] is not None:
-            extra['remote_addr'] = call.arguments['host']
+        extra = {'verbose': True, 'verbosity': verbose_argument(args, kwargs, 'caplevel') + 1}
+        host = verbose_argument(args, kwargs, 'host')
+        if host is not None:
+            extra['remote_addr'] = host
         with context.scoped(**extra):
             return original_verbose(*args, **kwargs)
 
     Display.verbose = verbose
 
-    display_signature = inspect.signature(Display.display)
     original_display = Display.display
+    display_argument = _argument_reader(original_display)
 
     @functools.wraps(original_display)
     def display(*args, **kwargs):
-        call = display_signature.bind(*args, **kwargs)
-        call.apply_defaults()
-        log_only = call.arguments['log_only']
-        stream = sys.stderr if call.arguments['stderr'] else sys.stdout
+        log_only = display_argument(args, kwargs, 'log_only')
+        stream = sys.stderr if display_argument(args, kwargs, 'stderr') else sys.stdout
         # In a forked worker Display sends the text to the main process (which displays
         # it again, as an event of its own) instead of writing it.
-        writes_here = not log_only and not getattr(call.arguments['self'], '_final_q', None)
+        writes_here = not log_only and not getattr(display_argument(args, kwargs, 'self'), '_final_q', None)
         in_event = context.in_event()
         with context.lock:
             if log_only or in_event:
