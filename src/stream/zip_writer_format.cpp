@@ -19,14 +19,7 @@
 namespace ansible_runner::stream {
 namespace {
 
-constexpr uint16_t k_method_store = 0;
-constexpr uint16_t k_method_deflate = 8;
-constexpr uint16_t k_flag_utf8 = 0x800;
-constexpr uint16_t k_unix = 3; // "version made by" host: Unix, so readers use the mode bits
-constexpr uint16_t k_version_default = 20;
-constexpr uint16_t k_version_zip64 = 45;
 constexpr uint32_t k_max32 = 0xFFFFFFFFu;
-constexpr uint64_t k_max_entries16 = 0xFFFF;
 // Files this large get zip64 sizes in their local header up front (they may still grow a little
 // while being read; the header cannot grow afterwards).
 constexpr uint64_t k_zip64_threshold = 0xF0000000u;
@@ -40,30 +33,6 @@ constexpr unsigned k_max_piece_threads = 4;
 // An empty final block (static Huffman, end-of-block only): ends a stream whose pieces so far
 // were all joinable.
 constexpr char k_empty_final_block[] = {'\x03', '\0'};
-
-void put16(std::string& out, uint16_t v) {
-  out.push_back(static_cast<char>(v & 0xFF));
-  out.push_back(static_cast<char>(v >> 8));
-}
-void put32(std::string& out, uint32_t v) {
-  put16(out, static_cast<uint16_t>(v & 0xFFFF));
-  put16(out, static_cast<uint16_t>(v >> 16));
-}
-void put64(std::string& out, uint64_t v) {
-  put32(out, static_cast<uint32_t>(v & k_max32));
-  put32(out, static_cast<uint32_t>(v >> 32));
-}
-uint32_t clamp32(uint64_t v) { return v >= k_max32 ? k_max32 : static_cast<uint32_t>(v); }
-
-// Python's zipfile marks names that are not ASCII as UTF-8.
-uint16_t name_flags(const std::string& name) {
-  for (unsigned char c : name) {
-    if (c >= 0x80) {
-      return k_flag_utf8;
-    }
-  }
-  return 0;
-}
 
 // Reads until `size` bytes or end of file; returns the bytes read.
 size_t read_full(int fd, char* buf, size_t size, const std::string& what) {
@@ -120,17 +89,6 @@ uint32_t crc_of(std::string_view data) {
   return libdeflate_crc32(0, data.data(), data.size());
 }
 
-struct ZipFormatWriter::Entry {
-  std::string name;
-  uint16_t flags = 0;
-  uint16_t method = k_method_store;
-  uint32_t dos_time = 0;
-  uint32_t crc = 0;
-  uint64_t compressed = 0;
-  uint64_t size = 0;
-  uint32_t attributes = 0;
-};
-
 // A small file waiting in the batch: its bytes, then (after compression) the deflated ones
 // when they are worth it.
 struct ZipFormatWriter::Pending {
@@ -144,7 +102,7 @@ struct ZipFormatWriter::Pending {
     packed.resize(raw.size());
     packed.resize(deflater.compress(raw, packed.data()));
     if (!packed.empty()) {
-      entry.method = k_method_deflate;
+      entry.method = k_zip_method_deflate;
     }
   }
 };
@@ -157,16 +115,6 @@ constexpr size_t k_batch_bytes = 256 * 1024;
 constexpr size_t k_batch_entries = 256;
 
 } // namespace
-
-uint32_t dos_date_time(time_t t) {
-  struct tm tm{};
-  if (!::localtime_r(&t, &tm) || tm.tm_year + 1900 < 1980) {
-    return (1u << 5 | 1u) << 16; // 1980-01-01 00:00
-  }
-  auto date = static_cast<uint32_t>(((tm.tm_year + 1900 - 1980) << 9) | ((tm.tm_mon + 1) << 5) | tm.tm_mday);
-  auto time = static_cast<uint32_t>((tm.tm_hour << 11) | (tm.tm_min << 5) | (tm.tm_sec / 2));
-  return date << 16 | time;
-}
 
 ZipFormatWriter::ZipFormatWriter(int fd, bool use_igzip) : m_fd(fd), m_use_igzip(use_igzip) {
   m_buffer.reserve(k_flush_at + 1024);
@@ -250,7 +198,7 @@ void ZipFormatWriter::finish_inflight() {
     std::rethrow_exception(own_error ? own_error : m_helper_error);
   }
   for (auto& p : m_inflight) {
-    write_entry(p.entry, p.entry.method == k_method_deflate ? std::string_view(p.packed) : std::string_view(p.raw));
+    write_entry(p.entry, p.entry.method == k_zip_method_deflate ? std::string_view(p.packed) : std::string_view(p.raw));
   }
   m_inflight.clear();
 }
@@ -313,25 +261,7 @@ void ZipFormatWriter::ensure_probe(size_t size) {
 }
 
 void ZipFormatWriter::write_local_header(const Entry& e, bool zip64) {
-  std::string h;
-  h.reserve(30 + e.name.size() + 20);
-  put32(h, 0x04034b50);
-  put16(h, zip64 ? k_version_zip64 : k_version_default);
-  put16(h, e.flags);
-  put16(h, e.method);
-  put32(h, e.dos_time);
-  put32(h, e.crc);
-  put32(h, zip64 ? k_max32 : static_cast<uint32_t>(e.compressed));
-  put32(h, zip64 ? k_max32 : static_cast<uint32_t>(e.size));
-  put16(h, static_cast<uint16_t>(e.name.size()));
-  put16(h, zip64 ? 20 : 0);
-  h += e.name;
-  if (zip64) {
-    put16(h, 0x0001);
-    put16(h, 16);
-    put64(h, e.size);
-    put64(h, e.compressed);
-  }
+  std::string h = zip_local_header(e, zip64);
   if (m_buffer.size() + h.size() > k_flush_at) {
     flush(); // keep the header in one piece for patch()
   }
@@ -339,43 +269,7 @@ void ZipFormatWriter::write_local_header(const Entry& e, bool zip64) {
 }
 
 void ZipFormatWriter::finish_entry(Entry& e, uint64_t header_offset, bool zip64_local) {
-  bool big = e.size >= k_max32 || e.compressed >= k_max32 || header_offset >= k_max32;
-  std::string extra;
-  if (big) {
-    put16(extra, 0x0001);
-    std::string fields;
-    if (e.size >= k_max32) {
-      put64(fields, e.size);
-    }
-    if (e.compressed >= k_max32) {
-      put64(fields, e.compressed);
-    }
-    if (header_offset >= k_max32) {
-      put64(fields, header_offset);
-    }
-    put16(extra, static_cast<uint16_t>(fields.size()));
-    extra += fields;
-  }
-  uint16_t version = big || zip64_local ? k_version_zip64 : k_version_default;
-  std::string& c = m_central;
-  put32(c, 0x02014b50);
-  put16(c, static_cast<uint16_t>(k_unix << 8 | version));
-  put16(c, version);
-  put16(c, e.flags);
-  put16(c, e.method);
-  put32(c, e.dos_time);
-  put32(c, e.crc);
-  put32(c, clamp32(e.compressed));
-  put32(c, clamp32(e.size));
-  put16(c, static_cast<uint16_t>(e.name.size()));
-  put16(c, static_cast<uint16_t>(extra.size()));
-  put16(c, 0); // comment
-  put16(c, 0); // disk
-  put16(c, 0); // internal attributes
-  put32(c, e.attributes);
-  put32(c, clamp32(header_offset));
-  c += e.name;
-  c += extra;
+  append_central_record(m_central, e, header_offset, zip64_local);
   ++m_entries;
 }
 
@@ -384,7 +278,7 @@ void ZipFormatWriter::add_buffer(const std::string& name, std::string_view conte
   flush_batch(); // entries keep their order
   Entry e;
   e.name = name;
-  e.flags = name_flags(name);
+  e.flags = zip_name_flags(name);
   e.dos_time = dos_date_time(mtime);
   e.attributes = attributes;
   e.size = content.size();
@@ -393,7 +287,7 @@ void ZipFormatWriter::add_buffer(const std::string& name, std::string_view conte
   if (may_deflate && !content.empty()) {
     size_t compressed = deflate_whole(content);
     if (compressed > 0) {
-      e.method = k_method_deflate;
+      e.method = k_zip_method_deflate;
       data = std::string_view(m_probe.get(), compressed);
     }
   }
@@ -404,7 +298,7 @@ void ZipFormatWriter::add_directory(const std::string& name, uint32_t attributes
   // Queued like a small file (no data): a directory does not stop the batch pipeline.
   Pending p;
   p.entry.name = name + "/";
-  p.entry.flags = name_flags(name);
+  p.entry.flags = zip_name_flags(name);
   p.entry.dos_time = dos_date_time(mtime);
   p.entry.attributes = attributes;
   queue(std::move(p));
@@ -416,7 +310,7 @@ void ZipFormatWriter::add_file(const std::string& name, int in, const std::strin
     // The whole file is in memory: its compression is its probe. Batched for two threads.
     Pending p;
     p.entry.name = name;
-    p.entry.flags = name_flags(name);
+    p.entry.flags = zip_name_flags(name);
     p.entry.dos_time = dos_date_time(mtime);
     p.entry.attributes = attributes;
     p.raw = std::move(raw);
@@ -440,15 +334,15 @@ void ZipFormatWriter::add_file(const std::string& name, int in, const std::strin
   flush_batch();
   Entry e;
   e.name = name;
-  e.flags = name_flags(name);
+  e.flags = zip_name_flags(name);
   e.dos_time = dos_date_time(mtime);
   e.attributes = attributes;
-  e.method = deflate_whole(std::string_view(m_read.get(), first)) > 0 ? k_method_deflate : k_method_store;
+  e.method = deflate_whole(std::string_view(m_read.get(), first)) > 0 ? k_zip_method_deflate : k_zip_method_store;
   bool zip64 = expected_size >= k_zip64_threshold;
   uint64_t header_offset = m_offset;
   write_local_header(e, zip64);
 
-  if (e.method == k_method_deflate) {
+  if (e.method == k_zip_method_deflate) {
     deflate_in_pieces(e, in, what, first);
   } else {
     uint32_t crc = 0;
@@ -467,18 +361,9 @@ void ZipFormatWriter::add_file(const std::string& name, int in, const std::strin
     throw Error(what + " grew past 4 GB while it was being zipped");
   }
   // The sizes and CRC are known only now: fill them into the local header.
-  std::string fields;
-  put32(fields, e.crc);
-  if (!zip64) {
-    put32(fields, static_cast<uint32_t>(e.compressed));
-    put32(fields, static_cast<uint32_t>(e.size));
-  }
-  patch(header_offset + 14, fields);
+  patch(header_offset + k_zip_local_crc_at, zip_local_crc_and_sizes(e, zip64));
   if (zip64) {
-    std::string sizes;
-    put64(sizes, e.size);
-    put64(sizes, e.compressed);
-    patch(header_offset + 30 + e.name.size() + 4, sizes);
+    patch(header_offset + zip64_local_sizes_at(e), zip64_local_sizes(e));
   }
   finish_entry(e, header_offset, zip64);
 }
@@ -529,34 +414,7 @@ void ZipFormatWriter::finish() {
   append(m_central);
   m_central.clear();
   m_central.shrink_to_fit();
-  std::string end;
-  if (m_entries > k_max_entries16 || central_offset >= k_max32 || central_size >= k_max32) {
-    uint64_t zip64_end = m_offset;
-    put32(end, 0x06064b50);
-    put64(end, 44);
-    put16(end, static_cast<uint16_t>(k_unix << 8 | k_version_zip64));
-    put16(end, k_version_zip64);
-    put32(end, 0);
-    put32(end, 0);
-    put64(end, m_entries);
-    put64(end, m_entries);
-    put64(end, central_size);
-    put64(end, central_offset);
-    put32(end, 0x07064b50);
-    put32(end, 0);
-    put64(end, zip64_end);
-    put32(end, 1);
-  }
-  auto count16 = static_cast<uint16_t>(m_entries > k_max_entries16 ? k_max_entries16 : m_entries);
-  put32(end, 0x06054b50);
-  put16(end, 0);
-  put16(end, 0);
-  put16(end, count16);
-  put16(end, count16);
-  put32(end, clamp32(central_size));
-  put32(end, clamp32(central_offset));
-  put16(end, 0); // comment
-  append(end);
+  append(zip_end_records(m_entries, central_offset, central_size, m_offset));
   flush();
 }
 

@@ -24,6 +24,8 @@
 #include <thread>
 #include <vector>
 
+#include "stream/zip_records.hpp"
+
 namespace ansible_runner::stream {
 
 class DeflatePieces;
@@ -57,7 +59,7 @@ public:
   void finish();
 
 private:
-  struct Entry;
+  using Entry = ZipRecord;
   struct Deflater;
   struct Pending;
 
@@ -107,8 +109,5 @@ private:
   std::vector<std::unique_ptr<char[]>> m_piece_in;
   std::vector<std::string_view> m_piece_out;
 };
-
-// The DOS date (high 16 bits) and time (low 16 bits) of `t` in local time.
-uint32_t dos_date_time(time_t t);
 
 } // namespace ansible_runner::stream
