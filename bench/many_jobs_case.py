@@ -62,13 +62,17 @@ def _stream(ctx):
     return stream
 
 
+def check_result(text, what):
+    """Raises CommandFailed unless the result stream `text` has a successful status and ends with eof."""
+    if b'"status": "successful"' not in text and b'"status":"successful"' not in text:
+        raise harness.CommandFailed(f"{what}: no successful status: {text[-500:]!r}")
+    if not text.rstrip().endswith(b'{"eof": true}') and not text.rstrip().endswith(b'{"eof":true}'):
+        raise harness.CommandFailed(f"{what}: the result stream does not end with eof")
+
+
 def _check(path):
     with open(path, "rb") as f:
-        text = f.read()
-    if b'"status": "successful"' not in text and b'"status":"successful"' not in text:
-        raise harness.CommandFailed(f"{path}: no successful status: {text[-500:]!r}")
-    if not text.rstrip().endswith(b'{"eof": true}') and not text.rstrip().endswith(b'{"eof":true}'):
-        raise harness.CommandFailed(f"{path}: the result stream does not end with eof")
+        check_result(f.read(), path)
 
 
 def _batch(ctx, label, binary, stream, n):
@@ -120,7 +124,7 @@ def _run(ctx):
             "job_wall_median": statistics.median(s.wall for s in samples),
         }
     try:
-        mesh = many_jobs_receptor.run(ctx, stream, n, PARALLEL, warmup=PARALLEL)
+        mesh = many_jobs_receptor.run(ctx, stream, n, PARALLEL, PARALLEL, check_result)
     except Exception as e:  # noqa: BLE001  (the local rows stand; the mesh's failure is named)
         ctx.errors.append(("many_jobs (receptor)", str(e)))
         mesh = {"failed": str(e)}

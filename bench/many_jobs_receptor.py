@@ -54,21 +54,16 @@ def _receptor_cpu(mesh):
     return total / harness.CLK_TCK
 
 
-def _check(data, how, label, i):
-    if how != "eof":
-        raise harness.CommandFailed(f"receptor {label} unit {i}: the result stream ended by {how}")
-    if b'"status": "successful"' not in data and b'"status":"successful"' not in data:
-        raise harness.CommandFailed(f"receptor {label} unit {i}: no successful status: {data[-500:]!r}")
-
-
-def _batch(mesh, label, payload, n, parallel, timeout):
+def _batch(mesh, label, payload, n, parallel, timeout, check_result):
     """Submits n units of work type `label`, parallel at a time; returns (wall seconds,
     receptors' CPU seconds)."""
     def one(i):
         unit = mesh.submit(label, payload, timeout=60)
         data, how = mesh.results(unit, timeout=timeout)
         mesh.release(unit)
-        _check(data, how, label, i)
+        if how != "eof":
+            raise harness.CommandFailed(f"receptor {label} unit {i}: the result stream ended by {how}")
+        check_result(data, f"receptor {label} unit {i}")
 
     cpu0, t0 = _receptor_cpu(mesh), time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
@@ -86,8 +81,9 @@ def _job_lines(log):
     return jobs
 
 
-def run(ctx, stream, n, parallel, warmup):
-    """Returns {"sides": {label: {...}}} or {"skipped": reason}."""
+def run(ctx, stream, n, parallel, warmup, check_result):
+    """Returns {"sides": {label: {...}}} or {"skipped": reason}. check_result(bytes, what)
+    raises on a result stream that is not a successful job's (many_jobs_case.check_result)."""
     mesh_module, why = _mesh_module()
     if mesh_module is None:
         return {"skipped": why}
@@ -106,11 +102,11 @@ def run(ctx, stream, n, parallel, warmup):
     try:
         mesh.start()
         for label, _ in ctx.binaries():
-            _batch(mesh, label, payload, warmup, parallel, ctx.timeout)
+            _batch(mesh, label, payload, warmup, parallel, ctx.timeout, check_result)
             Path(logs[label]).write_text("")
         for label, _ in ctx.binaries():
             ctx.log(f"many_jobs: {n} units through the Receptor mesh to {label}'s worker, {parallel} at a time")
-            wall, receptor_cpu = _batch(mesh, label, payload, n, parallel, ctx.timeout)
+            wall, receptor_cpu = _batch(mesh, label, payload, n, parallel, ctx.timeout, check_result)
             jobs = _job_lines(logs[label])
             if len(jobs) != n:
                 raise harness.CommandFailed(f"receptor {label}: {len(jobs)} of {n} jobs logged their CPU")

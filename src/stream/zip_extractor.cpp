@@ -365,8 +365,8 @@ private:
       m_lanes.submit(m_next_lane++, m_batch_bytes, [batch = std::move(m_batch)] {
         std::string content;
         for (const SmallFile& file : batch) {
-          decode_whole_entry(file.name, file.check, file.raw, content);
-          place_file(file.dir->get(), file.leaf.c_str(), file.name, content, file.perms, file.with_mode, file.mtime);
+          std::string_view data = decode_whole_entry(file.name, file.check, file.raw, content);
+          place_file(file.dir->get(), file.leaf.c_str(), file.name, data, file.perms, file.with_mode, file.mtime);
         }
       });
     });

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "stream/stream_error.hpp"
+#include "stream/zip_records.hpp"
 
 namespace ansible_runner::stream {
 namespace {
@@ -22,8 +23,6 @@ constexpr size_t k_zip64_end_record = 56;
 constexpr size_t k_central_header = 46;
 constexpr size_t k_local_header = 30;
 constexpr uint32_t k_max32 = 0xFFFFFFFFu;
-constexpr uint16_t k_method_store = 0;
-constexpr uint16_t k_method_deflate = 8;
 
 uint16_t get16(const char* p) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
@@ -38,6 +37,19 @@ uint64_t get64(const char* p) { return get32(p) | static_cast<uint64_t>(get32(p 
 
 [[noreturn]] void corrupt(const std::string& name, const std::string& why) {
   throw StreamError("zip entry '" + name + "': corrupt data: " + why);
+}
+
+// Inflates a whole deflate stream whose output must be exactly `size` bytes (bytes after the
+// end of the stream are ignored, as zlib's streaming path does).
+void inflate_whole(libdeflate_decompressor* decompressor, const std::string& name, std::string_view raw, char* out,
+                   size_t size) {
+  size_t in_used = 0;
+  size_t out_size = 0;
+  if (libdeflate_deflate_decompress_ex(decompressor, raw.data(), raw.size(), out, size, &in_used, &out_size) !=
+          LIBDEFLATE_SUCCESS ||
+      out_size != size) {
+    corrupt(name, "invalid deflate data or a size that is not the declared one");
+  }
 }
 
 // The DOS date and time as local time, as mktime() with tm_isdst -1 (Python's
@@ -310,7 +322,7 @@ uint64_t ZipArchiveReader::locate(const ZipEntryInfo& entry) {
   if (local_name != name) {
     invalid("local and central names of '" + name + "' differ");
   }
-  if (entry.method != k_method_store && entry.method != k_method_deflate) {
+  if (entry.method != k_zip_method_store && entry.method != k_zip_method_deflate) {
     throw StreamError("zip entry '" + name + "': compression method " + std::to_string(entry.method) +
                       " is not supported");
   }
@@ -323,12 +335,13 @@ std::string ZipArchiveReader::read_raw(const ZipEntryInfo& entry, uint64_t data)
   return raw;
 }
 
-void decode_whole_entry(const std::string& name, const ZipEntryCheck& check, std::string_view raw, std::string& out) {
-  if (check.method == k_method_store) {
+std::string_view decode_whole_entry(const std::string& name, const ZipEntryCheck& check, std::string_view raw,
+                                    std::string& out) {
+  std::string_view content = raw;
+  if (check.method == k_zip_method_store) {
     if (raw.size() != check.size) {
       corrupt(name, "a stored entry whose sizes differ");
     }
-    out.assign(raw);
   } else {
     using Decompressor = std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)>;
     thread_local Decompressor decompressor(nullptr, &libdeflate_free_decompressor);
@@ -339,18 +352,13 @@ void decode_whole_entry(const std::string& name, const ZipEntryCheck& check, std
       }
     }
     out.resize(static_cast<size_t>(check.size));
-    size_t in_used = 0;
-    size_t out_size = 0;
-    // Exactly the declared size must come out, as in read().
-    if (libdeflate_deflate_decompress_ex(decompressor.get(), raw.data(), raw.size(), out.data(), out.size(), &in_used,
-                                         &out_size) != LIBDEFLATE_SUCCESS ||
-        out_size != check.size) {
-      corrupt(name, "invalid deflate data or a size that is not the declared one");
-    }
+    inflate_whole(decompressor.get(), name, raw, out.data(), out.size());
+    content = out;
   }
-  if (libdeflate_crc32(0, out.data(), out.size()) != check.crc) {
+  if (libdeflate_crc32(0, content.data(), content.size()) != check.crc) {
     corrupt(name, "CRC mismatch");
   }
+  return content;
 }
 
 void ZipArchiveReader::read(const ZipEntryInfo& entry, uint64_t data,
@@ -373,7 +381,7 @@ void ZipArchiveReader::read(const ZipEntryInfo& entry, uint64_t data,
 
   uint64_t left = entry.compressed;
   uint64_t offset = data;
-  if (entry.method == k_method_store) {
+  if (entry.method == k_zip_method_store) {
     if (entry.compressed != entry.size) {
       corrupt(name, "a stored entry whose sizes differ");
     }
@@ -392,16 +400,9 @@ void ZipArchiveReader::read(const ZipEntryInfo& entry, uint64_t data,
     if (left <= k_chunk && entry.size <= k_chunk) {
       size_t n = static_cast<size_t>(left);
       read_at(offset, m_in.get(), n);
-      size_t in_used = 0;
-      size_t out_size = 0;
-      // Exactly the declared size must come out (bytes after the end of the deflate stream are
-      // ignored, as zlib's streaming path does).
-      if (libdeflate_deflate_decompress_ex(m_inflater->whole, m_in.get(), n, m_out.get(),
-                                           static_cast<size_t>(entry.size), &in_used, &out_size) != LIBDEFLATE_SUCCESS ||
-          out_size != entry.size) {
-        corrupt(name, "invalid deflate data or a size that is not the declared one");
-      }
-      deliver(m_out.get(), out_size);
+      inflate_whole(m_inflater->whole, name, std::string_view(m_in.get(), n), m_out.get(),
+                    static_cast<size_t>(entry.size));
+      deliver(m_out.get(), static_cast<size_t>(entry.size));
       left = 0;
     }
     z_stream& z = m_inflater->z;

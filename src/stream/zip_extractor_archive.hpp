@@ -89,9 +89,11 @@ struct ZipEntryCheck {
   uint32_t crc = 0;
 };
 
-// Decodes a whole entry from its raw bytes (ZipArchiveReader::read_raw) into `out`, with the
-// checks read() makes (method, exactly the declared size, CRC); `name` is for messages. Safe on
-// any thread: each thread keeps one decompressor. Throws StreamError.
-void decode_whole_entry(const std::string& name, const ZipEntryCheck& check, std::string_view raw, std::string& out);
+// The content of a whole entry from its raw bytes (ZipArchiveReader::read_raw), with the checks
+// read() makes (method, exactly the declared size, CRC); `name` is for messages. A deflated entry
+// is inflated into `out`, a stored one is `raw` itself. Safe on any thread: each thread keeps one
+// decompressor. Throws StreamError.
+std::string_view decode_whole_entry(const std::string& name, const ZipEntryCheck& check, std::string_view raw,
+                                    std::string& out);
 
 } // namespace ansible_runner::stream

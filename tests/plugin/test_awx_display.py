@@ -126,6 +126,22 @@ def test_display_args_to_stdout():
         "specified for this result") in args
 
 
+def test_debug_lines_are_flagged_events_as_in_the_reference():
+    # With ANSIBLE_DEBUG every Display.debug line (from the main process and, through it, from
+    # the workers) is an event of its own named 'debug' with the flag in its event_data, and no
+    # other event carries the flag. The text holds pids and times, so only the shape is compared.
+    result = harness.compare(['basic.yml'], env={'ANSIBLE_DEBUG': '1'})
+
+    def shape(items):
+        events = [item[1] for item in items if item[0] == 'event']
+        flagged = {e['event'] for e in events if e.get('event_data', {}).get('debug')}
+        others = [e['event'] for e in events if e['event'] not in ('debug', 'verbose')]
+        return flagged, others, sum(e['event'] == 'debug' for e in events) > 100
+
+    assert shape(result.ours) == shape(result.reference)
+    assert shape(result.ours)[0] == {'debug'} and shape(result.ours)[2]
+
+
 def test_warnings_deprecations_and_display_methods():
     items = check(['warnings.yml'])
     found = set(names(items))
