@@ -30,8 +30,7 @@ DOCUMENTATION = '''
       - Set as the stdout callback
 '''
 
-import base64
-import contextlib
+import binascii
 import copy
 import datetime
 import functools
@@ -42,7 +41,6 @@ import multiprocessing
 import os
 import sys
 import threading
-import uuid
 
 from ansible import constants as C
 from ansible.plugins.loader import callback_loader
@@ -59,14 +57,14 @@ DISPLAY_EVENT_FLAGS = ('debug', 'verbose', 'deprecated', 'warning', 'system_warn
 
 # Events that are never about a task (they must not take one from their arguments).
 EVENTS_WITHOUT_PLAY = ('playbook_on_start', 'playbook_on_stats')
-EVENTS_WITHOUT_TASK = EVENTS_WITHOUT_PLAY + (
+EVENTS_WITHOUT_TASK = frozenset(EVENTS_WITHOUT_PLAY + (
     'playbook_on_setup',
     'playbook_on_notify',
     'playbook_on_import_for_host',
     'playbook_on_not_import_for_host',
     'playbook_on_no_hosts_matched',
     'playbook_on_no_hosts_remaining',
-)
+))
 
 # Only these keep their event_data with RUNNER_ONLY_FAILED_EVENTS. 'runner_on_item_failed'
 # is not an event name (the real one is runner_item_on_failed); the 2.3 plugin has the same
@@ -110,6 +108,11 @@ def _env_is_true(name):
     return (_EVENT_ENV[name] or 'False').lower() == 'true'
 
 
+# The two switches cannot fail to convert, so they are converted once.
+_OMIT_EVENT_DATA = _env_is_true('RUNNER_OMIT_EVENTS')
+_ONLY_FAILED_EVENT_DATA = _env_is_true('RUNNER_ONLY_FAILED_EVENTS')
+
+
 class EventEncoder(json.JSONEncoder):
     """Results may hold !vault values and dates; anything else unknown is an error."""
 
@@ -124,11 +127,28 @@ class EventEncoder(json.JSONEncoder):
         return super(EventEncoder, self).default(o)
 
 
+def _json_writer():
+    """json.dumps(o, cls=EventEncoder) for dicts, without building an encoder for every event."""
+    default = EventEncoder().default
+    make_encoder = getattr(json.encoder, 'c_make_encoder', None)
+    if make_encoder is None:
+        return lambda o: json.dumps(o, cls=EventEncoder)
+
+    def write(o):
+        # a fresh markers dict per call: it finds circular references, as json.dumps does
+        return ''.join(make_encoder({}, default, json.encoder.encode_basestring_ascii, None, ': ', ', ',
+                                    False, False, True)(o, 0))
+    return write
+
+
+event_json = _json_writer()
+
+
 FULL_CHUNK_END = '\x1b[%dD' % FRAME_CHUNK
 
 
 def encode_frame(json_text):
-    payload = base64.b64encode(json_text.encode('utf-8')).decode('ascii')
+    payload = binascii.b2a_base64(json_text.encode('utf-8'), newline=False).decode('ascii')
     whole = len(payload) - len(payload) % FRAME_CHUNK
     pieces = [ERASE_LINE]
     if whole:
@@ -142,7 +162,7 @@ def encode_frame(json_text):
     return ''.join(pieces)
 
 
-END_FRAME = encode_frame(json.dumps({}))
+END_FRAME = encode_frame(event_json({}))
 
 
 class EventContext(object):
@@ -160,6 +180,33 @@ class EventContext(object):
         self.lock = multiprocessing.RLock()
         self._process_wide = {}
         self._thread = threading.local()
+        self.pid = os.getpid()
+        self._uuids = []
+        self._display_lock = None
+        # A forked worker must neither name the parent's pid nor hand out the parent's
+        # unused uuids.
+        os.register_at_fork(after_in_child=self._forget_parent)
+
+    def _forget_parent(self):
+        self.pid = os.getpid()
+        self._uuids = []
+
+    def new_uuid(self):
+        """str(uuid.uuid4()), from random bytes drawn 4 KiB at a time: os.urandom lets go of
+        the GIL, and every hand-over to Ansible's other thread costs more than the call."""
+        try:
+            return self._uuids.pop()  # one atomic step: safe between threads
+        except IndexError:
+            pass
+        pool = bytearray(os.urandom(4096))
+        uuids = []
+        for at in range(0, len(pool), 16):
+            pool[at + 6] = (pool[at + 6] & 0x0f) | 0x40  # version 4
+            pool[at + 8] = (pool[at + 8] & 0x3f) | 0x80  # RFC 4122 variant
+            h = pool[at:at + 16].hex()
+            uuids.append('%s-%s-%s-%s-%s' % (h[:8], h[8:12], h[12:16], h[16:20], h[20:]))
+        self._uuids = uuids
+        return uuids.pop()
 
     # -- context layers (keys are removed on exit, never restored, as in 2.3) --
 
@@ -180,13 +227,31 @@ class EventContext(object):
         for key in keys:
             layer.pop(key, None)
 
-    @contextlib.contextmanager
-    def scoped(self, **values):
-        try:
-            self.put(**values)
-            yield
-        finally:
-            self.drop(values)
+    def begin_event(self, values, task_values=None):
+        """Gives this thread a layer for the event being written: the one it had plus
+        `values` (and the event's task, which replaces any task there). Returns the layer it
+        had, for end_event."""
+        outer = self._thread_layer()
+        layer = dict(outer) if outer else {}  # nearly always empty: nothing is set around a callback
+        layer.update(values)
+        if task_values is not None:
+            if not layer.keys().isdisjoint(TASK_CONTEXT_KEYS):
+                for key in TASK_CONTEXT_KEYS:
+                    layer.pop(key, None)
+            layer.update(task_values)
+        self._thread.layer = layer
+        return outer
+
+    def end_event(self, outer, values, had_task):
+        """Puts the layer begin_event took back, without the keys the event set: they are
+        removed, not restored, as in 2.3."""
+        if outer:
+            for key in values:
+                outer.pop(key, None)
+            if had_task:
+                for key in TASK_CONTEXT_KEYS:
+                    outer.pop(key, None)
+        self._thread.layer = outer
 
     def merged(self):
         merged = dict(self._process_wide)
@@ -209,8 +274,8 @@ class EventContext(object):
         for var, key in _JOB_ID_KEYS:
             if _EVENT_ENV[var]:
                 event[key] = int(_EVENT_ENV[var])
-        event['pid'] = data.get('pid', os.getpid())
-        event['uuid'] = data['uuid'] if 'uuid' in data else str(uuid.uuid4())
+        event['pid'] = data['pid'] if 'pid' in data else self.pid
+        event['uuid'] = data['uuid'] if 'uuid' in data else self.new_uuid()
         event['created'] = data['created'] if 'created' in data else utc_now().isoformat()
         if data.get('parent_uuid', None):
             event['parent_uuid'] = data['parent_uuid']
@@ -227,9 +292,9 @@ class EventContext(object):
 
     @staticmethod
     def _filter_event_data(name, data):
-        if _env_is_true('RUNNER_OMIT_EVENTS'):
+        if _OMIT_EVENT_DATA:
             return {}
-        if _env_is_true('RUNNER_ONLY_FAILED_EVENTS') and name not in FAILED_EVENTS:
+        if _ONLY_FAILED_EVENT_DATA and name not in FAILED_EVENTS:
             return {}
         max_res = _EVENT_ENV['MAX_EVENT_RES']
         max_res = int(max_res if max_res is not None else 700000)
@@ -256,7 +321,7 @@ class EventContext(object):
 
     def open(self, stream):
         # Encoding errors propagate before anything is written, as in 2.3.
-        frame = encode_frame(json.dumps(self.build_event(), cls=EventEncoder))
+        frame = encode_frame(event_json(self.build_event()))
         unbuffered = _is_unbuffered(stream)
         self._hold(stream)
         if unbuffered:
@@ -287,13 +352,17 @@ class EventContext(object):
     def _hold(self, stream):
         if getattr(self._thread, 'held', None) is not None or not hasattr(stream, 'reconfigure'):
             return
-        lock = getattr(Display(), '_lock', None)
+        lock = self._display_lock
         if lock is None:
-            return
+            # Display is a singleton: its lock is the same for the life of the process
+            lock = self._display_lock = getattr(Display(), '_lock', None)
+            if lock is None:
+                return
         lock.acquire()
         try:
             state = (stream.line_buffering, stream.write_through)
-            stream.reconfigure(line_buffering=False, write_through=False)
+            if state != (False, False):
+                stream.reconfigure(line_buffering=False, write_through=False)
         except Exception:
             lock.release()  # a stream that cannot hold: written as it comes
             return
@@ -306,7 +375,8 @@ class EventContext(object):
         self._thread.held = None
         stream, lock, line_buffering, write_through = held
         try:
-            stream.reconfigure(line_buffering=line_buffering, write_through=write_through)  # flushes
+            if line_buffering or write_through:
+                stream.reconfigure(line_buffering=line_buffering, write_through=write_through)  # flushes
         finally:
             lock.release()
 
@@ -339,7 +409,8 @@ def _install_display_hooks(context):
 
     def flagging(name, method):
         # Let the event know which Display method produced it (warning, deprecated, ...).
-        # What scoped() does, written out: a forked worker calls Display.debug about ten
+        # The flag is set in this thread's layer for the call and removed after it, by hand
+        # rather than with a context manager: a forked worker calls Display.debug about ten
         # times per task result, and a context manager each time was most of the plugin's
         # cost in the workers.
         @functools.wraps(method)
@@ -369,8 +440,15 @@ def _install_display_hooks(context):
         host = verbose_argument(args, kwargs, 'host')
         if host is not None:
             extra['remote_addr'] = host
-        with context.scoped(**extra):
+        # set for the call and removed after it, by hand as in flagging: workers call
+        # display.vvv for each command they run, whether or not it is shown
+        layer = context._thread_layer()
+        layer.update(extra)
+        try:
             return original_verbose(*args, **kwargs)
+        finally:
+            for key in extra:
+                layer.pop(key, None)
 
     Display.verbose = verbose
 
@@ -380,9 +458,15 @@ def _install_display_hooks(context):
     @functools.wraps(original_display)
     def display(*args, **kwargs):
         log_only = display_argument(args, kwargs, 'log_only')
-        stream = sys.stderr if display_argument(args, kwargs, 'stderr') else sys.stdout
         # In a forked worker Display sends the text to the main process (which displays
         # it again, as an event of its own) instead of writing it.
+        if not log_only and context.in_event():
+            # Most text: a callback's, inside its event. This thread holds context.lock
+            # already (in_event() is true only there), so it does not take it again.
+            if not getattr(display_argument(args, kwargs, 'self'), '_final_q', None):
+                context.before_text(sys.stderr if display_argument(args, kwargs, 'stderr') else sys.stdout)
+            return original_display(*args, **kwargs)
+        stream = sys.stderr if display_argument(args, kwargs, 'stderr') else sys.stdout
         writes_here = not log_only and not getattr(display_argument(args, kwargs, 'self'), '_final_q', None)
         in_event = context.in_event()
         with context.lock:
@@ -392,7 +476,7 @@ def _install_display_hooks(context):
                 return original_display(*args, **kwargs)
             # Text displayed outside any callback becomes an event of its own.
             try:
-                context.put(uuid=str(uuid.uuid4()))
+                context.put(uuid=context.new_uuid())
                 context.open(stream)
                 if writes_here:
                     context.before_text(stream)
@@ -427,6 +511,75 @@ def _censor(event_data):
             res['results'][index] = {'censored': CENSORED}
 
 
+def task_context(task):
+    """What events about `task` say of it (TASK_CONTEXT_KEYS)."""
+    action = task.action
+    values = {
+        'task': task.name or action,
+        'task_uuid': str(task._uuid),
+        'task_action': action,
+        'resolved_action': getattr(task, 'resolved_action', action),
+        'task_args': '',
+    }
+    try:
+        values['task_path'] = task.get_path()
+    except AttributeError:
+        pass
+    if C.DISPLAY_ARGS_TO_STDOUT:
+        if task.no_log:
+            values['task_args'] = CENSORED
+        else:
+            values['task_args'] = ', '.join('%s=%s' % pair for pair in task.args.items())
+    role_object = getattr(task, '_role', None)
+    if role_object:
+        role = role_object._role_name
+        if hasattr(role_object, 'get_name'):
+            resolved_role = role_object.get_name()
+            if resolved_role != role:
+                values['resolved_role'] = resolved_role
+    else:
+        role = getattr(task, 'role_name', '')
+    if role:
+        values['role'] = role
+    return values
+
+
+class _CallbackEvent(object):
+    """`with callback._event(name, **event_data)`: the event's frames around what the text
+    callback writes inside the block. A class rather than a generator: entered for every event."""
+
+    __slots__ = ('_values', '_task', '_outer')
+
+    def __init__(self, event, event_data):
+        if 'uuid' not in event_data:
+            event_data['uuid'] = event_context.new_uuid()
+        self._task = event_data.pop('task', None) if event not in EVENTS_WITHOUT_TASK else None
+        _censor(event_data)
+        event_data['event'] = event
+        self._values = event_data
+        self._outer = None
+
+    def __enter__(self):
+        event_context.lock.acquire()
+        try:
+            self._outer = event_context.begin_event(
+                self._values, task_context(self._task) if self._task else None)
+            event_context.open(sys.stdout)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+
+    def __exit__(self, *exc_info):
+        try:
+            event_context.close(sys.stdout)
+        finally:
+            try:
+                if self._outer is not None:
+                    event_context.end_event(self._outer, self._values, bool(self._task))
+            finally:
+                event_context.lock.release()
+
+
 class CallbackModule(BaseCallback):
     """Wraps each callback of the text callback in an event."""
 
@@ -444,25 +597,9 @@ class CallbackModule(BaseCallback):
 
     # -- context --
 
-    @contextlib.contextmanager
-    def _event(self, event, **event_data):
-        event_data.setdefault('uuid', str(uuid.uuid4()))
-        task = None
-        if event not in EVENTS_WITHOUT_TASK:
-            task = event_data.pop('task', None)
-        _censor(event_data)
-        with event_context.lock:
-            try:
-                event_context.put(event=event, **event_data)
-                if task:
-                    self._set_task(task, process_wide=False)
-                event_context.open(sys.stdout)
-                yield
-            finally:
-                event_context.close(sys.stdout)
-                if task:
-                    self._clear_task(process_wide=False)
-                event_context.drop(['event'] + list(event_data))
+    @staticmethod
+    def _event(event, **event_data):
+        return _CallbackEvent(event, event_data)
 
     def _unique_uuid(self, raw_uuid):
         raw_uuid = str(raw_uuid)
@@ -481,7 +618,7 @@ class CallbackModule(BaseCallback):
         return ','.join(hosts) if isinstance(hosts, list) else hosts
 
     def _set_playbook(self, playbook):
-        self.playbook_uuid = str(uuid.uuid4())
+        self.playbook_uuid = event_context.new_uuid()
         event_context.put(process_wide=True, playbook=getattr(playbook, '_file_name', '???'),
                           playbook_uuid=self.playbook_uuid)
         self._clear_play()
@@ -496,38 +633,12 @@ class CallbackModule(BaseCallback):
         event_context.drop(('play', 'play_uuid', 'play_pattern'), process_wide=True)
         self._clear_task()
 
-    def _set_task(self, task, process_wide=True):
-        self._clear_task(process_wide)
-        values = {
-            'task': task.name or task.action,
-            'task_uuid': str(task._uuid),
-            'task_action': task.action,
-            'resolved_action': getattr(task, 'resolved_action', task.action),
-            'task_args': '',
-        }
-        try:
-            values['task_path'] = task.get_path()
-        except AttributeError:
-            pass
-        if C.DISPLAY_ARGS_TO_STDOUT:
-            if task.no_log:
-                values['task_args'] = CENSORED
-            else:
-                values['task_args'] = ', '.join('%s=%s' % pair for pair in task.args.items())
-        if getattr(task, '_role', None):
-            role = task._role._role_name
-            if hasattr(task._role, 'get_name'):
-                resolved_role = task._role.get_name()
-                if resolved_role != role:
-                    values['resolved_role'] = resolved_role
-        else:
-            role = getattr(task, 'role_name', '')
-        if role:
-            values['role'] = role
-        event_context.put(process_wide=process_wide, **values)
+    def _set_task(self, task):
+        self._clear_task()
+        event_context.put(process_wide=True, **task_context(task))
 
-    def _clear_task(self, process_wide=True):
-        event_context.drop(TASK_CONTEXT_KEYS, process_wide=process_wide)
+    def _clear_task(self):
+        event_context.drop(TASK_CONTEXT_KEYS, process_wide=True)
 
     # -- per-host result data --
 
