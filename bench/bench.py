@@ -6,7 +6,8 @@ against the reference, and writes bench/RESULTS.md (full run) or bench/out/RESUL
 timing never fails the run. A run of the Python cases alone replaces only the Python API
 section of an existing results file; a run without them keeps that section. The same holds for
 the cases with a section of their own (SECTION_CASES: ``container``, the fixed cost of a job in a
-podman container; ``many_jobs``, many short jobs through ``worker`` as an execution node runs them).
+podman container; ``many_jobs``, many short jobs through ``worker`` as an execution node runs them;
+``plugin``, what the callback plugin costs ansible-playbook).
 """
 
 import argparse
@@ -25,6 +26,7 @@ import cases   # noqa: E402
 import container_case  # noqa: E402
 import harness  # noqa: E402
 import many_jobs_case  # noqa: E402
+import plugin_case  # noqa: E402
 import python_cases  # noqa: E402
 import report  # noqa: E402
 import sections  # noqa: E402
@@ -32,7 +34,7 @@ import sysinfo  # noqa: E402
 
 # Cases whose results are a section of RESULTS.md of their own (sections.py): name -> module
 # with run(ctx) -> data and section(data, command, when, elapsed) -> Markdown.
-SECTION_CASES = {"container": container_case, "many_jobs": many_jobs_case}
+SECTION_CASES = {"container": container_case, "many_jobs": many_jobs_case, "plugin": plugin_case}
 CASES = {**cases.CASES, **{name: m.run for name, m in SECTION_CASES.items()},
          "python": python_cases.python_api}
 
