@@ -8,6 +8,8 @@
 # Case many_jobs (bench/many_jobs_case.py): 100 short jobs through `worker`, 4 at a time, as an
 # execution node runs them, locally and through a Receptor mesh (bench/many_jobs_receptor.py);
 # its own section too (`--cases many_jobs`).
+# Case plugin (bench/plugin_case.py): what the callback plugin costs ansible-playbook, bare against
+# the reference's plugin and ours (`--cases plugin`, its own section).
 # `bench/run.sh --cases python` replaces only the Python API section of bench/RESULTS.md.
 # It never fails on a timing; it fails only if a command errs or produces a wrong result.
 exec /usr/bin/python3 "$(dirname "$0")/bench.py" "$@"
