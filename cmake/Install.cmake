@@ -14,6 +14,7 @@ install(TARGETS ansible_runner ar_warnings ar_sanitizers EXPORT ansible_runner_t
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY include/ansible_runner DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES ${AR_PLUGIN_FILES} DESTINATION ${CMAKE_INSTALL_DATADIR}/ansible-runner/callback)
+install(DIRECTORY ${AR_PLUGIN_DIR}/__pycache__ DESTINATION ${CMAKE_INSTALL_DATADIR}/ansible-runner/callback OPTIONAL)
 
 install(EXPORT ansible_runner_targets NAMESPACE ansible_runner:: FILE ansible_runnerTargets.cmake
   DESTINATION ${AR_CMAKE_PACKAGE_DIR})

@@ -15,11 +15,14 @@ target_include_directories(_native PRIVATE ${AR_FACES_VIEW})
 target_link_libraries(_native PRIVATE ansible_runner fmt::fmt ar_warnings ar_sanitizers)
 
 # The wheel: the module inside the package, the executable as a script (bin/ansible-runner),
-# the plugin where the executable looks for it (<prefix>/share/ansible-runner/callback) and
-# inside the package, where the module looks for it.
+# the plugin where the executable looks for it (<prefix>/share/ansible-runner/callback, with its
+# bytecode: pip compiles only the package's files) and inside the package, where the module looks
+# for it.
 if(DEFINED SKBUILD)
   install(TARGETS _native LIBRARY DESTINATION ansible_runner COMPONENT python)
   install(TARGETS ansible-runner RUNTIME DESTINATION ${SKBUILD_SCRIPTS_DIR} COMPONENT python)
   install(FILES ${AR_PLUGIN_FILES} DESTINATION ${SKBUILD_DATA_DIR}/share/ansible-runner/callback COMPONENT python)
+  install(DIRECTORY ${AR_PLUGIN_DIR}/__pycache__ DESTINATION ${SKBUILD_DATA_DIR}/share/ansible-runner/callback
+          COMPONENT python OPTIONAL)
   install(FILES ${AR_PLUGIN_FILES} DESTINATION ansible_runner/display_callback/callback COMPONENT python)
 endif()
