@@ -12,7 +12,8 @@ namespace ansible_runner::config {
 // then the compiled-in <datadir>/ansible-runner/callback (returned even if missing).
 std::string callback_plugin_dir();
 
-// Containers: copies the plugin dir to <artifact_dir>/callback, replacing an earlier copy.
+// Containers: copies the plugin dir to <artifact_dir>/callback with its files' times (so that
+// bytecode beside the plugin stays valid), replacing an earlier copy.
 // Throws ConfigurationError naming the target on failure.
 void copy_callback_plugin_into(const std::string& artifact_dir);
 
