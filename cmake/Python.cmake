@@ -16,8 +16,8 @@ target_link_libraries(_native PRIVATE ansible_runner fmt::fmt ar_warnings ar_san
 
 # The wheel: the module inside the package, the executable as a script (bin/ansible-runner),
 # the plugin where the executable looks for it (<prefix>/share/ansible-runner/callback, with its
-# bytecode: pip compiles only the package's files) and inside the package, where the module looks
-# for it.
+# bytecode for installers that do not compile, such as uv; pip replaces it with its own) and
+# inside the package, where the module looks for it.
 if(DEFINED SKBUILD)
   install(TARGETS _native LIBRARY DESTINATION ansible_runner COMPONENT python)
   install(TARGETS ansible-runner RUNTIME DESTINATION ${SKBUILD_SCRIPTS_DIR} COMPONENT python)
