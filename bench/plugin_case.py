@@ -24,8 +24,8 @@ import pty
 import shutil
 import statistics
 import threading
-import time
 
+import harness
 import inputs
 import sections
 
@@ -64,22 +64,6 @@ def _env(ctx, side, timer_out):
 def _run_one(ctx, pdd, side, timer_out=None):
     """Runs the loop once with stdout/stderr on a pty; returns the tree's CPU seconds (wait4)."""
     master, slave = pty.openpty()
-    env = _env(ctx, side, timer_out)
-    argv = ["ansible-playbook", "-i", os.path.join(pdd, "inventory", "hosts"), "loop.yml"]
-    pid = os.fork()
-    if pid == 0:  # the child: nothing but dup2 and exec
-        try:
-            os.chdir(os.path.join(pdd, "project"))
-            os.setsid()
-            devnull = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(devnull, 0)
-            os.dup2(slave, 1)
-            os.dup2(slave, 2)
-            os.closerange(3, 1024)
-            os.execvpe(argv[0], argv, env)
-        finally:
-            os._exit(127)
-    os.close(slave)
     output = []
 
     def drain():
@@ -93,25 +77,21 @@ def _run_one(ctx, pdd, side, timer_out=None):
             output.append(data)
     reader = threading.Thread(target=drain)
     reader.start()
-    deadline = time.monotonic() + ctx.timeout
-    while True:
-        done, status, usage = os.wait4(pid, os.WNOHANG)
-        if done:
-            break
-        if time.monotonic() > deadline:
-            os.kill(pid, 9)
-            os.wait4(pid, 0)
-            raise RuntimeError(f"plugin case: {side} timed out")
-        time.sleep(0.02)
-    reader.join()
-    os.close(master)
+    try:
+        sample = harness.run_once(["ansible-playbook", "-i", os.path.join(pdd, "inventory", "hosts"), "loop.yml"],
+                                  stdout=slave, stderr=slave, cwd=os.path.join(pdd, "project"),
+                                  env=_env(ctx, side, timer_out), timeout=ctx.timeout, wrap=False)
+    finally:
+        os.close(slave)  # the reader then gets what is left and EIO
+        reader.join()
+        os.close(master)
     text = b"".join(output)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"plugin case: {side} exited {status}: {text[-500:]!r}")
+    if sample.rc != 0:
+        raise harness.CommandFailed(f"plugin case: {side} exited {sample.rc}: {text[-500:]!r}")
     frames = text.count(ERASE_LINE) // 2
     if side != "bare" and frames < ctx.sizes.loop_items:
-        raise RuntimeError(f"plugin case: {side} framed {frames} events for {ctx.sizes.loop_items} items")
-    return usage.ru_utime + usage.ru_stime
+        raise harness.CommandFailed(f"plugin case: {side} framed {frames} events for {ctx.sizes.loop_items} items")
+    return sample.cpu
 
 
 def _timed_callback(ctx, pdd, side):
@@ -125,7 +105,7 @@ def _timed_callback(ctx, pdd, side):
         timed = json.load(f)
     calls = timed["v2_runner_item_on_ok"]
     if calls["calls"] != ctx.sizes.loop_items:
-        raise RuntimeError(f"plugin case: {side}: {calls['calls']} item callbacks timed")
+        raise harness.CommandFailed(f"plugin case: {side}: {calls['calls']} item callbacks timed")
     return calls["cpu"] / calls["calls"], timed["_process"]["main_cpu"], timed["_process"]["workers_cpu"]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import OURS
+from reference import MISSING
 
 PLUGIN_DIR = Path(OURS).resolve().parent / "share" / "ansible-runner" / "callback"
 PLAYBOOK = "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug:\n        msg: hi\n"
@@ -46,3 +47,25 @@ def test_ansible_loads_the_bytecode_from_a_copy_of_the_plugin_dir(tmp_path):
     loaded = [line for line in done.stderr.decode(errors="replace").splitlines() if "awx_display" in line]
     cached = importlib.util.cache_from_source(str(copy / "awx_display.py"))
     assert f"# {cached} matches {copy / 'awx_display.py'}" in loaded, loaded
+
+
+def _file_times(root):
+    return {os.path.relpath(os.path.join(where, name), root): os.stat(os.path.join(where, name)).st_mtime_ns
+            for where, _, names in os.walk(root) for name in names}
+
+
+def test_the_references_container_copy_keeps_every_file_and_its_time(tmp_path):
+    """What our copy follows (unit test CallbackDir.TheContainerCopyKeepsEveryFileAndItsTime)."""
+    try:
+        from ansible_runner.config import runner as config
+        from ansible_runner import utils
+    except ImportError:
+        pytest.skip(f"{MISSING}: the ansible_runner package")
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "play.yml").write_text(PLAYBOOK)
+    runner = config.RunnerConfig(str(tmp_path), playbook="play.yml", ident="copy", process_isolation=True,
+                                 process_isolation_executable="podman", container_image="img")
+    runner.prepare()
+    source = utils.get_callback_dir()
+    assert _file_times(tmp_path / "artifacts" / "copy" / "callback") == _file_times(source)
+    assert any(name.startswith("__pycache__/") for name in _file_times(source))

@@ -457,24 +457,21 @@ def _install_display_hooks(context):
 
     @functools.wraps(original_display)
     def display(*args, **kwargs):
-        log_only = display_argument(args, kwargs, 'log_only')
+        if display_argument(args, kwargs, 'log_only'):
+            with context.lock:
+                return original_display(*args, **kwargs)
+        stream = sys.stderr if display_argument(args, kwargs, 'stderr') else sys.stdout
         # In a forked worker Display sends the text to the main process (which displays
         # it again, as an event of its own) instead of writing it.
-        if not log_only and context.in_event():
+        writes_here = not getattr(display_argument(args, kwargs, 'self'), '_final_q', None)
+        if context.in_event():
             # Most text: a callback's, inside its event. This thread holds context.lock
             # already (in_event() is true only there), so it does not take it again.
-            if not getattr(display_argument(args, kwargs, 'self'), '_final_q', None):
-                context.before_text(sys.stderr if display_argument(args, kwargs, 'stderr') else sys.stdout)
+            if writes_here:
+                context.before_text(stream)
             return original_display(*args, **kwargs)
-        stream = sys.stderr if display_argument(args, kwargs, 'stderr') else sys.stdout
-        writes_here = not log_only and not getattr(display_argument(args, kwargs, 'self'), '_final_q', None)
-        in_event = context.in_event()
+        # Text displayed outside any callback becomes an event of its own.
         with context.lock:
-            if log_only or in_event:
-                if writes_here:
-                    context.before_text(stream)
-                return original_display(*args, **kwargs)
-            # Text displayed outside any callback becomes an event of its own.
             try:
                 context.put(uuid=context.new_uuid())
                 context.open(stream)
