@@ -53,6 +53,8 @@ def whole_callback(path):
     from ansible.executor.task_result import TaskResult
     from ansible.inventory.host import Host
     from ansible.module_utils.common.collections import ImmutableDict
+    from ansible.playbook import Playbook
+    from ansible.playbook.play import Play
     from ansible.playbook.task import Task
     from ansible.plugins.loader import callback_loader
 
@@ -65,6 +67,10 @@ def whole_callback(path):
     callback.set_options()
     host = Host("localhost")
     task = Task.load({"name": "debug", "debug": {"msg": "item {{ item }}"}, "loop": "{{ range(10) }}"})
+    # the results of a job come inside its playbook, play and task, as here
+    callback.v2_playbook_on_start(Playbook(loader=None))
+    callback.v2_playbook_on_play_start(Play.load({"hosts": "localhost", "gather_facts": False}))
+    callback.v2_playbook_on_task_start(task, False)
 
     def one():
         callback.v2_runner_item_on_ok(TaskResult(host, task, dict(RES)))

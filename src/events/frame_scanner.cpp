@@ -22,6 +22,16 @@ constexpr std::array<bool, 256> make_base64_table() {
 }
 constexpr auto k_base64_char = make_base64_table();
 
+// What our plugin's JSON holds: json.dumps with ensure_ascii escapes everything else.
+constexpr std::array<bool, 256> make_printable_table() {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c <= 0x7e; ++c) {
+    t[static_cast<size_t>(c)] = true;
+  }
+  return t;
+}
+constexpr auto k_printable = make_printable_table();
+
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 } // namespace
@@ -31,7 +41,8 @@ void FrameScanner::reset() {
   m_pos = 0;
   m_run_start = 0;
   m_groups = 0;
-  m_base64.clear();
+  m_json = false;
+  m_payload.clear();
 }
 
 FrameScanner::Result FrameScanner::scan(std::string_view data) {
@@ -46,9 +57,15 @@ FrameScanner::Result FrameScanner::scan(std::string_view data) {
       if (c != '\x1b') {
         return Result::not_a_frame;
       }
-      m_state = State::open_bracket;
+      m_state = State::open_kind;
       break;
-    case State::open_bracket:
+    case State::open_kind:
+      if (c == '_') {
+        m_json = true;
+        m_state = State::json;
+        m_run_start = m_pos + 1;
+        break;
+      }
       if (c != '[') {
         return Result::not_a_frame;
       }
@@ -82,7 +99,7 @@ FrameScanner::Result FrameScanner::scan(std::string_view data) {
         }
         m_state = State::close_bracket;
       } else {
-        m_base64.append(data.substr(m_run_start, i - m_run_start));
+        m_payload.append(data.substr(m_run_start, i - m_run_start));
         m_state = State::group_bracket;
       }
       break;
@@ -120,10 +137,42 @@ FrameScanner::Result FrameScanner::scan(std::string_view data) {
       }
       ++m_pos;
       return Result::complete;
+    case State::json:
+    case State::json_close:
+      return scan_json(data);
     }
     ++m_pos;
   }
   return m_pos > k_max_frame_bytes ? Result::not_a_frame : Result::incomplete;
+}
+
+FrameScanner::Result FrameScanner::scan_json(std::string_view data) {
+  const size_t size = data.size();
+  if (m_state == State::json) {
+    // The hot loop: the whole JSON at once.
+    size_t i = m_pos;
+    const size_t limit = std::min(size, k_max_frame_bytes + 1);
+    while (i < limit && k_printable[static_cast<unsigned char>(data[i])]) {
+      ++i;
+    }
+    m_pos = i;
+    if (i == limit) {
+      return m_pos > k_max_frame_bytes ? Result::not_a_frame : Result::incomplete;
+    }
+    if (data[i] != '\x1b' || i == m_run_start || data[m_run_start] != '{') {
+      return Result::not_a_frame;
+    }
+    m_payload.assign(data.substr(m_run_start, i - m_run_start));
+    m_state = State::json_close;
+    if (++m_pos == size) {
+      return Result::incomplete;
+    }
+  }
+  if (data[m_pos] != '\\') {
+    return Result::not_a_frame;
+  }
+  ++m_pos;
+  return Result::complete;
 }
 
 } // namespace ansible_runner::events

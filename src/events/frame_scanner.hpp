@@ -1,8 +1,11 @@
 #pragma once
-// FrameScanner recognises one event frame, ESC[K (base64+ ESC[<digits>D)+ ESC[K, at the start
-// of a buffer that may still be arriving: it resumes where the last call stopped, so a frame
-// split over many reads is looked at once (the reference re-runs its regex over the whole
-// buffer on each read that holds ESC[K).
+// FrameScanner recognises one event frame at the start of a buffer that may still be
+// arriving, in either of its two forms (docs/artifacts-and-events.md 3.2):
+//   ESC[K (base64 ESC[<digits>D)+ ESC[K   the 2.3 plugin's: base64 of the JSON, in chunks
+//   ESC _ {JSON} ESC \                   ours: the JSON itself (printable ASCII), in an APC
+//                                         string, which terminals do not show
+// It resumes where the last call stopped, so a frame split over many reads is looked at
+// once (the reference re-runs its regex over the whole buffer on each read that holds ESC[K).
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -20,19 +23,24 @@ public:
 
   // `data` starts at the frame's ESC and, between calls until reset(), only grows at its end.
   Result scan(std::string_view data);
-  // After `complete`: the frame's length, and its base64 text without the ESC[<n>D markers.
+  // After `complete`: the frame's length, and what it carries: the JSON text itself
+  // (is_json()) or its base64 without the ESC[<n>D markers.
   size_t end() const { return m_pos; }
-  const std::string& base64() const { return m_base64; }
+  const std::string& payload() const { return m_payload; }
+  bool is_json() const { return m_json; }
   void reset();
 
 private:
-  enum class State { open_esc, open_bracket, open_k, run, group_bracket, group_first_digit, group_digits,
-                     close_bracket, close_k };
+  enum class State { open_esc, open_kind, open_k, run, group_bracket, group_first_digit, group_digits,
+                     close_bracket, close_k, json, json_close };
+  Result scan_json(std::string_view data);
+
   State m_state = State::open_esc;
   size_t m_pos = 0;       // next byte to look at
-  size_t m_run_start = 0; // start of the base64 run being read
+  size_t m_run_start = 0; // start of the base64 run (or the JSON) being read
   int m_groups = 0;
-  std::string m_base64;
+  bool m_json = false;
+  std::string m_payload;
 };
 
 } // namespace ansible_runner::events

@@ -11,6 +11,7 @@ namespace ansible_runner::events {
 namespace {
 
 constexpr std::string_view k_erase_line = "\x1b[K";
+constexpr std::string_view k_json_open = "\x1b_";
 
 std::string_view strip_line_ends(std::string_view s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
@@ -143,15 +144,16 @@ size_t OutputFilter::process(std::string_view data) {
       }
       esc = static_cast<size_t>(static_cast<const char*>(found) - data.data());
       std::string_view from_esc = data.substr(esc);
-      if (from_esc.size() < k_erase_line.size()) {
-        if (k_erase_line.starts_with(from_esc)) { // ESC[K cut by the read
+      const bool opens_json = from_esc.size() >= k_json_open.size() && from_esc.starts_with(k_json_open);
+      if (!opens_json && from_esc.size() < k_erase_line.size()) {
+        if (k_erase_line.starts_with(from_esc)) { // ESC[K (or ESC _) cut by the read
           take_text(data.substr(done, esc - done));
           return esc;
         }
         search = esc + 1;
         continue;
       }
-      if (!from_esc.starts_with(k_erase_line)) {
+      if (!opens_json && !from_esc.starts_with(k_erase_line)) {
         search = esc + 1;
         continue;
       }
@@ -169,16 +171,22 @@ size_t OutputFilter::process(std::string_view data) {
       search = esc + 1; // its bytes are text
       continue;
     }
-    on_frame(m_scanner.base64());
+    on_frame(m_scanner);
     done = search = esc + m_scanner.end();
   }
 }
 
-void OutputFilter::on_frame(std::string_view base64) {
+void OutputFilter::on_frame(const FrameScanner& frame) {
   OpenFrame next;
   bool opens = false;
   m_decoded.clear();
-  if (util::base64_decode_into(base64, m_decoded)) {
+  bool readable = true;
+  if (frame.is_json()) {
+    m_decoded = frame.payload();
+  } else {
+    readable = util::base64_decode_into(frame.payload(), m_decoded);
+  }
+  if (readable) {
     if (m_form.scan_object(m_decoded, next.members)) {
       // Our callback's frames: keep the text; parse it only if someone needs the tree.
       for (const util::RawMember& member : next.members) {

@@ -4,8 +4,8 @@
 // regex re-run over a growing buffer.
 //
 // The callback plugin wraps the text of each event in frames: a begin frame carrying the
-// event as base64 JSON, the text, and an end frame encoding {}. A frame is
-// ESC[K (base64 ESC[<n>D)+ ESC[K (see FrameScanner). Text outside frames becomes one `verbose`
+// event's JSON, the text, and an end frame carrying {}. A frame is ESC _ JSON ESC \ (ours)
+// or ESC[K (base64 ESC[<n>D)+ ESC[K (the 2.3 plugin's; see FrameScanner). Text outside frames becomes one `verbose`
 // event per line. Every line of output belongs to exactly one event and line ranges are
 // contiguous. Nothing is cut: like the reference, an event keeps all of its text however
 // long; beyond a memory limit the text waits in a temp file (EventText).
@@ -77,7 +77,7 @@ public:
 
 private:
   size_t process(std::string_view data);
-  void on_frame(std::string_view base64);
+  void on_frame(const FrameScanner& frame);
   void take_text(std::string_view text);
   void take_verbose(std::string_view text);
   void end_pending_line(bool at_end, bool cut_by_frame = false);

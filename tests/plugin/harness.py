@@ -37,7 +37,8 @@ INVENTORY = os.path.join(PLAYBOOKS, 'inventory.ini')
 OUR_PLUGIN_DIR = os.path.join(REPO, 'share', 'ansible-runner', 'callback')
 REFERENCE_PLUGIN_DIR = '/usr/lib/python3/dist-packages/ansible_runner/display_callback/callback'
 
-FRAME_RE = re.compile(r'\x1b\[K((?:[A-Za-z0-9+/=]+\x1b\[\d+D)+)\x1b\[K')
+# A frame: the 2.3 plugin's base64 in chunks (group 1) or our JSON in an APC string (group 2).
+FRAME_RE = re.compile(r'\x1b\[K((?:[A-Za-z0-9+/=]+\x1b\[\d+D)+)\x1b\[K|\x1b_(\{[ -~]*)\x1b\\')
 CHUNK_RE = re.compile(r'([A-Za-z0-9+/=]+)\x1b\[(\d+)D')
 
 
@@ -161,8 +162,11 @@ def run_ansible(args, plugin_dir, env=None, responses=(), adhoc=False, terminal=
 
 # ---------------------------------------------------------------- decoding
 
-def decode_frame(body):
-    """Checks a frame body's chunking (<= 78 chars, ESC[<len>D) and returns its JSON."""
+def decode_frame(match):
+    """A FRAME_RE match's JSON: checks a base64 frame's chunking (<= 78 chars, ESC[<len>D)."""
+    body, text = match.group(1), match.group(2)
+    if text is not None:
+        return json.loads(text)
     chunks = CHUNK_RE.findall(body)
     assert ''.join('%s\x1b[%sD' % c for c in chunks) == body, 'malformed frame %r' % body
     for index, (chunk, length) in enumerate(chunks):
@@ -182,7 +186,7 @@ def split_frames(output):
     for match in FRAME_RE.finditer(output):
         text = output[position:match.start()]
         position = match.end()
-        data = decode_frame(match.group(1))
+        data = decode_frame(match)
         if data:
             assert 'uuid' in data, 'begin frame without uuid: %r' % data
             assert open_event is None, 'begin frame inside an event: %r' % data

@@ -85,3 +85,62 @@ def test_event_json_refuses_what_json_dumps_refuses(plugin):
         plugin.event_json({('tuple', 'key'): 1})
     # a failed call leaves nothing behind for the next one
     assert plugin.event_json({'a': [1]}) == '{"a": [1]}'
+
+
+TASK = {'task': 'debug', 'task_uuid': 't-1', 'task_action': 'debug', 'resolved_action': 'ansible.builtin.debug',
+        'task_args': '', 'task_path': '/p/loop.yml:4'}
+RES = {'msg': 'item 1', 'item': 1, 'event_data': {'"event_data": {': '"event_data": {'}, 'changed': False}
+
+
+@pytest.fixture
+def context(plugin):
+    """The plugin's context inside a playbook and play, as a job's results find it."""
+    context = plugin.event_context
+    context.put(process_wide=True, playbook='loop.yml', playbook_uuid='pb-1', play='all', play_uuid='p-1',
+                play_pattern='all')
+    context.set_task(dict(TASK))
+    yield context
+    context.drop(('playbook', 'playbook_uuid', 'play', 'play_uuid', 'play_pattern') + plugin.TASK_CONTEXT_KEYS,
+                 process_wide=True)
+    context._thread.layer = {}
+
+
+def event_text_both_ways(plugin, context, values, task_values):
+    """The event's JSON from event_text (the process-wide members reused) and from
+    event_json(build_event()) with the task in the thread's layer, as the 2.3 merge gives it."""
+    fixed = dict(values, created='2026-12-07T01:02:03.000004', pid=7)
+    with context.lock:
+        outer = context.begin_event(fixed, task_values)
+        try:
+            fast = context.event_text()
+            context._thread.layer = dict(fixed, **(task_values or {}))
+            whole = plugin.event_json(context.build_event())
+        finally:
+            context.end_event(outer, fixed, task_values is not None)
+    return fast, whole
+
+
+@pytest.mark.parametrize('values, task_values', [
+    ({'event': 'runner_item_on_ok', 'uuid': 'e-1', 'host': 'h', 'res': RES}, TASK),  # the task of the moment
+    ({'event': 'runner_on_ok', 'uuid': 'e-2', 'res': RES}, dict(TASK, task='other')),  # another task
+    ({'event': 'runner_on_ok', 'uuid': 'e-3', 'play': 'not the play'}, TASK),  # a key of the process-wide layer
+    ({'uuid': 'e-4', 'warning': True, 'verbosity': 3}, None),  # a display event: no name, no task
+    ({'event': 'playbook_on_stats', 'uuid': 'e-5', 'changed': {}}, None),
+])
+def test_event_text_is_the_json_of_the_merged_event(plugin, context, values, task_values):
+    fast, whole = event_text_both_ways(plugin, context, values, task_values)
+    assert fast == whole
+    assert json.loads(fast)['event_data']['uuid'] == values['uuid']
+
+
+def test_event_text_follows_each_change_of_the_process_wide_layer(plugin, context):
+    values = {'event': 'runner_on_ok', 'uuid': 'e-1', 'host': 'h'}
+    first, _ = event_text_both_ways(plugin, context, values, TASK)
+    context.set_task(dict(TASK, task='next', task_uuid='t-2'))
+    second, whole = event_text_both_ways(plugin, context, values, dict(TASK, task='next', task_uuid='t-2'))
+    assert second == whole
+    assert json.loads(first)['event_data']['task'] == 'debug'
+    assert json.loads(second)['event_data']['task'] == 'next'
+    context.drop(['play', 'play_uuid', 'play_pattern'], process_wide=True)
+    third, whole = event_text_both_ways(plugin, context, values, dict(TASK, task='next', task_uuid='t-2'))
+    assert third == whole and 'play' not in json.loads(third)['event_data']

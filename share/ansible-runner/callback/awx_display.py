@@ -4,14 +4,14 @@
 # It renders text with a normal stdout callback and wraps the text of every event in
 # invisible in-band frames (docs/artifacts-and-events.md, sections 3 and 4):
 #
-#   ESC[K <base64 of the JSON event, in chunks of <= 78 chars, each + ESC[<n>D> ESC[K
+#   ESC _ <the JSON event> ESC \
 #   ... the event's text ...
-#   ESC[K <base64 of "{}"> ESC[K
+#   ESC _ {} ESC \
 #
 # Events, their fields and their text are the same as those of the ansible-runner 2.3
-# plugin. The one difference is the transport: that plugin puts only the uuid in the
-# begin frame and the data in job_events/<uuid>-partial.json; this one puts the whole
-# event in the begin frame and writes no files.
+# plugin. The difference is the transport: that plugin puts only the uuid in the begin
+# frame, as base64 in ESC[K ... ESC[K, and the data in job_events/<uuid>-partial.json; this
+# one puts the whole event's JSON in the begin frame as it is and writes no files.
 
 from __future__ import absolute_import, division, print_function
 
@@ -30,7 +30,6 @@ DOCUMENTATION = '''
       - Set as the stdout callback
 '''
 
-import binascii
 import copy
 import datetime
 import functools
@@ -73,9 +72,11 @@ FAILED_EVENTS = ('runner_on_failed', 'runner_on_async_failed', 'runner_on_item_f
 
 TASK_CONTEXT_KEYS = ('task', 'task_path', 'task_uuid', 'task_action', 'task_args',
                      'resolved_action', 'role', 'resolved_role')
+TASK_CONTEXT_KEYS_SET = frozenset(TASK_CONTEXT_KEYS)
 
-FRAME_CHUNK = 78
-ERASE_LINE = '\x1b[K'
+# A frame is an APC string (ESC _ ... ESC \\), which terminals do not show.
+FRAME_OPEN = '\x1b_'
+FRAME_CLOSE = '\x1b\\'
 
 
 def _base_callback_class():
@@ -93,6 +94,16 @@ def utc_now():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
+def utc_now_text():
+    # utc_now().isoformat(), without building the naive copy: an aware time's text is the
+    # naive one's and "+00:00"
+    return _now(_UTC).isoformat()[:-6]
+
+
+_now = datetime.datetime.now
+_UTC = datetime.timezone.utc
+
+
 # The settings read for every event. The runner sets them before Ansible starts and tasks
 # cannot change the controller's environment, so they are read once: a lookup in os.environ
 # costs more than the rest of building a small event's header (bench/FINDINGS.md, section 7).
@@ -102,6 +113,10 @@ _EVENT_ENV = {name: os.environ.get(name) for name in (
     'RUNNER_OMIT_EVENTS', 'RUNNER_ONLY_FAILED_EVENTS', 'MAX_EVENT_RES')}
 _JOB_ID_KEYS = (('JOB_ID', 'job_id'), ('AD_HOC_COMMAND_ID', 'ad_hoc_command_id'),
                 ('PROJECT_UPDATE_ID', 'project_update_id'))
+
+
+_NO_VALUES = {}
+_EVENT_DATA_KEY = '"event_data": {'
 
 
 def _env_is_true(name):
@@ -144,22 +159,10 @@ def _json_writer():
 event_json = _json_writer()
 
 
-FULL_CHUNK_END = '\x1b[%dD' % FRAME_CHUNK
-
-
 def encode_frame(json_text):
-    payload = binascii.b2a_base64(json_text.encode('utf-8'), newline=False).decode('ascii')
-    whole = len(payload) - len(payload) % FRAME_CHUNK
-    pieces = [ERASE_LINE]
-    if whole:
-        # every full chunk ends in the same marker: one join instead of a format per chunk
-        pieces.append(FULL_CHUNK_END.join(
-            [payload[start:start + FRAME_CHUNK] for start in range(0, whole, FRAME_CHUNK)]))
-        pieces.append(FULL_CHUNK_END)
-    if whole < len(payload):
-        pieces.append('%s\x1b[%dD' % (payload[whole:], len(payload) - whole))
-    pieces.append(ERASE_LINE)
-    return ''.join(pieces)
+    # json_text is printable ASCII (ensure_ascii escapes the rest), so it holds no ESC and
+    # the frame ends at the first ST
+    return FRAME_OPEN + json_text + FRAME_CLOSE
 
 
 END_FRAME = encode_frame(event_json({}))
@@ -179,6 +182,12 @@ class EventContext(object):
         # that the main process is writing to the same terminal.
         self.lock = multiprocessing.RLock()
         self._process_wide = {}
+        # The task values in _process_wide as set_task put them (None when they may not be),
+        # and the members of _process_wide's JSON, kept while it is unchanged: most events
+        # are about the task of the moment, and their frames reuse that text. Both change
+        # only under self.lock, under which every event is built.
+        self._wide_task = None
+        self._wide_members = None
         self._thread = threading.local()
         self.pid = os.getpid()
         self._uuids = []
@@ -220,12 +229,35 @@ class EventContext(object):
         return self._process_wide if process_wide else self._thread_layer()
 
     def put(self, process_wide=False, **values):
-        self._layer(process_wide).update(values)
+        if not process_wide:
+            self._thread_layer().update(values)
+            return
+        with self.lock:
+            self._process_wide.update(values)
+            self._wide_changed(values)
 
     def drop(self, keys, process_wide=False):
         layer = self._layer(process_wide)
-        for key in keys:
-            layer.pop(key, None)
+        if not process_wide:
+            for key in keys:
+                layer.pop(key, None)
+            return
+        with self.lock:
+            for key in keys:
+                layer.pop(key, None)
+            self._wide_changed(keys)
+
+    def set_task(self, task_values):
+        """The process-wide task: `task_values` (from task_context) in place of any before."""
+        with self.lock:
+            self.drop(TASK_CONTEXT_KEYS, process_wide=True)
+            self.put(process_wide=True, **task_values)
+            self._wide_task = task_values
+
+    def _wide_changed(self, keys):
+        self._wide_members = None
+        if not TASK_CONTEXT_KEYS_SET.isdisjoint(keys):
+            self._wide_task = None
 
     def begin_event(self, values, task_values=None):
         """Gives this thread a layer for the event being written: the one it had plus
@@ -238,7 +270,10 @@ class EventContext(object):
             if not layer.keys().isdisjoint(TASK_CONTEXT_KEYS):
                 for key in TASK_CONTEXT_KEYS:
                     layer.pop(key, None)
-            layer.update(task_values)
+            if task_values != self._wide_task:
+                # else the process-wide layer holds the same keys and values, in the places
+                # the merged event gives them: the event's frame can reuse that layer's JSON
+                layer.update(task_values)
         self._thread.layer = layer
         return outer
 
@@ -266,7 +301,33 @@ class EventContext(object):
     # -- building the event --
 
     def build_event(self):
-        data = self.merged()
+        """The event, from both layers merged (the thread's values win)."""
+        event, data = self._event_header(self.merged())
+        event['event_data'] = self._filter_event_data(event['event'], data)
+        return event
+
+    def event_text(self):
+        """event_json(self.build_event()), with the process-wide layer's part of event_data
+        encoded once for all the events built while it is unchanged (half of a task result's
+        JSON). Called under self.lock, as the layer changes only there."""
+        wide = self._process_wide
+        layer = self._thread_layer()
+        if _OMIT_EVENT_DATA or _ONLY_FAILED_EVENT_DATA or not wide or not layer.keys().isdisjoint(wide):
+            return event_json(self.build_event())
+        # The merged dict would hold the process-wide keys first, then this thread's.
+        event, data = self._event_header(dict(layer), wide)
+        event['event_data'] = self._filter_event_data(event['event'], data)
+        text = event_json(event)
+        if self._wide_members is None:
+            self._wide_members = event_json(wide)[1:-1]
+        # event_data is the header's last key, and a '"' inside an encoded string is escaped:
+        # the first match is the key itself
+        cut = text.index(_EVENT_DATA_KEY) + len(_EVENT_DATA_KEY)
+        return text[:cut] + self._wide_members + (', ' if data else '') + text[cut:]
+
+    def _event_header(self, data, wide=_NO_VALUES):
+        """The event without its event_data, and what is left of `data` for it (both layers
+        merged, or this thread's alone when `wide` is the process-wide layer)."""
         name = data.pop('event', None)
         if not name:
             name = next((flag for flag in DISPLAY_EVENT_FLAGS if data.get(flag, False)), 'verbose')
@@ -276,19 +337,18 @@ class EventContext(object):
                 event[key] = int(_EVENT_ENV[var])
         event['pid'] = data['pid'] if 'pid' in data else self.pid
         event['uuid'] = data['uuid'] if 'uuid' in data else self.new_uuid()
-        event['created'] = data['created'] if 'created' in data else utc_now().isoformat()
+        event['created'] = data['created'] if 'created' in data else utc_now_text()
         if data.get('parent_uuid', None):
             event['parent_uuid'] = data['parent_uuid']
         else:
             for key in ('task_uuid', 'play_uuid', 'playbook_uuid'):
-                candidate = data.get(key, None)
+                candidate = data[key] if key in data else wide.get(key, None)
                 if candidate and candidate != data.get('uuid', None):
                     event['parent_uuid'] = candidate
                     break
         if 'verbosity' in data:
             event['verbosity'] = data.pop('verbosity')
-        event['event_data'] = self._filter_event_data(name, data)
-        return event
+        return event, data
 
     @staticmethod
     def _filter_event_data(name, data):
@@ -321,7 +381,7 @@ class EventContext(object):
 
     def open(self, stream):
         # Encoding errors propagate before anything is written, as in 2.3.
-        frame = encode_frame(event_json(self.build_event()))
+        frame = encode_frame(self.event_text())
         unbuffered = _is_unbuffered(stream)
         self._hold(stream)
         if unbuffered:
@@ -631,8 +691,7 @@ class CallbackModule(BaseCallback):
         self._clear_task()
 
     def _set_task(self, task):
-        self._clear_task()
-        event_context.put(process_wide=True, **task_context(task))
+        event_context.set_task(task_context(task))
 
     def _clear_task(self):
         event_context.drop(TASK_CONTEXT_KEYS, process_wide=True)

@@ -26,7 +26,7 @@ TEST(FrameScanner, ReadsAFrameAndItsBase64) {
   FrameScanner scanner;
   ASSERT_EQ(scanner.scan(k_frame + "after"), Result::complete);
   EXPECT_EQ(scanner.end(), k_frame.size());
-  EXPECT_EQ(scanner.base64(), "eyJ1dWlkIjogInUifQ==");
+  EXPECT_EQ(scanner.payload(), "eyJ1dWlkIjogInUifQ==");
 }
 
 TEST(FrameScanner, SameResultWhereverTheReadsSplitIt) {
@@ -35,11 +35,11 @@ TEST(FrameScanner, SameResultWhereverTheReadsSplitIt) {
     ASSERT_EQ(scanner.scan(std::string_view(k_frame).substr(0, cut)), Result::incomplete) << "cut " << cut;
     ASSERT_EQ(scanner.scan(k_frame), Result::complete) << "cut " << cut;
     EXPECT_EQ(scanner.end(), k_frame.size());
-    EXPECT_EQ(scanner.base64(), "eyJ1dWlkIjogInUifQ==") << "cut " << cut;
+    EXPECT_EQ(scanner.payload(), "eyJ1dWlkIjogInUifQ==") << "cut " << cut;
   }
   FrameScanner byte_by_byte;
   EXPECT_EQ(scan_growing(byte_by_byte, k_frame, 1), Result::complete);
-  EXPECT_EQ(byte_by_byte.base64(), "eyJ1dWlkIjogInUifQ==");
+  EXPECT_EQ(byte_by_byte.payload(), "eyJ1dWlkIjogInUifQ==");
 }
 
 TEST(FrameScanner, RejectsWhatTheReferenceRegexRejects) {
@@ -65,11 +65,60 @@ TEST(FrameScanner, IncompleteUntilTheCloseArrives) {
   EXPECT_EQ(scanner.scan("\x1b[Kabc\x1b[3D\x1b[K"), Result::complete);
   scanner.reset();
   EXPECT_EQ(scanner.scan("\x1b[Kxy\x1b[2D\x1b[K"), Result::complete);
-  EXPECT_EQ(scanner.base64(), "xy");
+  EXPECT_EQ(scanner.payload(), "xy");
 }
 
 TEST(FrameScanner, GivesUpOnAFrameLargerThanTheLimit) {
   FrameScanner scanner;
   std::string huge = "\x1b[K" + std::string(FrameScanner::k_max_frame_bytes + 8, 'A');
   EXPECT_EQ(scanner.scan(huge), Result::not_a_frame);
+}
+
+// Our plugin's form: the JSON itself in an APC string.
+const std::string k_json_frame = "\x1b_{\"uuid\": \"u\", \"x\": \"\\u001b[K\"}\x1b\\";
+
+TEST(FrameScanner, ReadsAJsonFrameAndItsText) {
+  FrameScanner scanner;
+  ASSERT_EQ(scanner.scan(k_json_frame + "after"), Result::complete);
+  EXPECT_TRUE(scanner.is_json());
+  EXPECT_EQ(scanner.end(), k_json_frame.size());
+  EXPECT_EQ(scanner.payload(), "{\"uuid\": \"u\", \"x\": \"\\u001b[K\"}");
+  scanner.reset();
+  ASSERT_EQ(scanner.scan(k_frame), Result::complete);
+  EXPECT_FALSE(scanner.is_json());
+}
+
+TEST(FrameScanner, SameJsonFrameWhereverTheReadsSplitIt) {
+  for (size_t cut = 1; cut < k_json_frame.size(); ++cut) {
+    FrameScanner scanner;
+    ASSERT_EQ(scanner.scan(std::string_view(k_json_frame).substr(0, cut)), Result::incomplete) << "cut " << cut;
+    ASSERT_EQ(scanner.scan(k_json_frame), Result::complete) << "cut " << cut;
+    EXPECT_EQ(scanner.end(), k_json_frame.size());
+    EXPECT_EQ(scanner.payload(), "{\"uuid\": \"u\", \"x\": \"\\u001b[K\"}") << "cut " << cut;
+  }
+  FrameScanner byte_by_byte;
+  EXPECT_EQ(scan_growing(byte_by_byte, k_json_frame, 1), Result::complete);
+  EXPECT_EQ(byte_by_byte.payload(), "{\"uuid\": \"u\", \"x\": \"\\u001b[K\"}");
+}
+
+TEST(FrameScanner, RejectsAnApcStringThatIsNotOurJson) {
+  for (const std::string& bad : {
+           std::string("\x1b_\x1b\\"),                 // empty
+           std::string("\x1b_Gf=24;AAAA\x1b\\"),       // a terminal's own APC (kitty graphics)
+           std::string("\x1b_{\"a\": 1}\x1b[K"),       // not closed by ST
+           std::string("\x1b_{\"a\": \"\n\"}\x1b\\"),                        // a raw line break
+           std::string("\x1b_{\"a\": \"\xc3\xa9\"}\x1b\\"),                    // raw UTF-8
+           std::string("\x1b_{\"a\": \"\x7f\"}\x1b\\"),                         // DEL
+       }) {
+    FrameScanner scanner;
+    EXPECT_EQ(scan_growing(scanner, bad, 1), Result::not_a_frame) << bad.substr(1);
+  }
+}
+
+TEST(FrameScanner, GivesUpOnAJsonFrameLargerThanTheLimit) {
+  FrameScanner scanner;
+  std::string huge = "\x1b_{" + std::string(FrameScanner::k_max_frame_bytes + 8, 'A');
+  EXPECT_EQ(scanner.scan(huge), Result::not_a_frame);
+  scanner.reset();
+  EXPECT_EQ(scan_growing(scanner, huge, 1 << 20), Result::not_a_frame);
 }

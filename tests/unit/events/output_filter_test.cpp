@@ -237,3 +237,34 @@ TEST(OutputFilter, LargeTextsSpillAndKeepEveryByte) {
     EXPECT_EQ(events[3].start_line, 202);
   }
 }
+
+// Our plugin's frames carry the JSON itself (ESC _ JSON ESC \); the events are those of the
+// same job framed the 2.3 plugin's way, wherever the reads split it, and the two forms mix.
+TEST(OutputFilter, JsonFramesGiveTheSameEventsAsBase64Frames) {
+  auto json_frame = [](const std::string& json) { return "\x1b_" + json + "\x1b\\"; };
+  const std::string first = R"({"uuid": "a", "event": "x", "n": "\u001b[K\u00e9"})";
+  const std::string second = R"({"uuid": "b", "event": "y"})";
+  const std::string tail = "ok \x1b_ not a frame\r\n";
+  const std::string as_base64 = "v\r\n" + frame(first) + "one\r\ntwo\r\n" + k_end + frame(second) + tail + k_end;
+  const std::string as_json =
+      "v\r\n" + json_frame(first) + "one\r\ntwo\r\n" + json_frame("{}") + json_frame(second) + tail + json_frame("{}");
+  const std::string mixed = "v\r\n" + json_frame(first) + "one\r\ntwo\r\n" + k_end + frame(second) + tail + json_frame("{}");
+  auto expected = run(as_base64, 4096);
+  ASSERT_EQ(expected.size(), 3u);
+  EXPECT_EQ(expected[1].frame["n"], "\x1b[K\xc3\xa9");
+  EXPECT_EQ(expected[2].stdout_text, "ok \x1b_ not a frame");
+  for (const std::string* text : {&as_json, &mixed}) {
+    for (size_t step : {1u, 3u, 7u, 4096u}) {
+      auto events = run(*text, step);
+      ASSERT_EQ(events.size(), expected.size()) << "step " << step;
+      for (size_t i = 0; i < events.size(); ++i) {
+        EXPECT_EQ(events[i].framed, expected[i].framed) << i << " step " << step;
+        EXPECT_EQ(events[i].frame, expected[i].frame) << i << " step " << step;
+        EXPECT_EQ(events[i].frame_text, expected[i].frame_text) << i << " step " << step;
+        EXPECT_EQ(events[i].stdout_text, expected[i].stdout_text) << i << " step " << step;
+        EXPECT_EQ(events[i].start_line, expected[i].start_line) << i << " step " << step;
+        EXPECT_EQ(events[i].end_line, expected[i].end_line) << i << " step " << step;
+      }
+    }
+  }
+}
