@@ -37,7 +37,8 @@ TIMER_DIR = os.path.join(HERE, "cb_timer")
 ROUNDS, TIMED_ROUNDS = 10, 3
 QUICK_ROUNDS, QUICK_TIMED_ROUNDS = 1, 1
 SIDES = ("bare", "ref", "ours")
-ERASE_LINE = b"\x1b[K"
+ERASE_LINE = b"\x1b[K"  # two per frame of the reference's plugin
+APC_START = b"\x1b_"  # one per frame of ours
 
 
 def _env(ctx, side, timer_out):
@@ -88,7 +89,7 @@ def _run_one(ctx, pdd, side, timer_out=None):
     text = b"".join(output)
     if sample.rc != 0:
         raise harness.CommandFailed(f"plugin case: {side} exited {sample.rc}: {text[-500:]!r}")
-    frames = text.count(ERASE_LINE) // 2
+    frames = text.count(ERASE_LINE) // 2 + text.count(APC_START)
     if side != "bare" and frames < ctx.sizes.loop_items:
         raise harness.CommandFailed(f"plugin case: {side} framed {frames} events for {ctx.sizes.loop_items} items")
     return sample.cpu
