@@ -126,6 +126,7 @@ def event_text_both_ways(plugin, context, values, task_values):
     ({'event': 'runner_on_ok', 'uuid': 'e-3', 'play': 'not the play'}, TASK),  # a key of the process-wide layer
     ({'uuid': 'e-4', 'warning': True, 'verbosity': 3}, None),  # a display event: no name, no task
     ({'event': 'playbook_on_stats', 'uuid': 'e-5', 'changed': {}}, None),
+    ({'event': 'runner_on_ok', 'uuid': 'e-6', 'parent_uuid': {'event_data': {'a': 1}}}, TASK),  # odd header values
 ])
 def test_event_text_is_the_json_of_the_merged_event(plugin, context, values, task_values):
     fast, whole = event_text_both_ways(plugin, context, values, task_values)

@@ -116,7 +116,6 @@ _JOB_ID_KEYS = (('JOB_ID', 'job_id'), ('AD_HOC_COMMAND_ID', 'ad_hoc_command_id')
 
 
 _NO_VALUES = {}
-_EVENT_DATA_KEY = '"event_data": {'
 
 
 def _env_is_true(name):
@@ -199,6 +198,7 @@ class EventContext(object):
     def _forget_parent(self):
         self.pid = os.getpid()
         self._uuids = []
+        self._wide_members = None  # made again from the copy of the layer this process has
 
     def new_uuid(self):
         """str(uuid.uuid4()), from random bytes drawn 4 KiB at a time: os.urandom lets go of
@@ -316,14 +316,12 @@ class EventContext(object):
             return event_json(self.build_event())
         # The merged dict would hold the process-wide keys first, then this thread's.
         event, data = self._event_header(dict(layer), wide)
-        event['event_data'] = self._filter_event_data(event['event'], data)
-        text = event_json(event)
+        header = event_json(event)
+        own = event_json(self._filter_event_data(event['event'], data))
         if self._wide_members is None:
             self._wide_members = event_json(wide)[1:-1]
-        # event_data is the header's last key, and a '"' inside an encoded string is escaped:
-        # the first match is the key itself
-        cut = text.index(_EVENT_DATA_KEY) + len(_EVENT_DATA_KEY)
-        return text[:cut] + self._wide_members + (', ' if data else '') + text[cut:]
+        # {header..., "event_data": {process-wide members, this thread's members}}
+        return ''.join((header[:-1], ', "event_data": {', self._wide_members, ', ' if data else '', own[1:], '}'))
 
     def _event_header(self, data, wide=_NO_VALUES):
         """The event without its event_data, and what is left of `data` for it (both layers
