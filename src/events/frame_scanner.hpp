@@ -1,6 +1,6 @@
 #pragma once
 // FrameScanner recognises one event frame at the start of a buffer that may still be
-// arriving, in either of its two forms (docs/artifacts-and-events.md 3.2):
+// arriving, in either of its two forms (docs/artifacts-and-events.md 3.1):
 //   ESC[K (base64 ESC[<digits>D)+ ESC[K   the 2.3 plugin's: base64 of the JSON, in chunks
 //   ESC _ {JSON} ESC \                   ours: the JSON itself (printable ASCII), in an APC
 //                                         string, which terminals do not show
@@ -17,8 +17,9 @@ public:
   enum class Result { complete, incomplete, not_a_frame };
 
   // A frame still incomplete after this many bytes is not a frame (its bytes are text), so a
-  // stray ESC[K cannot hold output back without bound. Our callback's largest frames carry
-  // MAX_EVENT_RES (700 kB) of JSON, about 1 MB of base64. The reference has no limit.
+  // stray ESC[K or ESC _ cannot hold output back without bound. Our callback's largest frames
+  // carry a result of MAX_EVENT_RES (700 k) characters, a few MB of JSON at most (\uXXXX for
+  // each character beyond ASCII). The reference has no limit.
   static constexpr size_t k_max_frame_bytes = 64u << 20;
 
   // `data` starts at the frame's ESC and, between calls until reset(), only grows at its end.

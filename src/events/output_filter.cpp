@@ -144,7 +144,7 @@ size_t OutputFilter::process(std::string_view data) {
       }
       esc = static_cast<size_t>(static_cast<const char*>(found) - data.data());
       std::string_view from_esc = data.substr(esc);
-      const bool opens_json = from_esc.size() >= k_json_open.size() && from_esc.starts_with(k_json_open);
+      const bool opens_json = from_esc.starts_with(k_json_open);
       if (!opens_json && from_esc.size() < k_erase_line.size()) {
         if (k_erase_line.starts_with(from_esc)) { // ESC[K (or ESC _) cut by the read
           take_text(data.substr(done, esc - done));

@@ -5,10 +5,11 @@
 //
 // The callback plugin wraps the text of each event in frames: a begin frame carrying the
 // event's JSON, the text, and an end frame carrying {}. A frame is ESC _ JSON ESC \ (ours)
-// or ESC[K (base64 ESC[<n>D)+ ESC[K (the 2.3 plugin's; see FrameScanner). Text outside frames becomes one `verbose`
-// event per line. Every line of output belongs to exactly one event and line ranges are
-// contiguous. Nothing is cut: like the reference, an event keeps all of its text however
-// long; beyond a memory limit the text waits in a temp file (EventText).
+// or ESC[K (base64 ESC[<n>D)+ ESC[K (the 2.3 plugin's; see FrameScanner). Text outside
+// frames becomes one `verbose` event per line. Every line of output belongs to exactly one
+// event and line ranges are contiguous. Nothing is cut: like the reference, an event keeps
+// all of its text however long; beyond a memory limit the text waits in a temp file
+// (EventText).
 #include <functional>
 #include <optional>
 #include <string>

@@ -7,7 +7,6 @@ assertions make sure each case really exercises what it is named after.
 Run: /usr/bin/python3 -m pytest tests/plugin
 """
 
-import base64
 import json
 import os
 import sys

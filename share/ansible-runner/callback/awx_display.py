@@ -74,7 +74,7 @@ TASK_CONTEXT_KEYS = ('task', 'task_path', 'task_uuid', 'task_action', 'task_args
                      'resolved_action', 'role', 'resolved_role')
 TASK_CONTEXT_KEYS_SET = frozenset(TASK_CONTEXT_KEYS)
 
-# A frame is an APC string (ESC _ ... ESC \\), which terminals do not show.
+# A frame is an APC string (ESC _ ... ESC \), which terminals do not show.
 FRAME_OPEN = '\x1b_'
 FRAME_CLOSE = '\x1b\\'
 
