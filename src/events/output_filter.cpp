@@ -179,26 +179,27 @@ size_t OutputFilter::process(std::string_view data) {
 void OutputFilter::on_frame(const FrameScanner& frame) {
   OpenFrame next;
   bool opens = false;
-  m_decoded.clear();
+  // Our frames carry the JSON itself; the 2.3 plugin's carry it in base64.
+  std::string_view json = frame.payload();
   bool readable = true;
-  if (frame.is_json()) {
-    m_decoded = frame.payload();
-  } else {
+  if (!frame.is_json()) {
+    m_decoded.clear();
     readable = util::base64_decode_into(frame.payload(), m_decoded);
+    json = m_decoded;
   }
   if (readable) {
-    if (m_form.scan_object(m_decoded, next.members)) {
+    if (m_form.scan_object(json, next.members)) {
       // Our callback's frames: keep the text; parse it only if someone needs the tree.
       for (const util::RawMember& member : next.members) {
-        if (member.key(m_decoded) == "\"uuid\"") {
-          opens = member.value(m_decoded) != "null" && member.value(m_decoded) != "\"\"";
+        if (member.key(json) == "\"uuid\"") {
+          opens = member.value(json) != "null" && member.value(json) != "\"\"";
         }
       }
       if (opens) {
-        next.text = m_decoded;
+        next.text = json;
       }
     } else {
-      next.json = util::parse_python_json(m_decoded);
+      next.json = util::parse_python_json(json);
       if (next.json.is_discarded() || !next.json.is_object()) {
         next.json = Json::object();
       }

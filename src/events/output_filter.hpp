@@ -91,7 +91,7 @@ private:
   std::string m_buffer;            // undecided tail: a frame (or ESC[K) that is still arriving
   bool m_in_frame = false;         // m_buffer starts with a frame that m_scanner is reading
   FrameScanner m_scanner;
-  std::string m_decoded;           // scratch for the frame's JSON
+  std::string m_decoded;           // scratch for a base64 frame's JSON
   struct OpenFrame {
     Json json;        // the parsed frame, or null when `text` holds it in json.dumps form
     std::string text;

@@ -245,3 +245,23 @@ def test_an_event_whose_uuid_is_a_path_gets_no_file(tmp_path, shim_path, referen
     assert ours["outside_kept"] and not ours["stolen"]
     if frame.startswith('{"uuid"'):
         assert not ref["outside_kept"]  # the reference removed a file outside its directory
+
+
+def test_our_frame_form_in_the_output_is_read_as_a_frame_where_the_reference_shows_text(tmp_path, shim_path,
+                                                                                        reference):
+    """Our plugin's frames are ESC _ JSON ESC \\ (docs/artifacts-and-events.md 3.1), which the
+    reference does not know: there such bytes in a job's output are text. Ours reads them as a
+    frame, as both read text in the 2.3 form (ESC[K base64 ... ESC[K) as one, so output that
+    can forge the one could forge the other. An APC string that is not our JSON is text in both."""
+    uuid = "0b5d2f0e-5c9e-4a8e-9d3e-000000000002"
+    begin = b'\x1b_{"event": "runner_on_ok", "uuid": "%s", "event_data": {}}\x1b\\' % uuid.encode()
+    steps = ["event:playbook_on_start:start", "print:kitty \x1b_Ga=T;AAAA\x1b\\ image\\n",
+             "bytes:" + (begin + b"inside\n\x1b_{}\x1b\\\n").hex(), "print:after\\n"]
+    ours = run_job(OURS, tmp_path / "ours", steps, shim_path)
+    ref = run_job(reference, tmp_path / "ref", steps, shim_path)
+    ref_texts = [(e["event"], e["stdout"]) for e in ref["events"]]
+    our_texts = [(e["event"], e["stdout"]) for e in ours["events"]]
+    assert ("verbose", begin.decode() + "inside") in ref_texts, ref_texts
+    assert ("runner_on_ok", "inside") in our_texts and [e["uuid"] for e in ours["events"]].count(uuid) == 1
+    for both in [("verbose", "kitty \x1b_Ga=T;AAAA\x1b\\ image"), ("verbose", "after")]:
+        assert both in ref_texts and both in our_texts, (ref_texts, our_texts)

@@ -225,9 +225,6 @@ class EventContext(object):
             layer = self._thread.layer = {}
         return layer
 
-    def _layer(self, process_wide):
-        return self._process_wide if process_wide else self._thread_layer()
-
     def put(self, process_wide=False, **values):
         if not process_wide:
             self._thread_layer().update(values)
@@ -237,14 +234,14 @@ class EventContext(object):
             self._wide_changed(values)
 
     def drop(self, keys, process_wide=False):
-        layer = self._layer(process_wide)
         if not process_wide:
+            layer = self._thread_layer()
             for key in keys:
                 layer.pop(key, None)
             return
         with self.lock:
             for key in keys:
-                layer.pop(key, None)
+                self._process_wide.pop(key, None)
             self._wide_changed(keys)
 
     def set_task(self, task_values):
